@@ -1,0 +1,42 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import errors
+from api.routes import health, pages, units
+from geo.db import TransactionSource
+from geo.settings import MapSettings
+from maps.assets import OWN_DIR, STATIC_PREFIX, vendor_dirs
+
+
+def create_app(database: TransactionSource | None = None,
+               map_settings: MapSettings | None = None) -> FastAPI:
+    """Build the app; without a database, one is made from the environment."""
+    if database is None:
+        from api.database import database_from_env
+
+        database = database_from_env(start_local=False)
+    app = FastAPI(title="kcmap", description="Bản đồ khuyến công tỉnh Quảng Ngãi",
+                  docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app.state.database = database
+    app.state.map_settings = map_settings or MapSettings()
+    errors.install(app)
+    for name, directory in vendor_dirs().items():
+        app.mount(f"{STATIC_PREFIX}/vendor/{name}", StaticFiles(directory=directory),
+                  name=f"vendor-{name}")
+    app.mount(f"{STATIC_PREFIX}/kcmap", StaticFiles(directory=OWN_DIR), name="kcmap-static")
+    app.include_router(health.router)
+    app.include_router(units.router)
+    app.include_router(pages.router)
+    _include_optional(app)
+    return app
+
+
+def _include_optional(app: FastAPI) -> None:
+    """Routers of features that may not exist yet in a partial checkout."""
+    from api.routes import maps as maps_routes
+
+    app.include_router(maps_routes.router)

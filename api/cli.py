@@ -1,0 +1,139 @@
+"""The `kcmap` command line: database, gazetteer, boundaries, demo data and the server."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from api import cli_boundaries, cli_demo
+from api.database import database_from_env
+from geo.errors import KcmapError
+
+app = typer.Typer(help="kcmap: bản đồ khuyến công tỉnh Quảng Ngãi", no_args_is_help=True)
+db_app = typer.Typer(help="PostGIS database: local cluster and migrations", no_args_is_help=True)
+gaz_app = typer.Typer(help="Administrative units (gazetteer)", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(gaz_app, name="gazetteer")
+app.add_typer(cli_boundaries.app, name="boundaries")
+app.add_typer(cli_demo.app, name="demo")
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"kcmap: {exc}", err=True)
+    raise typer.Exit(code=1)
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the project-local PostGIS cluster (no-op with DATABASE_URL)."""
+    from geo.cluster import ensure_cluster
+    from geo.settings import DatabaseSettings, HomeSettings
+
+    if DatabaseSettings().url:
+        typer.echo("DATABASE_URL is set: no local cluster needed")
+        return
+    try:
+        typer.echo(ensure_cluster(HomeSettings()))
+    except KcmapError as exc:
+        _fail(exc)
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the project-local PostGIS cluster."""
+    from geo.cluster import stop_cluster
+    from geo.settings import HomeSettings
+
+    typer.echo("stopped" if stop_cluster(HomeSettings()) else "not running")
+
+
+@db_app.command("url")
+def db_url() -> None:
+    """Print the database URL kcmap uses."""
+    from geo.cluster import resolve_dsn
+    from geo.settings import DatabaseSettings, HomeSettings
+
+    typer.echo(resolve_dsn(DatabaseSettings(), HomeSettings()))
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Apply pending numbered migrations."""
+    from geo.migrate import migrate
+
+    try:
+        database = database_from_env()
+        with database.transaction() as conn:
+            names = migrate(conn)
+    except KcmapError as exc:
+        _fail(exc)
+    typer.echo("applied: " + ", ".join(names) if names else "schema is up to date")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Show applied migrations and record counts."""
+    from geo.status import database_status
+
+    try:
+        database = database_from_env()
+        with database.transaction() as conn:
+            status = database_status(conn)
+    except KcmapError as exc:
+        _fail(exc)
+    for key, value in status.items():
+        typer.echo(f"{key}: {value}")
+
+
+@gaz_app.command("load")
+def gazetteer_load() -> None:
+    """Load province 51 units of both editions and the crosswalk from vietnamadminunits."""
+    from geo import gazetteer
+    from geo.migrate import migrate
+
+    try:
+        database = database_from_env()
+        with database.transaction() as conn:
+            migrate(conn)
+            counts = gazetteer.load(conn)
+    except KcmapError as exc:
+        _fail(exc)
+    typer.echo(
+        f"legacy: {counts.legacy_districts} districts, {counts.legacy_communes} communes; "
+        f"2025: {counts.units_2025} communes; crosswalk rows: {counts.crosswalk}; "
+        f"aliases: {counts.aliases}"
+    )
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (KCMAP_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (KCMAP_PORT)")] = None,
+) -> None:
+    """Serve the web application."""
+    import uvicorn
+
+    from api.app import create_app
+    from geo.settings import ServerSettings
+
+    settings = ServerSettings()
+    try:
+        database = database_from_env()
+    except KcmapError as exc:
+        _fail(exc)
+    application = create_app(database=database)
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port,
+                log_level="info")
+
+
+def main() -> None:
+    """Entry point of the `kcmap` command."""
+    sys.exit(app())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+

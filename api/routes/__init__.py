@@ -1,0 +1,1 @@
+"""HTTP routes: each parses and authorises, then calls one function of geo/."""

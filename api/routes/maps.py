@@ -1,0 +1,7 @@
+"""Map pages (Folium)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""Domain layer of kcmap: database, gazetteer, boundaries, geocoding, importers, analytics."""

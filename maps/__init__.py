@@ -1,0 +1,1 @@
+"""Folium map builders, legends, offline assets and exports (never queries the database)."""

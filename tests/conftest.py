@@ -1,0 +1,171 @@
+"""Shared fixtures: a fresh PostGIS test database, per-test rollback, app, browser."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg2
+import pytest
+
+from geo import gazetteer
+from geo.cluster import create_database, ensure_cluster
+from geo.db import SingleConnectionDatabase
+from geo.migrate import migrate
+from geo.settings import HomeSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+TEST_DB = "kcmap_test"
+CHROMIUM = os.environ.get("KCMAP_CHROMIUM", "/usr/bin/chromium")
+
+
+def _with_db(dsn: str, name: str) -> str:
+    parts = urlparse(dsn)
+    return urlunparse(parts._replace(path="/" + name))
+
+
+@pytest.fixture(scope="session")
+def server_dsn() -> str:
+    """DSN of the server the tests use: DATABASE_URL's, else the project-local cluster."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return ensure_cluster(HomeSettings())
+
+
+@pytest.fixture(scope="session")
+def test_dsn(server_dsn: str) -> str:
+    """A database created afresh for this test session, migrated, gazetteer loaded."""
+    create_database(_with_db(server_dsn, "postgres"), TEST_DB, drop_first=True)
+    dsn = _with_db(server_dsn, TEST_DB)
+    conn = psycopg2.connect(dsn)
+    try:
+        migrate(conn)
+        gazetteer.load(conn)
+        conn.commit()
+    finally:
+        conn.close()
+    return dsn
+
+
+@pytest.fixture()
+def conn(test_dsn: str) -> Iterator[psycopg2.extensions.connection]:
+    """A connection in a transaction that is rolled back after the test."""
+    c = psycopg2.connect(test_dsn)
+    try:
+        yield c
+    finally:
+        c.rollback()
+        c.close()
+
+
+@pytest.fixture()
+def database(conn: psycopg2.extensions.connection) -> SingleConnectionDatabase:
+    """A Database whose every transaction lives inside the test's rolled-back transaction."""
+    return SingleConnectionDatabase(conn)
+
+
+@pytest.fixture()
+def app(database: SingleConnectionDatabase):  # type: ignore[no-untyped-def]
+    """The FastAPI app bound to the test database, with no basemap."""
+    from api.app import create_app
+    from geo.settings import MapSettings
+
+    return create_app(database=database, map_settings=MapSettings(tiles="none"))
+
+
+@pytest.fixture()
+def client(app):  # type: ignore[no-untyped-def]
+    """An HTTP client for the app."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c
+
+
+def free_port() -> int:
+    """An unused TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture()
+def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The app served by uvicorn in a thread; yields its base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's headless Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+class OfflinePage:
+    """A page whose non-local requests are blocked and recorded, with console errors."""
+
+    def __init__(self, page: object) -> None:
+        self.page = page
+        self.blocked: list[str] = []
+        self.console_errors: list[str] = []
+        self.dialogs: list[str] = []
+
+
+@pytest.fixture()
+def offline_page(chromium) -> Iterator[OfflinePage]:  # type: ignore[no-untyped-def]
+    """A fresh browser page that may only talk to 127.0.0.1."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    holder = OfflinePage(page)
+
+    def route(r):  # type: ignore[no-untyped-def]
+        host = urlparse(r.request.url).hostname or ""
+        if r.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+            r.continue_()
+        else:
+            holder.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("console", lambda m: holder.console_errors.append(m.text) if m.type == "error"
+            else None)
+    page.on("pageerror", lambda e: holder.console_errors.append(str(e)))
+
+    def on_dialog(d):  # type: ignore[no-untyped-def]
+        holder.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    yield holder
+    context.close()
