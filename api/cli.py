@@ -107,6 +107,23 @@ def gazetteer_load() -> None:
     )
 
 
+@app.command("setup")
+def setup(
+    demo_scale: Annotated[int, typer.Option(help="Scale of demo data for an empty DB")] = 1,
+) -> None:
+    """Start PostGIS if local, migrate, and load gazetteer, boundaries and demo data if empty."""
+    from geo.bootstrap import bootstrap
+
+    try:
+        database = database_from_env()
+        with database.transaction() as conn:
+            steps = bootstrap(conn, demo_scale=demo_scale)
+    except KcmapError as exc:
+        _fail(exc)
+    for step in steps:
+        typer.echo(step)
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (KCMAP_HOST)")] = None,

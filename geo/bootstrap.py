@@ -1,0 +1,42 @@
+"""First-run set-up of a database: schema, gazetteer, approximate boundaries, demo data."""
+
+from __future__ import annotations
+
+from geo import gazetteer
+from geo.db import Connection
+from geo.migrate import migrate
+
+_COUNTS = {
+    "units": "SELECT count(*) FROM admin_unit",
+    "boundaries": "SELECT count(*) FROM boundary WHERE edition = 'legacy'",
+    "records": "SELECT (SELECT count(*) FROM establishment) + (SELECT count(*) FROM project)"
+               " + (SELECT count(*) FROM craft_village)",
+}
+
+
+def _count(conn: Connection, what: str) -> int:
+    with conn.cursor() as cur:
+        cur.execute(_COUNTS[what])
+        row = cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+def bootstrap(conn: Connection, demo_scale: int = 1) -> list[str]:
+    """Bring a database to a usable state, skipping every step already done; list the steps."""
+    from geo.boundary_approx import build_approximate
+    from geo.demo_store import load_demo
+
+    steps = []
+    applied = migrate(conn)
+    steps.append(f"migrations applied: {', '.join(applied)}" if applied else "schema up to date")
+    if _count(conn, "units") == 0:
+        counts = gazetteer.load(conn)
+        steps.append(f"gazetteer loaded: {counts.legacy_districts} districts, "
+                     f"{counts.legacy_communes} communes, {counts.units_2025} communes (2025)")
+    if _count(conn, "boundaries") == 0:
+        build_approximate(conn)
+        steps.append("approximate boundaries built (Ranh giới gần đúng)")
+    if _count(conn, "records") == 0:
+        load_demo(conn, scale=demo_scale)
+        steps.append(f"demo data loaded (synthetic, scale {demo_scale})")
+    return steps

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install the Debian/Ubuntu packages kcmap needs, only those missing.
+#   scripts/install-system.sh            PostgreSQL + PostGIS (+ python3-venv if needed)
+#   scripts/install-system.sh --browser  also Chromium and fonts with Vietnamese glyphs (tests)
+set -euo pipefail
+
+want_browser=0
+[ "${1:-}" = "--browser" ] && want_browser=1
+
+missing=()
+pg_initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1 || true)
+if [ -z "$pg_initdb" ]; then
+  missing+=(postgresql postgresql-contrib)
+fi
+if ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
+  missing+=(postgresql-postgis)
+fi
+if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
+if [ "$want_browser" = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+  fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+fi
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+echo "kcmap: installing system packages: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "kcmap: need root to install ${missing[*]} (or set DATABASE_URL to an existing PostGIS)" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# Debian's 'postgresql-postgis' pulls the PostGIS build matching the default PostgreSQL.
+$SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+echo "kcmap: system packages installed"

@@ -1,0 +1,115 @@
+"""Migrations on an empty database and the gazetteer loaded from vietnamadminunits."""
+
+from __future__ import annotations
+
+import csv
+
+import psycopg2
+import pytest
+
+from geo import gazetteer
+from geo.cluster import create_database
+from geo.migrate import applied, available, migrate
+
+from .conftest import SHARED_DATA, _with_db
+
+
+@pytest.fixture()
+def empty_dsn(server_dsn: str):  # type: ignore[no-untyped-def]
+    """A brand-new empty database, dropped afterwards."""
+    admin = _with_db(server_dsn, "postgres")
+    create_database(admin, "kcmap_test_empty", drop_first=True)
+    yield _with_db(server_dsn, "kcmap_test_empty")
+    c = psycopg2.connect(admin)
+    c.autocommit = True
+    with c.cursor() as cur:
+        cur.execute("DROP DATABASE IF EXISTS kcmap_test_empty WITH (FORCE)")
+    c.close()
+
+
+def test_migrations_apply_on_empty_db_then_are_no_op(empty_dsn: str) -> None:
+    conn = psycopg2.connect(empty_dsn)
+    try:
+        names = migrate(conn)
+        conn.commit()
+        assert names == [name for _, name, _ in available()]
+        assert applied(conn) == {v for v, _, _ in available()}
+        assert migrate(conn) == []
+        with conn.cursor() as cur:
+            cur.execute("SELECT postgis_version()")
+            assert cur.fetchone()[0].startswith("3.")
+            cur.execute(
+                "SELECT indexrelid::regclass::text FROM pg_index i JOIN pg_class c"
+                " ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam WHERE a.amname='gist'"
+            )
+            gist = {r[0] for r in cur.fetchall()}
+        assert {"boundary_geom_gix", "location_geom_gix"} <= gist
+    finally:
+        conn.close()
+
+
+def _count(conn, sql: str, params=()) -> int:  # type: ignore[no-untyped-def]
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        return int(cur.fetchone()[0])
+
+
+def test_gazetteer_counts(conn) -> None:  # type: ignore[no-untyped-def]
+    q = "SELECT count(*) FROM admin_unit WHERE edition=%s AND level=%s"
+    assert _count(conn, q, ("legacy", "province")) == 1
+    assert _count(conn, q, ("legacy", "district")) == 13
+    assert _count(conn, q, ("legacy", "commune")) == 170
+    assert _count(conn, q, ("2025", "commune")) == 96
+    assert _count(conn, q, ("2025", "district")) == 0
+    # Lý Sơn (536) has no communes in the legacy edition
+    assert _count(conn, "SELECT count(*) FROM admin_unit WHERE edition='legacy' AND "
+                        "parent_code='536'") == 0
+
+
+def test_gazetteer_codes_match_gso_list(conn) -> None:  # type: ignore[no-untyped-def]
+    with open(SHARED_DATA / "quang_ngai_units_gso.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    # the GSO list carries Lý Sơn (536) as a district row without communes
+    assert [r["district_code"] for r in rows if not r["commune_code"]] == ["536"]
+    gso = {(r["commune_code"], r["district_code"]) for r in rows if r["commune_code"]}
+    assert len(gso) == 170
+    with conn.cursor() as cur:
+        cur.execute("SELECT code, parent_code FROM admin_unit WHERE edition='legacy'"
+                    " AND level='commune'")
+        ours = set(cur.fetchall())
+    assert ours == gso
+
+
+def test_crosswalk_covers_every_legacy_commune(conn) -> None:  # type: ignore[no-untyped-def]
+    missing = _count(conn, "SELECT count(*) FROM admin_unit u WHERE edition='legacy' AND "
+                           "level='commune' AND NOT EXISTS (SELECT 1 FROM unit_crosswalk x "
+                           "WHERE x.legacy_code = u.code)")
+    assert missing == 0
+    # shares of each legacy unit add up to 1
+    bad = _count(conn, "SELECT count(*) FROM (SELECT legacy_code, sum(share) s FROM unit_crosswalk"
+                       " GROUP BY 1) t WHERE abs(s - 1) > 1e-9")
+    assert bad == 0
+    # Lý Sơn district becomes the special zone (đặc khu) Lý Sơn
+    with conn.cursor() as cur:
+        cur.execute("SELECT u.name FROM unit_crosswalk x JOIN admin_unit u ON u.edition='2025'"
+                    " AND u.code = x.code_2025 WHERE x.legacy_code = '536'")
+        assert cur.fetchone()[0] == "Đặc khu Lý Sơn"
+
+
+def test_history_aliases_present(conn) -> None:  # type: ignore[no-untyped-def]
+    # Tây Trà district (merged into Trà Bồng in 2020) and Thị trấn Đức Phổ (now Phường Nguyễn
+    # Nghiêm, Đức Phổ) are findable by their old names.
+    with conn.cursor() as cur:
+        cur.execute("SELECT code FROM unit_alias WHERE alias_key = 'taytra' AND edition='legacy'")
+        assert ("525",) in cur.fetchall()
+        cur.execute("SELECT code FROM unit_alias WHERE alias_key = 'ducpho' AND edition='legacy'")
+        assert ("21439",) in cur.fetchall()
+
+
+def test_gazetteer_load_is_idempotent(conn) -> None:  # type: ignore[no-untyped-def]
+    before = _count(conn, "SELECT count(*) FROM admin_unit") + _count(
+        conn, "SELECT count(*) FROM unit_crosswalk")
+    gazetteer.load(conn)
+    after = _count(conn, "SELECT count(*) FROM admin_unit") + _count(
+        conn, "SELECT count(*) FROM unit_crosswalk")
+    assert before == after
