@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import psycopg2
 import psycopg2.extensions
@@ -13,7 +13,7 @@ import psycopg2.extras
 
 from geo.errors import DatabaseUnavailable
 
-Connection = psycopg2.extensions.connection
+Connection: TypeAlias = psycopg2.extensions.connection
 
 
 class TransactionSource(Protocol):
