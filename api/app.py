@@ -37,6 +37,8 @@ def create_app(database: TransactionSource | None = None,
 
 def _include_optional(app: FastAPI) -> None:
     """Routers of features that may not exist yet in a partial checkout."""
+    from api.routes import geocode as geocode_routes
     from api.routes import maps as maps_routes
 
     app.include_router(maps_routes.router)
+    app.include_router(geocode_routes.router)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api import cli_boundaries, cli_demo
+from api import cli_boundaries, cli_demo, cli_geocode
 from api.database import database_from_env
 from geo.errors import KcmapError
 
@@ -18,6 +18,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(gaz_app, name="gazetteer")
 app.add_typer(cli_boundaries.app, name="boundaries")
 app.add_typer(cli_demo.app, name="demo")
+app.command("geocode")(cli_geocode.geocode)
 
 
 def _fail(exc: Exception) -> None:

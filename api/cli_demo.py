@@ -2,6 +2,51 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from api.database import database_from_env
+from geo.errors import KcmapError
+
 app = typer.Typer(help="Synthetic demo records", no_args_is_help=True)
+
+
+@app.command("load")
+def load(
+    scale: Annotated[int, typer.Option(help="Multiplier: 1 = ~1,500 establishments, "
+                                            "~300 projects")] = 1,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same records)")] = 2021,
+) -> None:
+    """Replace the demo records (is_demo) with a synthetic set; imported records stay."""
+    from geo.demo_store import load_demo
+    from geo.migrate import migrate
+
+    try:
+        database = database_from_env()
+        with database.transaction() as conn:
+            migrate(conn)
+            counts = load_demo(conn, scale=scale, seed=seed)
+    except KcmapError as exc:
+        typer.echo(f"kcmap: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    typer.echo(f"demo records (synthetic): {counts.establishments} establishments, "
+               f"{counts.craft_villages} craft villages, {counts.projects} projects, "
+               f"{counts.locations} locations")
+
+
+@app.command("clear")
+def clear() -> None:
+    """Delete every demo record (is_demo) and its locations; imported records stay."""
+    from geo.demo_store import delete_demo
+
+    try:
+        database = database_from_env()
+        with database.transaction() as conn:
+            counts = delete_demo(conn)
+    except KcmapError as exc:
+        typer.echo(f"kcmap: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    typer.echo(f"deleted: {counts.establishments} establishments, "
+               f"{counts.craft_villages} craft villages, {counts.projects} projects, "
+               f"{counts.locations} locations")

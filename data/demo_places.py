@@ -83,7 +83,8 @@ class Area:
         centre = unit.centroid or unit.point
         if self.geom is not None:
             shapely.prepare(self.geom)
-            self.bounds: BBox = tuple(self.geom.bounds)  # type: ignore[assignment]
+            bx0, by0, bx1, by1 = (float(v) for v in self.geom.bounds)
+            self.bounds: BBox = (bx0, by0, bx1, by1)
             rp = self.geom.representative_point()
             self.fallback = _round(rp.x, rp.y)
             if not self.contains(*self.fallback):

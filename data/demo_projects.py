@@ -12,7 +12,7 @@ from data.demo_words import Trade
 KINDS: dict[str, tuple[tuple[str, float], ...]] = {
     "machinery": (("est", 0.9), ("village", 0.05), ("commune", 0.05)),
     "demonstration": (("est", 0.75), ("village", 0.15), ("commune", 0.10)),
-    "training": (("multi", 0.25), ("commune", 0.40), ("village", 0.25), ("district", 0.10)),
+    "training": (("multi", 0.25), ("commune", 0.30), ("village", 0.35), ("district", 0.10)),
     "capacity": (("district", 0.40), ("commune", 0.40), ("multi", 0.20)),
     "cleaner_production": (("est", 1.0),),
     "trade_fair": (("district", 0.45), ("est", 0.55)),
@@ -22,8 +22,8 @@ KINDS: dict[str, tuple[tuple[str, float], ...]] = {
 }
 DEFAULT_KINDS = (("commune", 0.5), ("district", 0.5))
 ACTIVITY_WEIGHTS = {
-    "machinery": 30, "demonstration": 12, "training": 14, "capacity": 10,
-    "cleaner_production": 5, "trade_fair": 9, "product_award": 8, "industrial_cluster": 4,
+    "machinery": 34, "demonstration": 12, "training": 11, "capacity": 8,
+    "cleaner_production": 6, "trade_fair": 9, "product_award": 9, "industrial_cluster": 3,
     "other": 8,
 }
 # Provincial (KCĐP) budget range in million đồng; national (KCQG) ones are larger.

@@ -27,6 +27,15 @@ _REPLACE_ANY = _INSERT + " RETURNING area_km2"
 _REPLACE_APPROXIMATE = _INSERT + " WHERE boundary.quality = 'approximate' RETURNING area_km2"
 
 
+def polygonal(geom: BaseGeometry | None) -> BaseGeometry | None:
+    """The polygonal part of a geometry, made valid; None when there is none."""
+    if geom is None or geom.is_empty:
+        return None
+    parts = shapely.get_parts(shapely.make_valid(geom)).tolist()
+    parts = [q for p in parts for q in shapely.get_parts(p).tolist() if q.geom_type == "Polygon"]
+    return shapely.union_all(parts) if parts else None
+
+
 def check_area_srid(conn: Connection) -> None:
     """Raise InvalidInput when PostGIS lacks EPSG:3406, needed to compute areas."""
     with conn.cursor() as cur:

@@ -158,13 +158,19 @@ def coverage_by_unit(conn: Connection, level: str, years: tuple[int, int] = DEFA
 
 
 def _unallocated(conn: Connection, allocations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Money and records not placed in a unit, per district bucket (None = no district)."""
+    """Money and records not placed in a unit, per district bucket (None = no district).
+
+    A district without communes (Lý Sơn since 2020) can never place money in a commune.
+    """
     with conn.cursor() as cur:
-        cur.execute("SELECT code, name FROM admin_unit WHERE edition = 'legacy' "
-                    "AND level = 'district'")
-        names = dict(cur.fetchall())
+        cur.execute("SELECT d.code, d.name, EXISTS (SELECT 1 FROM admin_unit c "
+                    "WHERE c.edition = d.edition AND c.parent_code = d.code) "
+                    "FROM admin_unit d WHERE d.edition = 'legacy' AND d.level = 'district'")
+        districts = {code: (name, has) for code, name, has in cur.fetchall()}
     rows = [
-        {"district_code": a["bucket"], "district_name": names.get(a["bucket"]),
+        {"district_code": a["bucket"],
+         "district_name": districts.get(a["bucket"], (None, False))[0],
+         "district_has_communes": districts.get(a["bucket"], (None, False))[1],
          "kc_vnd": int(a["kc_vnd"]), "counterpart_vnd": int(a["counterpart_vnd"]),
          "projects": int(a["projects"]), "establishments": int(a["establishments"])}
         for a in allocations

@@ -46,6 +46,9 @@ def offline_map(map_settings: MapSettings, title: str = "Bản đồ khuyến c�
     root = m.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(folium.Element(f"<title>{esc(title)}</title>"), name="kc_title")
+    root.header.add_child(folium.Element(
+        f'<link rel="icon" type="image/svg+xml" href="{own_url("favicon.svg")}">'),
+        name="kc_favicon")
     if has_tiles(map_settings):
         folium.TileLayer(tiles=map_settings.tiles.strip(), attr=map_settings.tiles_attribution,
                          name="Bản đồ nền", overlay=False, control=True).add_to(m)

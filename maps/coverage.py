@@ -31,6 +31,8 @@ ZERO_LABEL = "Không có"
 STATUS_WORDS = {"planned": "dự kiến", "approved": "đã phê duyệt", "in_progress": "đang thực hiện",
                 "completed": "hoàn thành", "cancelled": "đã hủy"}
 MAX_LISTED = 15
+NO_COMMUNES = " (huyện không có đơn vị cấp xã)"
+BOUNDARY_WORDS = {"approximate": "gần đúng (dựng từ tâm xã)", "official": "chính thức"}
 
 
 def check_indicator(indicator: str) -> None:
@@ -85,22 +87,26 @@ def class_label(c: ValueClass, fmt: Callable[[int], str]) -> str:
     return fmt(c.lo) if c.lo == c.hi else f"{fmt(c.lo)} – {fmt(c.hi)}"
 
 
-def _tooltip_html(unit: dict[str, Any], level: str) -> str:
-    """Escaped HTML of a unit's tooltip: name, type, district, money and counts."""
-    place = esc(unit["type"])
-    if level == "commune" and unit.get("district_name"):
-        place += " · " + esc(unit["district_name"])
-    rows = [
-        ("Kinh phí khuyến công", format_vnd(unit["kc_vnd"])),
-        ("Vốn đối ứng", format_vnd(unit["counterpart_vnd"])),
-        ("Số đề án", format_int(unit["projects"])),
-        ("Số cơ sở CNNT", format_int(unit["establishments"])),
-    ]
-    table = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
-    quality = ('<div class="kc-tip-note">Ranh giới gần đúng</div>'
-               if unit.get("boundary_quality") == "approximate" else "")
-    return (f'<div class="kc-tip"><div class="kc-tip-name">{esc(unit["name"])}</div>'
-            f"<div>{place}</div><table>{table}</table>{quality}</div>")
+def tooltip_fields(level: str) -> list[tuple[str, str]]:
+    """(property, label) of the tooltip rows of a level."""
+    rows = [("name", "Đơn vị"), ("type", "Loại")]
+    if level == "commune":
+        rows.append(("district", "Thuộc"))
+    return rows + [("kc", "Kinh phí khuyến công"), ("cp", "Vốn đối ứng"),
+                   ("projects", "Số đề án"), ("establishments", "Số cơ sở CNNT"),
+                   ("boundary", "Ranh giới")]
+
+
+def _tooltip_properties(unit: dict[str, Any], level: str) -> dict[str, str]:
+    """Escaped, formatted tooltip values of a unit (the tooltip shows them as HTML)."""
+    values = {
+        "name": unit["name"], "type": unit["type"], "district": unit.get("district_name") or "",
+        "kc": format_vnd(unit["kc_vnd"]), "cp": format_vnd(unit["counterpart_vnd"]),
+        "projects": format_int(unit["projects"]),
+        "establishments": format_int(unit["establishments"]),
+        "boundary": BOUNDARY_WORDS.get(unit.get("boundary_quality") or "", ""),
+    }
+    return {key: esc(values[key]) for key, _ in tooltip_fields(level)}
 
 
 def _coords(geometry: dict[str, Any]) -> Iterator[tuple[float, float]]:
@@ -139,6 +145,14 @@ def _names(items: Sequence[dict[str, Any]]) -> str:
     return ", ".join(names) + (f" và {more} đơn vị khác" if more > 0 else "")
 
 
+def _unallocated_item(row: dict[str, Any]) -> str:
+    """Escaped list item: a district (or none) and the money not allocated to its communes."""
+    name = row["district_name"] or "Không xác định huyện"
+    why = NO_COMMUNES if row["district_code"] and not row.get("district_has_communes", True) \
+        else ""
+    return f"<li>{esc(name)}: {esc(format_vnd(row['kc_vnd']))}{esc(why)}</li>"
+
+
 def _notes_html(data: dict[str, Any]) -> str:
     """Escaped HTML of the notes: boundary quality, demo data, allocation rules, gaps."""
     level, totals = data["level"], data["totals"]
@@ -164,9 +178,7 @@ def _notes_html(data: dict[str, Any]) -> str:
                      f"hoặc tỉnh): {esc(format_vnd(totals['unallocated_kc_vnd']))}</p>")
         rows = [r for r in unallocated if r["kc_vnd"] > 0]
         if rows:
-            items = "".join(
-                f"<li>{esc(r['district_name'] or 'Không xác định huyện')}: "
-                f"{esc(format_vnd(r['kc_vnd']))}</li>" for r in rows)
+            items = "".join(_unallocated_item(r) for r in rows)
             parts.append(f"<ul>{items}</ul>")
     elif totals["unallocated_kc_vnd"] > 0:
         parts.append("<p>Kinh phí không xác định được huyện (đề án cấp tỉnh hoặc chưa có vị "
@@ -190,9 +202,8 @@ def _features(units: Sequence[dict[str, Any]], level: str, indicator: str,
             "id": esc(u["code"]),
             "geometry": u["geometry"],
             "properties": {
-                "code": esc(u["code"]),
                 "fill": color_for(int(u[indicator]), classes),
-                "tip": _tooltip_html(u, level),
+                **_tooltip_properties(u, level),
             },
         }
         for u in units if u["geometry"] is not None
@@ -220,7 +231,10 @@ def coverage_map(data: dict[str, Any], level: str = "commune", indicator: str = 
             style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555",
                                       "weight": 0.6, "fillOpacity": 0.8},
             highlight_function=lambda f: {"weight": 2.5, "color": "#111"},
-            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+            tooltip=folium.GeoJsonTooltip(
+                fields=[k for k, _ in tooltip_fields(level)],
+                aliases=[esc(label) for _, label in tooltip_fields(level)],
+                sticky=True, class_name="kc-tip"),
             className=f"kc-unit kc-{level}",
         ).add_to(m)
     outlines = [o for o in data.get("outlines", []) if o["geometry"] is not None]

@@ -21,7 +21,7 @@ from geo.settings import HomeSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
-TEST_DB = "kcmap_test"
+TEST_DB = f"kcmap_test_{os.getpid()}"  # one per pytest process: sessions never collide
 CHROMIUM = os.environ.get("KCMAP_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -40,7 +40,7 @@ def server_dsn() -> str:
 
 
 @pytest.fixture(scope="session")
-def test_dsn(server_dsn: str) -> str:
+def test_dsn(server_dsn: str) -> Iterator[str]:
     """A database created afresh for this test session, migrated, gazetteer loaded."""
     create_database(_with_db(server_dsn, "postgres"), TEST_DB, drop_first=True)
     dsn = _with_db(server_dsn, TEST_DB)
@@ -51,7 +51,12 @@ def test_dsn(server_dsn: str) -> str:
         conn.commit()
     finally:
         conn.close()
-    return dsn
+    yield dsn
+    admin = psycopg2.connect(_with_db(server_dsn, "postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)')
+    admin.close()
 
 
 @pytest.fixture()

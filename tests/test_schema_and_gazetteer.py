@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 
 import psycopg2
 import pytest
@@ -18,12 +19,13 @@ from .conftest import SHARED_DATA, _with_db
 def empty_dsn(server_dsn: str):  # type: ignore[no-untyped-def]
     """A brand-new empty database, dropped afterwards."""
     admin = _with_db(server_dsn, "postgres")
-    create_database(admin, "kcmap_test_empty", drop_first=True)
-    yield _with_db(server_dsn, "kcmap_test_empty")
+    name = f"kcmap_test_empty_{os.getpid()}"
+    create_database(admin, name, drop_first=True)
+    yield _with_db(server_dsn, name)
     c = psycopg2.connect(admin)
     c.autocommit = True
     with c.cursor() as cur:
-        cur.execute("DROP DATABASE IF EXISTS kcmap_test_empty WITH (FORCE)")
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     c.close()
 
 
