@@ -34,7 +34,7 @@ venv: $(STAMP)
 # setuptools<81 (which still has pkg_resources) in the venv.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --disable-pip-version-check "setuptools>=68,<81" wheel
+	$(VENV)/bin/pip install -q --disable-pip-version-check "setuptools>=77,<81" wheel
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-build-isolation -e ".[dev]"
 	touch $(STAMP)
 

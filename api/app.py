@@ -20,7 +20,8 @@ def create_app(database: TransactionSource | None = None,
 
         database = database_from_env(start_local=False)
     app = FastAPI(title="kcmap", description="Bản đồ khuyến công tỉnh Quảng Ngãi",
-                  docs_url="/api/docs", openapi_url="/api/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    # Swagger UI would load its JS from a CDN; pages must work offline, so it is off.
     app.state.database = database
     app.state.map_settings = map_settings or MapSettings()
     errors.install(app)

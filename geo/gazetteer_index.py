@@ -61,6 +61,7 @@ class NameEntry:
     """A unit reachable by a key: its own name or an alias, with the type words it accepts."""
 
     unit: Unit
+    key: str  # folded, space-free name or alias: 'tinhantay'
     alias: bool
     types: frozenset[str]  # empty: any type word of the unit's level
     marks: tuple[str, ...] | None  # diacritic-preserving syllables; None for aliases
@@ -257,12 +258,16 @@ def _entries(units: dict[tuple[str, str], Unit],
             if not is_alias:
                 accepted.add(unit.type)
             by_key[key].append(NameEntry(
-                unit, is_alias, frozenset(accepted),
+                unit, key, is_alias, frozenset(accepted),
                 None if is_alias else marked_tokens(unit.short_name),
             ))
     for key, name, kind in _other_provinces():
         other = Unit("other", key, "province", name, name, kind, None, None, None)
-        by_key[key].append(NameEntry(other, False, frozenset({kind}), None))
+        by_key[key].append(NameEntry(other, key, False, frozenset({kind}), None))
+    # Kon Tum joined Quảng Ngãi in 2025: its name marks a 2025-edition address, not a foreign one
+    former = Unit("former", "kontum", "province", "Tỉnh Kon Tum (trước 2025)", "Kon Tum", "tinh",
+                  None, None, None)
+    by_key["kontum"].append(NameEntry(former, "kontum", False, frozenset({"tinh"}), None))
     return by_key
 
 

@@ -42,9 +42,9 @@ def render_index(status: dict[str, Any]) -> str:
 <ul>
 <li><a href="/api/units?level=district">/api/units?level=district</a> – ranh giới cấp huyện</li>
 <li><a href="/api/units?level=commune">/api/units?level=commune</a> – ranh giới cấp xã</li>
-<li><a href="/api/units?level=commune&amp;edition=2025">/api/units?level=commune&amp;edition=2025</a>
- – xã, phường sau sắp xếp 2025</li>
-<li><a href="/api/docs">Tài liệu API</a> · <a href="/healthz">/healthz</a></li>
+<li><a href="/api/units?level=commune&amp;edition=2025">
+/api/units?level=commune&amp;edition=2025</a> – xã, phường sau sắp xếp 2025</li>
+<li><a href="/api/openapi.json">Mô tả API (OpenAPI)</a> · <a href="/healthz">/healthz</a></li>
 </ul>
 <h2>Cơ sở dữ liệu</h2>
 <table>{rows}</table>
