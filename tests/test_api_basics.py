@@ -81,3 +81,21 @@ def test_app_recovers_when_database_comes_back(test_dsn: str) -> None:
     finally:
         proxy.stop()
         database.close()
+
+
+def test_units_api_serves_imported_file_over_approximate(conn, client) -> None:  # type: ignore[no-untyped-def]
+    from geo.boundary_approx import build_approximate
+    from geo.boundary_import import import_boundaries
+
+    from .conftest import SHARED_DATA
+
+    build_approximate(conn)
+    before = client.get("/api/units?level=district").json()["features"]
+    assert {f["properties"]["quality"] for f in before} == {"approximate"}
+    import_boundaries(conn, SHARED_DATA / "quang_ngai_districts.geojson", "district")
+    after = client.get("/api/units?level=district").json()["features"]
+    assert {f["properties"]["quality"] for f in after} == {"official"}
+    assert all(f["geometry"]["type"] == "MultiPolygon" for f in after)
+    assert {f["properties"]["boundary_source"] for f in after} == {"quang_ngai_districts.geojson"}
+    communes = client.get("/api/units?level=commune").json()["features"]
+    assert {f["properties"]["quality"] for f in communes} == {"approximate"}
