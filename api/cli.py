@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api import cli_boundaries, cli_demo, cli_geocode
+from api import cli_boundaries, cli_demo, cli_geocode, cli_import
 from api.database import database_from_env
 from geo.errors import KcmapError
 
@@ -19,6 +19,7 @@ app.add_typer(gaz_app, name="gazetteer")
 app.add_typer(cli_boundaries.app, name="boundaries")
 app.add_typer(cli_demo.app, name="demo")
 app.command("geocode")(cli_geocode.geocode)
+app.add_typer(cli_import.app, name="import")
 
 
 def _fail(exc: Exception) -> None:
