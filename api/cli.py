@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from api import cli_boundaries, cli_demo, cli_geocode, cli_import
+from api.cli_common import fail, in_transaction
 from api.database import database_from_env
+from geo.db import Connection
 from geo.errors import KcmapError
 
 app = typer.Typer(help="kcmap: bản đồ khuyến công tỉnh Quảng Ngãi", no_args_is_help=True)
@@ -22,9 +24,6 @@ app.command("geocode")(cli_geocode.geocode)
 app.add_typer(cli_import.app, name="import")
 
 
-def _fail(exc: Exception) -> None:
-    typer.echo(f"kcmap: {exc}", err=True)
-    raise typer.Exit(code=1)
 
 
 @db_app.command("start")
@@ -39,7 +38,7 @@ def db_start() -> None:
     try:
         typer.echo(ensure_cluster(HomeSettings()))
     except KcmapError as exc:
-        _fail(exc)
+        raise fail(exc) from exc
 
 
 @db_app.command("stop")
@@ -65,12 +64,7 @@ def db_migrate() -> None:
     """Apply pending numbered migrations."""
     from geo.migrate import migrate
 
-    try:
-        database = database_from_env()
-        with database.transaction() as conn:
-            names = migrate(conn)
-    except KcmapError as exc:
-        _fail(exc)
+    names = in_transaction(migrate)
     typer.echo("applied: " + ", ".join(names) if names else "schema is up to date")
 
 
@@ -79,12 +73,7 @@ def db_status() -> None:
     """Show applied migrations and record counts."""
     from geo.status import database_status
 
-    try:
-        database = database_from_env()
-        with database.transaction() as conn:
-            status = database_status(conn)
-    except KcmapError as exc:
-        _fail(exc)
+    status = in_transaction(database_status)
     for key, value in status.items():
         typer.echo(f"{key}: {value}")
 
@@ -95,13 +84,11 @@ def gazetteer_load() -> None:
     from geo import gazetteer
     from geo.migrate import migrate
 
-    try:
-        database = database_from_env()
-        with database.transaction() as conn:
-            migrate(conn)
-            counts = gazetteer.load(conn)
-    except KcmapError as exc:
-        _fail(exc)
+    def work(conn: Connection) -> gazetteer.GazetteerCounts:
+        migrate(conn)
+        return gazetteer.load(conn)
+
+    counts = in_transaction(work)
     typer.echo(
         f"legacy: {counts.legacy_districts} districts, {counts.legacy_communes} communes; "
         f"2025: {counts.units_2025} communes; crosswalk rows: {counts.crosswalk}; "
@@ -116,12 +103,7 @@ def setup(
     """Start PostGIS if local, migrate, and load gazetteer, boundaries and demo data if empty."""
     from geo.bootstrap import bootstrap
 
-    try:
-        database = database_from_env()
-        with database.transaction() as conn:
-            steps = bootstrap(conn, demo_scale=demo_scale)
-    except KcmapError as exc:
-        _fail(exc)
+    steps = in_transaction(lambda conn: bootstrap(conn, demo_scale=demo_scale))
     for step in steps:
         typer.echo(step)
 
@@ -141,7 +123,7 @@ def serve(
     try:
         database = database_from_env()
     except KcmapError as exc:
-        _fail(exc)
+        raise fail(exc) from exc
     application = create_app(database=database)
     uvicorn.run(application, host=host or settings.host, port=port or settings.port,
                 log_level="info")

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from api.database import database_from_env
-from geo.errors import KcmapError
+from api.cli_common import in_transaction
+from geo.db import Connection
+from geo.demo_store import DemoCounts
 
 app = typer.Typer(help="Synthetic demo records", no_args_is_help=True)
 
@@ -22,14 +23,11 @@ def load(
     from geo.demo_store import load_demo
     from geo.migrate import migrate
 
-    try:
-        database = database_from_env()
-        with database.transaction() as conn:
-            migrate(conn)
-            counts = load_demo(conn, scale=scale, seed=seed)
-    except KcmapError as exc:
-        typer.echo(f"kcmap: {exc}", err=True)
-        raise typer.Exit(code=1) from exc
+    def work(conn: Connection) -> DemoCounts:
+        migrate(conn)
+        return load_demo(conn, scale=scale, seed=seed)
+
+    counts = in_transaction(work)
     typer.echo(f"demo records (synthetic): {counts.establishments} establishments, "
                f"{counts.craft_villages} craft villages, {counts.projects} projects, "
                f"{counts.locations} locations")
@@ -40,13 +38,7 @@ def clear() -> None:
     """Delete every demo record (is_demo) and its locations; imported records stay."""
     from geo.demo_store import delete_demo
 
-    try:
-        database = database_from_env()
-        with database.transaction() as conn:
-            counts = delete_demo(conn)
-    except KcmapError as exc:
-        typer.echo(f"kcmap: {exc}", err=True)
-        raise typer.Exit(code=1) from exc
+    counts = in_transaction(delete_demo)
     typer.echo(f"deleted: {counts.establishments} establishments, "
                f"{counts.craft_villages} craft villages, {counts.projects} projects, "
                f"{counts.locations} locations")
