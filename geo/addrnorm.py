@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from geo.textnorm import fold
+
 # Tone marks (combining) -> a letter, so a syllable's tone is kept wherever it was written:
 # 'hoà' and 'hòa' both become 'hoaf'; 'thuỷ' and 'thủy' both 'thuyr'.
 _TONES = {
@@ -41,9 +43,8 @@ class Token:
 
 
 def fold_word(word: str) -> str:
-    """Lower-case a word and strip its diacritics (đ -> d)."""
-    decomposed = unicodedata.normalize("NFD", word.translate(_LOOKALIKES).lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
+    """Lower-case a word and strip its diacritics (đ -> d), Ð look-alikes included."""
+    return fold(word.translate(_LOOKALIKES))
 
 
 def canonical_marks(word: str) -> str:
@@ -59,11 +60,19 @@ def canonical_marks(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept)) + tone
 
 
+_SHORT_I = re.compile(r"(?<=[bcdghklmnpqrstvx])y(?![aeiou])")
+
+
+def iy_key(folded: str) -> str:
+    """Spell the short vowel 'y' after a consonant as 'i' (Lý/Lí, Kỳ/Kì, Mỹ/Mĩ); keeps 'uy'."""
+    return _SHORT_I.sub("i", folded)
+
+
 @lru_cache(maxsize=65536)
-def _word_forms(word: str) -> tuple[str, str]:
-    folded = fold_word(word)
+def _word_forms(word: str) -> tuple[str, str, bool]:
+    folded = iy_key(fold_word(word))
     marks = canonical_marks(word)
-    return folded, (folded if marks == folded else marks)
+    return folded, (folded if marks == folded else marks), any(c.isdigit() for c in folded)
 
 
 def marked_tokens(name: str) -> tuple[str, ...]:
@@ -115,7 +124,7 @@ def normalize_text(text: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """Words of an address with their comma segment, abbreviations expanded."""
     text = normalize_text(text)
-    raw: list[tuple[str, str, int]] = []
+    raw: list[tuple[str, str, int, bool]] = []
     seg = 0
     pos = 0
     for match in _WORD.finditer(text):
@@ -124,13 +133,13 @@ def tokenize(text: str) -> list[Token]:
                     or between.strip() in ("-", "/")):
             seg += 1
         pos = match.end()
-        folded, marks = _word_forms(match.group(0))
-        raw.append((folded, marks, seg))
+        folded, marks, num = _word_forms(match.group(0))
+        raw.append((folded, marks, seg, num))
     tokens: list[Token] = []
     i = 0
     n = len(raw)
     while i < n:
-        folded, marks, s = raw[i]
+        folded, marks, s, num = raw[i]
         if folded in _EXPANSION_FIRST:
             for length in (2, 1):
                 words = tuple(r[0] for r in raw[i:i + length])
@@ -140,10 +149,10 @@ def tokenize(text: str) -> list[Token]:
                     i += length
                     break
             else:
-                tokens.append(Token(folded, marks, s, any(c.isdigit() for c in folded)))
+                tokens.append(Token(folded, marks, s, num))
                 i += 1
             continue
-        tokens.append(Token(folded, marks, s, any(c.isdigit() for c in folded)))
+        tokens.append(Token(folded, marks, s, num))
         i += 1
     return tokens
 
@@ -185,11 +194,12 @@ SUB_TYPES: frozenset[tuple[str, ...]] = frozenset({
 
 # Type words whose folded form is also a syllable of unit names: when the writer used
 # diacritics they must be spelled exactly like this to count as a type word
-# ('tỉnh' is a type word, 'Tịnh' starts a commune name; 'xã' vs Ba Xa; 'tổ' vs Ba Tô).
+# ('tỉnh' is a type word, 'Tịnh' starts a commune name; 'xã' vs Ba Xa; 'phường' vs Nghĩa Phương).
 _NEED_MARKS: dict[str, str] = {
     fold_word(w): canonical_marks(w)
-    for w in ("tỉnh", "xã", "tổ", "làng", "chợ", "bản", "lô", "cầu", "đội", "số", "nhà",
-              "đảo", "bãi", "bến", "núi", "quận", "khối", "ấp")
+    for w in ("tỉnh", "xã", "phường", "huyện", "thành", "phố", "thị", "trấn", "tổ", "làng",
+              "chợ", "bản", "lô", "cầu", "đội", "số", "nhà", "đảo", "bãi", "bến", "núi", "quận",
+              "khối", "ấp")
 }
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from pyproj import Transformer
 from pyproj.exceptions import CRSError, ProjError
@@ -115,12 +115,22 @@ def parse_coordinate(raw: object) -> float:
     return _parse(raw)[0]
 
 
-@lru_cache(maxsize=16)
+_local = threading.local()  # pyproj transformers are kept per thread
+
+
 def _transformer(crs: str) -> Transformer:
-    try:
-        return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    except (CRSError, ProjError) as exc:
-        raise InvalidInput(f"unknown coordinate reference system {crs!r}") from exc
+    cache: dict[str, Transformer] = _local.__dict__.setdefault("transformers", {})
+    if crs not in cache:
+        try:
+            cache[crs] = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        except (CRSError, ProjError) as exc:
+            raise InvalidInput(f"unknown coordinate reference system {crs!r}") from exc
+    return cache[crs]
+
+
+def check_crs(crs: str) -> None:
+    """Raise InvalidInput unless `crs` can be transformed to WGS 84."""
+    _transformer(crs)
 
 
 def vn2000_to_wgs84(easting: float, northing: float, crs: str = DEFAULT_VN2000
@@ -130,9 +140,11 @@ def vn2000_to_wgs84(easting: float, northing: float, crs: str = DEFAULT_VN2000
     return float(lon), float(lat)
 
 
-def _inside(bbox: tuple[float, float, float, float], lon: float, lat: float) -> bool:
+def inside_bbox(bbox: tuple[float, float, float, float], lon: float, lat: float) -> bool:
+    """True when (lon, lat) lies in the bbox widened by BBOX_MARGIN degrees."""
     x0, y0, x1, y1 = bbox
-    return x0 - BBOX_MARGIN <= lon <= x1 + BBOX_MARGIN and y0 - BBOX_MARGIN <= lat <= y1 + BBOX_MARGIN
+    m = BBOX_MARGIN
+    return x0 - m <= lon <= x1 + m and y0 - m <= lat <= y1 + m
 
 
 def _metres(a: float, b: float, crs: str, bbox: tuple[float, float, float, float]
@@ -146,7 +158,7 @@ def _metres(a: float, b: float, crs: str, bbox: tuple[float, float, float, float
     lon = lat = None
     for easting, northing in orders:
         lon, lat = vn2000_to_wgs84(easting, northing, crs)
-        if math.isfinite(lon) and math.isfinite(lat) and _inside(bbox, lon, lat):
+        if math.isfinite(lon) and math.isfinite(lat) and inside_bbox(bbox, lon, lat):
             issue = f"{label} converted to WGS 84: N={northing:.1f} E={easting:.1f}"
             return ParsedPoint(round(lon, 7), round(lat, 7), [issue], f"vn2000:{crs}", True)
     hint = ""
@@ -155,7 +167,7 @@ def _metres(a: float, b: float, crs: str, bbox: tuple[float, float, float, float
             continue
         for easting, northing in orders:
             x, y = vn2000_to_wgs84(easting, northing, other)
-            if math.isfinite(x) and math.isfinite(y) and _inside(bbox, x, y):
+            if math.isfinite(x) and math.isfinite(y) and inside_bbox(bbox, x, y):
                 hint = f"; the values would fall inside the province with {other}"
                 break
         if hint:
@@ -195,7 +207,7 @@ def parse_point(lat_raw: object, lon_raw: object, vn2000_crs: str = DEFAULT_VN20
             return _checked(lat, lon, issues, "wgs84_swapped", box)
         return ParsedPoint(None, None, [f"not a latitude/longitude: {lat_raw!r}, {lon_raw!r}"],
                            "none", False)
-    if not _inside(box, lon, lat) and _inside(box, lat, lon):
+    if not inside_bbox(box, lon, lat) and inside_bbox(box, lat, lon):
         issues.append("latitude and longitude were swapped")
         return _checked(lon, lat, issues, "wgs84_swapped", box)
     return _checked(lat, lon, issues, "wgs84_swapped" if swapped_letters else "wgs84", box)
@@ -203,7 +215,7 @@ def parse_point(lat_raw: object, lon_raw: object, vn2000_crs: str = DEFAULT_VN20
 
 def _checked(lat: float, lon: float, issues: list[str], method: str,
              bbox: tuple[float, float, float, float]) -> ParsedPoint:
-    if _inside(bbox, lon, lat):
+    if inside_bbox(bbox, lon, lat):
         return ParsedPoint(round(lon, 7), round(lat, 7), issues, method, True)
     issues.append(f"point ({lat:.5f}, {lon:.5f}) is outside Quảng Ngãi province "
                   f"(lat {bbox[1]:.2f}–{bbox[3]:.2f}, lon {bbox[0]:.2f}–{bbox[2]:.2f})")

@@ -12,13 +12,11 @@ from shapely import STRtree
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo.addrnorm import folded_key, marked_tokens, type_key
+from geo.addrnorm import folded_key, iy_key, marked_tokens, type_key
+from geo.coords import PROVINCE_BBOX, inside_bbox
 from geo.db import Connection
 
 PROVINCE_CODE = "51"
-# Used when the gazetteer has no province bounding box: roughly lon 108.2–109.2, lat 14.5–15.5.
-DEFAULT_BBOX = (108.2, 14.5, 109.2, 15.5)
-BBOX_MARGIN = 0.03  # degrees added around the province bbox (islands, coast)
 
 # Communes that changed district inside the period records come from (the gazetteer keeps only
 # the current parent): code -> (former district code, year of the move).
@@ -43,7 +41,7 @@ _ALIAS_PREFIXES = (
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One administrative unit of either edition (or another province, edition 'other')."""
+    """An administrative unit: edition 'legacy' or '2025'; 'other'/'former' mark provinces."""
 
     edition: str
     code: str
@@ -77,7 +75,9 @@ class GazetteerIndex:
     former_parent: dict[str, str]
     crosswalk_default: dict[str, str]
     crosswalk_sources: dict[str, tuple[str, ...]]
-    district_communes: dict[str, tuple[NameEntry, ...]]
+    district_communes: dict[str, tuple[NameEntry, ...]]  # current and former communes
+    all_communes: tuple[NameEntry, ...]  # legacy commune names (typo fallback without district)
+    all_districts: tuple[NameEntry, ...]  # legacy district names and aliases
     bbox: tuple[float, float, float, float]
     fingerprint: tuple[Any, ...] = ()
     polygons: dict[str, list[tuple[str, str, BaseGeometry]]] = field(default_factory=dict)
@@ -111,9 +111,7 @@ class GazetteerIndex:
 
     def inside_province(self, lon: float, lat: float) -> bool:
         """True when a point lies in the province bounding box (with a small margin)."""
-        x0, y0, x1, y1 = self.bbox
-        return x0 - BBOX_MARGIN <= lon <= x1 + BBOX_MARGIN and \
-            y0 - BBOX_MARGIN <= lat <= y1 + BBOX_MARGIN
+        return inside_bbox(self.bbox, lon, lat)
 
     def unit_at(self, level: str, lon: float, lat: float) -> tuple[Unit, str] | None:
         """Legacy unit of a level whose boundary contains the point, with boundary quality."""
@@ -187,7 +185,7 @@ def _load_aliases(conn: Connection) -> dict[tuple[str, str], set[str]]:
         rows = cur.fetchall()
     out: dict[tuple[str, str], set[str]] = defaultdict(set)
     for edition, code, alias in rows:
-        out[(edition, code)].add(alias)
+        out[(edition, code)].add(iy_key(alias))
     return out
 
 
@@ -215,7 +213,7 @@ def _load_bbox(conn: Connection) -> tuple[float, float, float, float]:
             (PROVINCE_CODE,),
         )
         row = cur.fetchone()
-    return (row[0], row[1], row[2], row[3]) if row else DEFAULT_BBOX
+    return (row[0], row[1], row[2], row[3]) if row else PROVINCE_BBOX
 
 
 def _load_polygons(conn: Connection) -> dict[str, list[tuple[str, str, BaseGeometry]]]:
@@ -282,6 +280,8 @@ def load_index(conn: Connection) -> GazetteerIndex:
             u = entry.unit
             if u.edition == "legacy" and u.level == "commune" and u.parent_code:
                 district_communes[u.parent_code].append(entry)
+                if u.code in MOVED_COMMUNES:  # old records still name the former district
+                    district_communes[MOVED_COMMUNES[u.code][0]].append(entry)
     polygons = _load_polygons(conn)
     trees = {level: STRtree([g for _, _, g in items]) for level, items in polygons.items()}
     max_words = max(len(u.short_name.split()) for u in units.values()) + 2
@@ -293,6 +293,11 @@ def load_index(conn: Connection) -> GazetteerIndex:
         crosswalk_default=default,
         crosswalk_sources=sources,
         district_communes={k: tuple(v) for k, v in district_communes.items()},
+        all_communes=tuple(e for entries in by_key.values() for e in entries
+                           if e.unit.edition == "legacy" and e.unit.level == "commune"
+                           and not e.alias),
+        all_districts=tuple(e for entries in by_key.values() for e in entries
+                            if e.unit.edition == "legacy" and e.unit.level == "district"),
         bbox=_load_bbox(conn),
         fingerprint=index_fingerprint(conn),
         polygons=polygons,

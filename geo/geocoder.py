@@ -7,7 +7,16 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from geo.addrnorm import Token, admin_type_at, admin_type_before, sub_before, tokenize
+from geo.addrnorm import (
+    ADMIN_TYPES,
+    SUB_TYPES,
+    Token,
+    admin_type_at,
+    admin_type_before,
+    phrase_before,
+    sub_before,
+    tokenize,
+)
 from geo.coords import ParsedPoint, parse_point
 from geo.db import Connection
 from geo.gazetteer_index import GazetteerIndex, NameEntry, Unit, load_index
@@ -88,14 +97,33 @@ def _find_spans(index: GazetteerIndex, tokens: list[Token]) -> list[_Span]:
                 spans.append(_make_span(tokens, i, j + 1, entries))
     # A name inside a longer name of the same words is not a separate name ('Sơn Tây' in
     # 'Sơn Tây Thượng').
-    return [s for s in spans if not any(
+    spans = [s for s in spans if not any(
         o is not s and o.start <= s.start and s.end <= o.end and o.end - o.start > s.end - s.start
         for o in spans)]
+    # Words claimed by a name after a type word are not also an untyped name ('huyen binh son
+    # tinh quang ngai': not 'Sơn Tịnh').
+    spans = [s for s in spans if s.kind or not any(
+        o.kind and o.start < s.end and s.start < o.end for o in spans)]
+    # A "type word" that ends an unambiguous name before it is not a type word ('nghia phuong
+    # tu nghia': the 'phuong' of Nghĩa Phương does not make Tư Nghĩa a ward).
+    for s in spans:
+        if s.kind and any(o.end == s.start and o.start < s.lead and _alone(o, spans)
+                          for o in spans):
+            s.lead, s.kind, s.level = s.start, None, None
+            s.sub = sub_before(tokens, s.start)
+    return spans
+
+
+def _alone(span: _Span, spans: list[_Span]) -> bool:
+    """True when no other span shares a word with `span`."""
+    return not any(o is not span and o.start < span.end and span.start < o.end for o in spans)
 
 
 def _make_span(tokens: list[Token], start: int, end: int, entries: tuple[NameEntry, ...],
                ratio: float = 100.0) -> _Span:
     length, kind, level = admin_type_before(tokens, start)
+    if length and phrase_before(tokens, start, SUB_TYPES) > length:
+        length, kind, level = 0, None, None  # 'Hợp tác xã Bình Minh' is not Xã Bình Minh
     lead = start - length
     seg = tokens[start].seg
     sub = length == 0 and sub_before(tokens, start)
@@ -111,14 +139,14 @@ def _marks_agree(entry: NameEntry, tokens: list[Token], span: _Span) -> bool | N
     return all(t.m == m for t, m in zip(tokens[span.start:span.end], entry.marks, strict=True))
 
 
-def _reorder_if_reversed(index: GazetteerIndex, tokens: list[Token]) -> list[Token]:
+def _in_usual_order(index: GazetteerIndex, tokens: list[Token]
+                    ) -> tuple[list[Token], list[_Span]]:
     """'Tỉnh Quảng Ngãi - Huyện Sơn Tịnh - Xã Tịnh Hà' -> components in the usual order."""
     spans = _find_spans(index, tokens)
     typed = sorted((s.start, _RANK[s.level]) for s in spans if s.level and s.fits(s.level))
     ranks = [r for _, r in typed]
-    reversed_ = len(set(ranks)) >= 2 and ranks == sorted(ranks, reverse=True)
-    if not reversed_:
-        return tokens
+    if len(set(ranks)) < 2 or ranks != sorted(ranks, reverse=True):
+        return tokens, spans
     # cut the words into pieces at commas and at type words, then reverse the pieces
     pieces: list[list[Token]] = []
     for i, tok in enumerate(tokens):
@@ -128,7 +156,7 @@ def _reorder_if_reversed(index: GazetteerIndex, tokens: list[Token]) -> list[Tok
     out: list[Token] = []
     for seg, piece in enumerate(reversed(pieces)):
         out.extend(Token(t.f, t.m, seg, t.num) for t in piece)
-    return out
+    return out, _find_spans(index, out)
 
 
 class _Parser:
@@ -136,19 +164,15 @@ class _Parser:
 
     def __init__(self, index: GazetteerIndex, text: str) -> None:
         self.index = index
-        self.text = text
-        tokens = tokenize(text)
-        self.tokens = _reorder_if_reversed(index, tokens) if tokens else tokens
-        self.marked = any(t.marked for t in self.tokens)
-        self.spans = _find_spans(index, self.tokens)
-        self.issues: list[str] = []
+        self.tokens, self.spans = _in_usual_order(index, tokenize(text))
+        self.marked = any(t.marked for t in self.tokens)  # the writer uses diacritics
 
     # -- province and district -------------------------------------------------------------
 
     def province(self) -> _Span | None:
         """Rightmost mention of Quảng Ngãi as a province."""
         found = [s for s in self.spans if s.fits("province")
-                 and any(e.unit.edition == "legacy" for e in s.at("province"))
+                 and any(e.unit.edition in ("legacy", "former") for e in s.at("province"))
                  and s.kind in (None, "tinh")]
         return max(found, key=lambda s: s.start, default=None)
 
@@ -187,6 +211,15 @@ class _Parser:
             return None
         return best
 
+    def also_communes(self, district: _Span) -> list[Unit]:
+        """Legacy communes the district's own words could also name ('ba to': TT Ba Tơ, Ba Tô)."""
+        if district.kind is not None or district.ratio < 100:
+            return []
+        entries = [e for e in district.at("commune") if e.unit.edition == "legacy"]
+        if self.marked:
+            entries = [e for e in entries if _marks_agree(e, self.tokens, district) is not False]
+        return list({e.unit.code: e.unit for e in entries}.values())
+
     # -- communes ----------------------------------------------------------------------------
 
     def commune_units(self, span: _Span, district: Unit | None) -> tuple[list[NameEntry], str]:
@@ -200,23 +233,25 @@ class _Parser:
             if not pool:
                 pool = [e for e in legacy
                         if self.index.former_parent.get(e.unit.code) == district.code]
-                if pool:
-                    note = "moved"
-            if not pool:
-                pool = [e for e in new if district.code in {
-                    self.index.district_of(u) for u in self.index.sources(e.unit.code)}]
+                note = "moved" if pool else ""
+            in_2025 = [e for e in new if district.code in {
+                self.index.district_of(u) for u in self.index.sources(e.unit.code)}]
+            if span.kind and not any(_accepts(e, span.kind) for e in pool) and \
+                    any(_accepts(e, span.kind) for e in in_2025):
+                pool, note = [], ""  # 'Xã Nguyễn Nghiêm, Đức Phổ' is the 2025 commune
+            pool = pool or in_2025
         else:
             pool = legacy + new
         if not pool:
             return [], "inconsistent"
         if span.kind:
-            typed = [e for e in pool if not e.types or span.kind in e.types]
+            typed = [e for e in pool if _accepts(e, span.kind)]
             pool = typed or pool
         if self.marked:
             agree = [e for e in pool if _marks_agree(e, self.tokens, span) is not False]
             pool = agree or pool
         names = [e for e in pool if not e.alias]
-        if names and len({e.unit.code for e in pool}) > 1:
+        if names and len({(e.unit.edition, e.unit.code) for e in pool}) > 1:
             pool = names
         units = {(e.unit.edition, e.unit.code): e for e in pool}
         legacy_units = [e for e in units.values() if e.unit.edition == "legacy"]
@@ -228,48 +263,64 @@ class _Parser:
 
     def commune(self, district: _Span | None, province: _Span | None
                 ) -> tuple[_Span | None, list[NameEntry], str]:
-        """Nearest commune span below the district; its units and a note."""
+        """The commune span below the district (typed, then legacy, then nearest); units, note."""
         bound = district or province
         found = [s for s in self.spans if s.fits("commune") and not s.overlaps(district)
                  and not s.overlaps(province) and (bound is None or s.end <= bound.lead)]
         found.sort(key=lambda s: (-s.end, s.start))
         dunit = _district_unit(district)
+        fitting: list[tuple[_Span, list[NameEntry], str]] = []
+        misfit: list[_Span] = []
         for span in found:
+            if not span.clean:
+                span = self.longer_typo(span, dunit) or span
             units, note = self.commune_units(span, dunit)
             if units:
-                return span, units, note
-            if span.kind or span.clean:
-                return span, [e for e in span.at("commune") if e.unit.edition == "legacy"] or \
-                    span.at("commune"), "inconsistent"
-        return None, [], ""
+                fitting.append((span, units, note))
+            elif span.kind or span.clean:
+                misfit.append(span)
+        typed_fit = any(f[0].kind for f in fitting)
+        if misfit and (not fitting or (misfit[0].kind and not typed_fit)):
+            span = misfit[0]  # a commune named with a district it is not in
+            return span, [e for e in span.at("commune") if e.unit.edition == "legacy"] or \
+                span.at("commune"), "inconsistent"
+        if not fitting:
+            return None, [], ""
+        order = {id(f[0]): i for i, f in enumerate(fitting)}
+        return min(fitting, key=lambda f: (
+            f[0].kind is None, not any(e.unit.edition == "legacy" for e in f[1]),
+            order[id(f[0])]))
 
     # -- typos -------------------------------------------------------------------------------
 
+    def window_end(self, start: int) -> int:
+        """End of the word run starting at `start`: next type word or end of the component."""
+        tokens = self.tokens
+        j = start
+        while j < len(tokens) and tokens[j].seg == tokens[start].seg:
+            if j > start and admin_type_at(tokens, j):
+                break
+            j += 1
+        return j
+
     def windows(self, bound: _Span | None, used: list[_Span | None]
                 ) -> list[tuple[int, int, str | None]]:
-        """Word runs that could hold an unmatched unit name: after a type word, or a component."""
+        """Unmatched word runs that could hold a misspelt unit name, nearest first."""
         tokens = self.tokens
         out: list[tuple[int, int, str | None]] = []
-        n = len(tokens)
         i = 0
-        while i < n:
-            seg_end = i
-            while seg_end < n and tokens[seg_end].seg == tokens[i].seg:
-                seg_end += 1
-            j = i
-            start, level = i, None
-            while j <= seg_end:
-                length = admin_type_at(tokens, j) if j < seg_end else 0
-                if j == seg_end or length:
-                    if j > start:
-                        out.append((start, j, level))
-                    if j < seg_end:
-                        _, _, level = admin_type_before(tokens, j + length)
-                        start = j + length
-                        j += length
-                        continue
-                j += 1
-            i = seg_end
+        while i < len(tokens):
+            length = admin_type_at(tokens, i)
+            level = None
+            if length:
+                level = ADMIN_TYPES[tuple(t.f for t in tokens[i:i + length])][1]
+                if i + length >= len(tokens) or tokens[i + length].seg != tokens[i].seg:
+                    i += length
+                    continue
+            start = i + length
+            end = self.window_end(start)
+            out.append((start, end, level))
+            i = end
         keep = []
         for start, end, level in out:
             probe = _Span(start, end, start, None, None, False, False, ())
@@ -277,11 +328,28 @@ class _Parser:
                 continue
             if any(probe.overlaps(u) for u in used if u is not None):
                 continue
+            if any(s.start <= start and end <= s.end for s in self.spans):
+                continue  # the words are a known name, rejected on purpose
             if bound is not None and end > bound.lead:
                 continue
             keep.append((start, end, level))
         keep.sort(key=lambda w: -w[1])
         return keep
+
+    def longer_typo(self, span: _Span, district: Unit | None) -> _Span | None:
+        """'Tịnh Ấn Tâyy' matched 'Tịnh An' exactly: prefer a close match of all the words."""
+        end = self.window_end(span.lead if span.kind else span.start)
+        end = min([end, *(s.start for s in self.spans if s.start >= span.end)])
+        if end <= span.end or any(t.num for t in self.tokens[span.end:end]):
+            return None
+        choices = list(self.index.district_communes.get(district.code, ())) if district else \
+            list(self.index.all_communes)
+        found = self.fuzzy(choices, [(span.start, end, span.level)], "commune")
+        if found is None or found.ratio < FUZZY_TYPED:
+            return None
+        if {e.unit.code for e in found.entries} <= {e.unit.code for e in span.entries}:
+            return None
+        return found
 
     def fuzzy(self, choices: list[NameEntry], windows: list[tuple[int, int, str | None]],
               level: str) -> _Span | None:
@@ -304,6 +372,11 @@ class _Parser:
             entries = tuple({(e.unit.edition, e.unit.code): e for e in top}.values())
             return _make_span(self.tokens, start, end, entries, ratio=best)
         return None
+
+
+def _accepts(entry: NameEntry, kind: str) -> bool:
+    """True when the type word written before a name fits the unit (or its former type)."""
+    return not entry.types or kind in entry.types
 
 
 def _district_unit(span: _Span | None) -> Unit | None:
@@ -429,12 +502,9 @@ def _score(span: _Span | None, district: _Span | None, province: _Span | None,
 def geocode_address(index: GazetteerIndex, text: str | None) -> GeocodeResult:
     """Resolve a free-text address to legacy commune/district and 2025 commune codes."""
     result = GeocodeResult()
-    if not text or not text.strip():
-        result.issues.append("empty address")
-        return result
-    p = _Parser(index, text)
+    p = _Parser(index, text or "")
     if not p.tokens:
-        result.issues.append("no words in the address")
+        result.issues.append("empty address")
         return result
     province = p.province()
     other = p.other_province(province)
@@ -443,43 +513,21 @@ def geocode_address(index: GazetteerIndex, text: str | None) -> GeocodeResult:
         return result
     district = p.district(province)
     if district is None:
-        district = p.fuzzy(
-            [e for e in _all_districts(index)],
-            [w for w in p.windows(province, [province]) if w[2] in (None, "district")][:1],
-            "district")
+        windows = [w for w in p.windows(province, [province]) if w[2] in (None, "district")]
+        district = p.fuzzy(list(index.all_districts), windows[:1], "district")
+        if district is not None:
+            words = " ".join(t.f for t in p.tokens[district.start:district.end])
+            result.issues.append(f"spelling corrected: '{words}'")
     dunit = _district_unit(district)
     span, entries, note = p.commune(district, province)
     if span is None:
-        windows = p.windows(district or province, [district, province])
-        choices = list(index.district_communes.get(dunit.code, ())) if dunit else \
-            [e for e in _all_communes(index)]
-        fuzzy = p.fuzzy(choices, windows, "commune")
-        if fuzzy is not None:
-            span = fuzzy
-            entries, note = p.commune_units(fuzzy, dunit)
-            if not entries:
-                span, note = None, ""
-            else:
-                result.issues.append(
-                    "spelling corrected: '" + " ".join(
-                        t.f for t in p.tokens[fuzzy.start:fuzzy.end]) + "'")
-        elif dunit is not None and dunit.code not in index.district_communes:
-            result.issues.append(f"{dunit.name} has no commune-level units in the legacy edition")
-        elif windows and dunit is not None and windows[0][2] == "commune":
-            start, end, _ = windows[0]
-            result.issues.append(
-                "commune '" + " ".join(t.f for t in p.tokens[start:end])
-                + f"' not found in {dunit.name}")
+        span, entries, note = _fuzzy_commune(p, result, district, province)
     if span is not None and note == "inconsistent":
-        units = [e.unit for e in entries]
-        if dunit is not None:
-            result.issues.append(
-                ", ".join(u.name for u in units) + f" is not in {dunit.name}")
-            units = [*units, dunit]
-        _ambiguous(index, result, units, None)
-        result.score = 0.3
-        return result
+        return _inconsistent(index, result, entries, dunit)
     if span is not None:
+        if span.ratio < 100:
+            words = " ".join(t.f for t in p.tokens[span.start:span.end])
+            result.issues.append(f"spelling corrected: '{words}'")
         _resolve_units(index, result, entries, dunit)
         if note == "moved" and dunit is not None and result.commune_name:
             result.issues.append(
@@ -489,36 +537,70 @@ def geocode_address(index: GazetteerIndex, text: str | None) -> GeocodeResult:
         if result.status == "ok" and result.precision != "commune":
             result.score = min(result.score, 0.9)
         return result
-    if dunit is not None:
+    if district is not None and dunit is not None:
+        also = p.also_communes(district)
+        if also:
+            _ambiguous(index, result, [*also, dunit], None)
+            result.score = 0.5
+            return result
         _fill_district(index, result, dunit.code)
         _place(result, dunit, "district")
         result.status = "ok"
-        result.score = 0.9 if district is not None and (district.kind or district.clean) else 0.85
-        if district is not None and district.ratio < 100:
+        result.score = 0.9 if district.kind or district.clean else 0.85
+        if district.ratio < 100:
             result.score = round(0.85 * district.ratio / 100, 3)
         return result
-    if province is not None:
+    if province is not None and any(e.unit.edition == "legacy" for e in province.entries):
         _place(result, index.province, "province")
         result.status = "ok"
         result.score = 0.5
         return result
-    result.issues.append("no unit of Quảng Ngãi recognised")
+    if province is not None:
+        result.issues.append("former Kon Tum province: no legacy unit to map to")
+    else:
+        result.issues.append("no unit of Quảng Ngãi recognised")
     return result
 
 
-def _all_districts(index: GazetteerIndex) -> list[NameEntry]:
-    return [e for entries in index.by_key.values() for e in entries
-            if e.unit.level == "district" and not e.alias]
+def _fuzzy_commune(p: _Parser, result: GeocodeResult, district: _Span | None,
+                   province: _Span | None) -> tuple[_Span | None, list[NameEntry], str]:
+    """Typo fallback, bounded to the district's communes when the district is known."""
+    index = p.index
+    dunit = _district_unit(district)
+    windows = p.windows(district or province, [district, province])
+    choices = list(index.district_communes.get(dunit.code, ())) if dunit else \
+        list(index.all_communes)
+    fuzzy = p.fuzzy(choices, windows, "commune")
+    if fuzzy is not None:
+        entries, note = p.commune_units(fuzzy, dunit)
+        if entries:
+            return fuzzy, entries, note
+    if dunit is not None and dunit.code not in index.district_communes:
+        result.issues.append(f"{dunit.name} has no commune-level units in the legacy edition")
+    elif windows and dunit is not None and windows[0][2] == "commune":
+        start, end, _ = windows[0]
+        words = " ".join(t.f for t in p.tokens[start:end])
+        result.issues.append(f"commune '{words}' not found in {dunit.name}")
+    return None, [], ""
 
 
-def _all_communes(index: GazetteerIndex) -> list[NameEntry]:
-    return [e for entries in index.district_communes.values() for e in entries if not e.alias]
+def _inconsistent(index: GazetteerIndex, result: GeocodeResult, entries: list[NameEntry],
+                  dunit: Unit | None) -> GeocodeResult:
+    """A commune named with a district it is not in: list both, answer their common parent."""
+    units = [e.unit for e in entries]
+    if dunit is not None:
+        result.issues.append(", ".join(u.name for u in units) + f" is not in {dunit.name}")
+        units = [*units, dunit]
+    _ambiguous(index, result, units, None)
+    result.score = 0.3
+    return result
 
 
 def locate(conn_or_index: Connection | GazetteerIndex, address: str | None,
            lat_raw: object = None, lon_raw: object = None,
            vn2000_crs: str = "EPSG:5898") -> GeocodeResult:
-    """Combine an address and a coordinate pair: exact point when usable, checked against it."""
+    """Exact point from coordinates when usable, checked against the address; else the address."""
+    # pass a GazetteerIndex for many rows: a connection builds a fresh index on every call
     index = conn_or_index if isinstance(conn_or_index, GazetteerIndex) else \
         load_index(conn_or_index)
     result = geocode_address(index, address) if address and address.strip() else GeocodeResult()
@@ -559,25 +641,39 @@ def _with_point(index: GazetteerIndex, by_address: GeocodeResult,
         _fill_district(index, result, unit.parent_code)
     else:
         _fill_district(index, result, unit.code)
+        if by_address.commune_code and by_address.district_code == unit.code:
+            result.commune_code, result.commune_name = by_address.commune_code, \
+                by_address.commune_name
+            result.commune_code_2025 = by_address.commune_code_2025
+            result.commune_name_2025 = by_address.commune_name_2025
     approx = " (approximate boundary)" if quality == "approximate" else ""
+    here = f"{unit.name}{approx}" if unit.level == "commune" else \
+        f"{result.district_name}{approx}"
     said = by_address.commune_code if unit.level == "commune" else None
+    named = [c for c in by_address.candidates if c["edition"] == "legacy"]
     if said and said != unit.code:
-        result.status = "conflict"
         result.issues.append(
-            f"point lies in {unit.name}{approx} but the address names "
-            f"{by_address.commune_name}")
+            f"point lies in {here} but the address names {by_address.commune_name}")
     elif by_address.district_code and by_address.district_code != result.district_code:
-        result.status = "conflict"
         result.issues.append(
-            f"point lies in {result.district_name}{approx} but the address names "
-            f"{by_address.district_name}")
-    if result.status == "conflict":
-        result.candidates = [
-            {"code": by_address.commune_code or by_address.district_code,
-             "name": by_address.commune_name or by_address.district_name,
-             "district_code": by_address.district_code, "edition": "legacy"},
-            {"code": unit.code, "name": unit.name, "district_code": result.district_code,
-             "edition": "legacy"},
-        ]
-        result.score = 0.5
+            f"point lies in {here} but the address names {by_address.district_name}")
+    elif named and not any(c["code"] in (result.commune_code, result.district_code)
+                           for c in named):
+        result.issues.append(
+            f"point lies in {here} but the address names "
+            + " or ".join(str(c["name"]) for c in named))
+    else:
+        if named:
+            result.issues = [i for i in result.issues if not i.startswith("several units")]
+            result.issues.append(f"the point settles the ambiguous address: {here}")
+        return result
+    result.status = "conflict"
+    result.score = 0.5
+    by_text = named or [{
+        "code": by_address.commune_code or by_address.district_code,
+        "name": by_address.commune_name or by_address.district_name,
+        "district_code": by_address.district_code, "edition": "legacy"}]
+    by_point = {"code": unit.code, "name": unit.name, "district_code": result.district_code,
+                "edition": "legacy"}
+    result.candidates = [*by_text, by_point]
     return result
