@@ -1,0 +1,155 @@
+"""100,000-row establishments workbook through `kcmap import`: wall time and peak memory.
+
+The import runs as its own process (`kcmap import establishments ...` with DATABASE_URL set to
+a throw-away database on the configured server); ru_maxrss comes from os.wait4 on that process,
+so the peak memory is the importer's own figure, not this script's.
+Targets: under 2 minutes on a 2-core machine, under 1 GB resident memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+import psycopg2
+
+ROWS = 100_000
+TARGET_SECONDS = 120.0
+TARGET_MB = 1024.0
+TRADES = ("Mộc dân dụng", "Dệt thổ cẩm", "Chế biến quế", "Nước mắm", "Rèn", "Mây tre đan",
+          "Bánh tráng", "Gạch nung", "Đá mỹ nghệ", "Chế biến gỗ")
+
+
+def _with_db(dsn: str, name: str) -> str:
+    return urlunparse(urlparse(dsn)._replace(path="/" + name))
+
+
+def _units(conn: Any) -> list[tuple[str, str, float, float]]:
+    """(commune, district, lon, lat) of every legacy commune with a point inside it."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT u.name, d.name, ST_X(ST_PointOnSurface(b.geom)), "
+            "ST_Y(ST_PointOnSurface(b.geom)) FROM admin_unit u "
+            "JOIN admin_unit d ON d.edition = u.edition AND d.code = u.parent_code "
+            "JOIN boundary b ON b.edition = u.edition AND b.code = u.code "
+            "WHERE u.edition = 'legacy' AND u.level = 'commune' ORDER BY u.code")
+        return [(str(c), str(d), float(x), float(y)) for c, d, x, y in cur.fetchall()]
+
+
+def write_workbook(path: Path, units: list[tuple[str, str, float, float]], rows: int = ROWS,
+                   seed: int = 2021) -> None:
+    """A title row, a merged two-row header and `rows` establishments (openpyxl write_only)."""
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Danh sách")
+    for ref in ("A1:L1", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:G2", "H2:I2", "J2:J3",
+                "K2:K3", "L2:L3"):
+        ws.merged_cells.add(ref)
+    ws.append(["DANH SÁCH CƠ SỞ CÔNG NGHIỆP NÔNG THÔN (dữ liệu thử)"])
+    ws.append(["STT", "Tên cơ sở", "Chủ cơ sở", "Ngành nghề", "Địa chỉ", None, None,
+               "Tọa độ", None, "Số lao động", "Điện thoại", "Ghi chú"])
+    ws.append([None, None, None, None, "Thôn/Tổ", "Xã/Phường/TT", "Huyện/TX/TP", "Vĩ độ",
+               "Kinh độ", None, None, None])
+    for i in range(1, rows + 1):
+        commune, district, lon, lat = units[rng.randrange(len(units))]
+        lat_cell: object = None
+        lon_cell: object = None
+        kind = rng.random()
+        if kind < 0.25:  # decimal degrees in numeric cells
+            lat_cell, lon_cell = round(lat, 6), round(lon, 6)
+        elif kind < 0.40:  # decimal commas typed as text
+            lat_cell, lon_cell = f"{lat:.6f}".replace(".", ","), f"{lon:.6f}".replace(".", ",")
+        trade = TRADES[i % len(TRADES)]
+        ws.append([i, f"Cơ sở {trade.lower()} số {i}", f"Chủ hộ {i}", trade,
+                   f"Thôn {rng.randint(1, 12)}", commune, district, lat_cell, lon_cell,
+                   f"{rng.randint(1, 80)} người", f"09{rng.randint(10_000_000, 99_999_999)}",
+                   None])
+    ws.append(["Tổng cộng"])
+    wb.save(path)
+
+
+def _import(kcmap: list[str], dsn: str, path: Path, report: Path, log: Path
+            ) -> tuple[float, float, int]:
+    """Run one import process: (seconds, peak resident MB, exit code)."""
+    env = {**os.environ, "DATABASE_URL": dsn}
+    with open(log, "w", encoding="utf-8") as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([*kcmap, "import", "establishments", str(path), "--report",
+                                 str(report)], env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss / 1024, proc.returncode
+
+
+def run() -> dict[str, float]:
+    """Generate, import twice (new, then unchanged) into a throw-away database; print figures."""
+    from api.database import database_from_env
+    from geo import gazetteer
+    from geo.boundary_approx import build_approximate
+    from geo.cluster import create_database
+    from geo.migrate import migrate
+
+    server = database_from_env().dsn
+    name = f"kcmap_bench_import_{os.getpid()}"
+    create_database(_with_db(server, "postgres"), name, drop_first=True)
+    dsn = _with_db(server, name)
+    exe = Path(sys.executable).with_name("kcmap")
+    kcmap = [str(exe)] if exe.exists() else [sys.executable, "-m", "api.cli"]
+    try:
+        conn = psycopg2.connect(dsn)
+        try:
+            migrate(conn)
+            gazetteer.load(conn)
+            build_approximate(conn)
+            conn.commit()
+            units = _units(conn)
+        finally:
+            conn.close()
+        with tempfile.TemporaryDirectory(prefix="kcmap-bench-") as tmp:
+            path = Path(tmp) / "co_so_100k.xlsx"
+            t0 = time.perf_counter()
+            write_workbook(path, units)
+            gen_s = time.perf_counter() - t0
+            report = Path(tmp) / "report.json"
+            first_s, first_mb, code = _import(kcmap, dsn, path, report, Path(tmp) / "1.log")
+            if code != 0:
+                raise RuntimeError((Path(tmp) / "1.log").read_text(encoding="utf-8"))
+            data = json.loads(report.read_text(encoding="utf-8"))
+            again_s, again_mb, code = _import(kcmap, dsn, path, report, Path(tmp) / "2.log")
+            if code != 0:
+                raise RuntimeError((Path(tmp) / "2.log").read_text(encoding="utf-8"))
+            again = json.loads(report.read_text(encoding="utf-8"))
+            size_mb = path.stat().st_size / 1e6
+    finally:
+        admin = psycopg2.connect(_with_db(server, "postgres"))
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+    result = {"rows": float(ROWS), "generate_s": gen_s, "import_s": first_s,
+              "import_peak_mb": first_mb, "reimport_s": again_s, "reimport_peak_mb": again_mb,
+              "accepted": float(data["summary"]["accepted"]),
+              "reimport_unchanged": float(again["records"]["unchanged"])}
+    print(f"importer: {ROWS:,} establishments, .xlsx {size_mb:.1f} MB (generated in "
+          f"{gen_s:.1f} s), {os.cpu_count()} CPUs")
+    print(f"  first import : {first_s:7.1f} s  peak {first_mb:7.0f} MB  "
+          f"accepted {data['summary']['accepted']:,}, records {data['records']}, "
+          f"positions {data['precision']}")
+    print(f"  re-import    : {again_s:7.1f} s  peak {again_mb:7.0f} MB  "
+          f"records {again['records']}, locations {again['locations']}")
+    print(f"  targets      : < {TARGET_SECONDS:.0f} s, < {TARGET_MB:.0f} MB -> "
+          f"{'met' if max(first_s, again_s) < TARGET_SECONDS else 'MISSED'} (time), "
+          f"{'met' if max(first_mb, again_mb) < TARGET_MB else 'MISSED'} (memory)")
+    print(json.dumps({"importer": result}))
+    return result
