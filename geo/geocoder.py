@@ -669,6 +669,13 @@ def _with_point(index: GazetteerIndex, by_address: GeocodeResult,
         return result
     result.status = "conflict"
     result.score = 0.5
+    if quality == "approximate" and by_address.commune_code:
+        # An approximate polygon is weaker evidence than a named commune: keep the address's
+        # units (the point stays exact) and leave the disagreement to the district review.
+        for name in ("commune_code", "commune_name", "district_code", "district_name",
+                     "commune_code_2025", "commune_name_2025"):
+            setattr(result, name, getattr(by_address, name))
+        result.issues.append("kept the address's commune: the boundaries are approximate")
     by_text = named or [{
         "code": by_address.commune_code or by_address.district_code,
         "name": by_address.commune_name or by_address.district_name,
