@@ -10,7 +10,7 @@ PYTHON ?= python3
 
 run: system venv ## install what is missing, start PostGIS, load data into an empty DB, serve
 	$(KCMAP) setup
-	$(KCMAP) serve
+	KCMAP_PUBLIC_MAPS=$${KCMAP_PUBLIC_MAPS:-1} $(KCMAP) serve  # demo data: maps public unless set
 
 test: system-test venv ## run the whole test suite on real PostGIS and Chromium
 	$(VENV)/bin/pytest

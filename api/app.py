@@ -6,15 +6,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.routes import health, pages, units
+from api.auth import AuthMiddleware
+from api.routes import establishments, health, login, pages, record_edits, review, units
 from geo.db import TransactionSource
-from geo.settings import MapSettings
+from geo.settings import AuthSettings, MapSettings
 from maps.assets import OWN_DIR, STATIC_PREFIX, vendor_dirs
 
 
 def create_app(database: TransactionSource | None = None,
-               map_settings: MapSettings | None = None) -> FastAPI:
-    """Build the app; without a database, one is made from the environment."""
+               map_settings: MapSettings | None = None,
+               auth_settings: AuthSettings | None = None) -> FastAPI:
+    """Build the app; without a database or settings, they are made from the environment."""
     if database is None:
         from api.database import database_from_env
 
@@ -24,7 +26,10 @@ def create_app(database: TransactionSource | None = None,
     # Swagger UI would load its JS from a CDN; pages must work offline, so it is off.
     app.state.database = database
     app.state.map_settings = map_settings or MapSettings()
+    app.state.auth_settings = auth_settings or AuthSettings()
     errors.install(app)
+    # Every request: identify the caller, gate anonymous access, CSRF, body-size limit.
+    app.add_middleware(AuthMiddleware, database=database, settings=app.state.auth_settings)
     for name, directory in vendor_dirs().items():
         app.mount(f"{STATIC_PREFIX}/vendor/{name}", StaticFiles(directory=directory),
                   name=f"vendor-{name}")
@@ -32,14 +37,24 @@ def create_app(database: TransactionSource | None = None,
     app.include_router(health.router)
     app.include_router(units.router)
     app.include_router(pages.router)
+    app.include_router(login.router)
+    app.include_router(establishments.router)
+    app.include_router(record_edits.router)
+    app.include_router(review.router)
     _include_optional(app)
     return app
 
 
 def _include_optional(app: FastAPI) -> None:
     """Routers of features that may not exist yet in a partial checkout."""
+    from api.routes import coverage_api, records
     from api.routes import geocode as geocode_routes
     from api.routes import maps as maps_routes
 
     app.include_router(maps_routes.router)
+    app.include_router(coverage_api.router)
+    app.include_router(records.router)
     app.include_router(geocode_routes.router)
+    from api.routes import downloads, edition2025, ogc, reports  # issue 6: exports, 2025, OGC
+    for extra in (edition2025, reports, downloads, ogc):  # reports' .png before downloads
+        app.include_router(extra.router)

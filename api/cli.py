@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from api import cli_boundaries, cli_demo, cli_geocode, cli_import
+from api import (
+    cli_boundaries,
+    cli_demo,
+    cli_geocode,
+    cli_import,
+    cli_priority,
+    cli_report,
+    cli_users,
+)
 from api.cli_common import fail, in_transaction
 from api.database import database_from_env
 from geo.db import Connection
@@ -22,6 +30,9 @@ app.add_typer(cli_boundaries.app, name="boundaries")
 app.add_typer(cli_demo.app, name="demo")
 app.command("geocode")(cli_geocode.geocode)
 app.add_typer(cli_import.app, name="import")
+app.add_typer(cli_priority.app, name="priority")
+app.add_typer(cli_users.app, name="users")
+app.add_typer(cli_report.app, name="report")
 
 
 

@@ -7,7 +7,18 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from geo.errors import DatabaseUnavailable, InvalidInput, KcmapError, NotFound
+from geo.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    Forbidden,
+    InvalidInput,
+    KcmapError,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionRequired,
+    Unauthorized,
+    UnsupportedType,
+)
 
 log = logging.getLogger("kcmap")
 
@@ -15,6 +26,12 @@ STATUS: dict[type[KcmapError], int] = {
     NotFound: 404,
     InvalidInput: 422,
     DatabaseUnavailable: 503,
+    Unauthorized: 401,
+    Forbidden: 403,
+    Conflict: 409,
+    PayloadTooLarge: 413,
+    UnsupportedType: 415,
+    PreconditionRequired: 428,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-MODULES = ["coverage_page", "geocoder", "importer"]
+MODULES = ["coverage_page", "geocoder", "importer", "maps"]
 
 
 def main() -> int:

@@ -9,6 +9,7 @@ from geo.migrate import migrate
 _COUNTS = {
     "units": "SELECT count(*) FROM admin_unit",
     "boundaries": "SELECT count(*) FROM boundary WHERE edition = 'legacy'",
+    "boundaries_2025": "SELECT count(*) FROM boundary WHERE edition = '2025'",
     "records": "SELECT (SELECT count(*) FROM establishment) + (SELECT count(*) FROM project)"
                " + (SELECT count(*) FROM craft_village)",
 }
@@ -36,6 +37,9 @@ def bootstrap(conn: Connection, demo_scale: int = 1) -> list[str]:
     if _count(conn, "boundaries") == 0:
         build_approximate(conn)
         steps.append("approximate boundaries built (Ranh giới gần đúng)")
+    if _count(conn, "boundaries_2025") == 0:
+        build_approximate(conn, "2025")
+        steps.append("approximate 2025 commune boundaries built (Ranh giới gần đúng)")
     if _count(conn, "records") == 0:
         load_demo(conn, scale=demo_scale)
         steps.append(f"demo data loaded (synthetic, scale {demo_scale})")

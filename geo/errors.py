@@ -19,3 +19,27 @@ class DatabaseUnavailable(KcmapError):
 
 class ClusterError(KcmapError):
     """The project-local PostGIS cluster could not be created or started."""
+
+
+class Unauthorized(KcmapError):
+    """No valid credentials (log in, or send an API token)."""
+
+
+class Forbidden(KcmapError):
+    """The acting user may not do this (role or district scope)."""
+
+
+class Conflict(KcmapError):
+    """The record changed since the caller read it (stale version)."""
+
+
+class PreconditionRequired(KcmapError):
+    """An edit came without the version it was based on (If-Match)."""
+
+
+class PayloadTooLarge(KcmapError):
+    """A request body or uploaded file is over the size limit."""
+
+
+class UnsupportedType(KcmapError):
+    """An uploaded file is not of an accepted type."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,3 +43,23 @@ class MapSettings(BaseSettings):
     tiles_attribution: str = (
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     )
+
+
+class AuthSettings(BaseSettings):
+    """Accounts and sessions: public maps, cookie flags, lifetimes, limits."""
+
+    model_config = SettingsConfigDict(env_prefix="KCMAP_")
+    public_maps: bool = False  # anonymous visitors may see the public maps
+    secure_cookies: bool | None = None  # None = auto: Secure except plain http on loopback
+    session_hours: int = Field(default=8, ge=1, le=24 * 30)
+    login_max_failures: int = Field(default=5, ge=1)  # per username + client address
+    login_max_failures_per_ip: int = Field(default=30, ge=1)  # any username, one address
+    login_window_minutes: int = Field(default=15, ge=1)
+    upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)  # any request body
+
+    @field_validator("secure_cookies", mode="before")
+    @classmethod
+    def _auto(cls, value: object) -> object:
+        """'auto' or empty means None (decide per request)."""
+        return None if isinstance(value, str) and value.strip().lower() in ("", "auto") \
+            else value

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages kcmap needs, only those missing.
-#   scripts/install-system.sh            PostgreSQL + PostGIS (+ python3-venv if needed)
-#   scripts/install-system.sh --browser  also Chromium and fonts with Vietnamese glyphs (tests)
+#   scripts/install-system.sh            PostgreSQL + PostGIS (+ python3-venv if needed), and
+#                                        DejaVu fonts (Vietnamese glyphs) for PDF/PNG maps
+#   scripts/install-system.sh --browser  also Chromium and poppler-utils (pdftotext) for tests
 set -euo pipefail
 
 want_browser=0
@@ -18,9 +19,11 @@ fi
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   missing+=(python3-venv)
 fi
+# The briefing PDF and PNG maps are rendered on the server in DejaVu Sans.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "$want_browser" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
-  fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fi
 
 if [ "${#missing[@]}" -eq 0 ]; then

@@ -23,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 TEST_DB = f"kcmap_test_{os.getpid()}"  # one per pytest process: sessions never collide
 CHROMIUM = os.environ.get("KCMAP_CHROMIUM", "/usr/bin/chromium")
+TEST_PASSWORD = "kiem-thu-mat-khau-51"  # only for users made by the make_user fixture
+# Apps built by tests with create_app() and no AuthSettings read the environment: keep the
+# maps public there (as `make run` does). Auth tests pass AuthSettings(public_maps=False).
+os.environ.setdefault("KCMAP_PUBLIC_MAPS", "1")
 
 
 def _with_db(dsn: str, name: str) -> str:
@@ -78,11 +82,12 @@ def database(conn: psycopg2.extensions.connection) -> SingleConnectionDatabase:
 
 @pytest.fixture()
 def app(database: SingleConnectionDatabase):  # type: ignore[no-untyped-def]
-    """The FastAPI app bound to the test database, with no basemap."""
+    """The FastAPI app bound to the test database, with no basemap and public maps."""
     from api.app import create_app
-    from geo.settings import MapSettings
+    from geo.settings import AuthSettings, MapSettings
 
-    return create_app(database=database, map_settings=MapSettings(tiles="none"))
+    return create_app(database=database, map_settings=MapSettings(tiles="none"),
+                      auth_settings=AuthSettings(public_maps=True))
 
 
 @pytest.fixture()
@@ -92,6 +97,34 @@ def client(app):  # type: ignore[no-untyped-def]
 
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture()
+def make_user(conn: psycopg2.extensions.connection):  # type: ignore[no-untyped-def]
+    """make_user(role, district=None, username=None) -> Actor, password TEST_PASSWORD."""
+    from geo import accounts
+    from geo.authz import Actor
+
+    made: list[str] = []
+
+    def make(role: str, district: str | None = None, username: str | None = None) -> Actor:
+        name = username or f"{role.replace('_', '-')}-{district or 'all'}-{len(made) + 1}"
+        made.append(name)
+        return accounts.add_user(conn, name, TEST_PASSWORD, role, district)
+
+    return make
+
+
+@pytest.fixture()
+def bearer(conn: psycopg2.extensions.connection, make_user):  # type: ignore[no-untyped-def]
+    """bearer(role, district=None) -> headers with a fresh API token of a new user."""
+    from geo import accounts
+
+    def headers(role: str, district: str | None = None) -> dict[str, str]:
+        actor = make_user(role, district)
+        return {"Authorization": f"Bearer {accounts.issue_token(conn, actor.username)}"}
+
+    return headers
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from geo.db import Database
-from geo.settings import MapSettings
+from geo.settings import AuthSettings, MapSettings
 
 from .conftest import free_port
 from .tcp_proxy import TcpProxy
@@ -59,7 +59,8 @@ def test_app_recovers_when_database_comes_back(test_dsn: str) -> None:
     proxy.start()
     dsn = test_dsn.replace(f":{target.port}/", f":{port}/")
     database = Database(dsn, pool_size=2, connect_timeout=2)
-    app = create_app(database=database, map_settings=MapSettings(tiles="none"))
+    app = create_app(database=database, map_settings=MapSettings(tiles="none"),
+                     auth_settings=AuthSettings(public_maps=True))
     try:
         with TestClient(app) as c:
             assert c.get("/healthz").status_code == 200
