@@ -56,7 +56,7 @@ def coverage(
         activities = activity_types(conn)
         progress = review_progress(conn)
     m = coverage_map(data, level, indicator, request.app.state.map_settings, classes, activities)
-    review_progress_box(progress).add_to(m)
+    review_progress_box(progress, position="bottomright").add_to(m)
     return _page(m)
 
 
