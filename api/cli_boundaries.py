@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from api.cli_common import die as _fail
 from geo.errors import KcmapError
 
 app = typer.Typer(help="Unit boundaries: import files, build approximate ones",
@@ -28,9 +29,6 @@ class Edition(StrEnum):
     e2025 = "2025"
 
 
-def _fail(exc: Exception) -> NoReturn:
-    typer.echo(f"kcmap: {exc}", err=True)
-    raise typer.Exit(code=1)
 
 
 @app.command("import")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import typer
 
@@ -17,6 +17,11 @@ def fail(exc: Exception) -> typer.Exit:
     """Print a one-line error (no traceback) and return the Exit to raise."""
     typer.echo(f"kcmap: {exc}", err=True)
     return typer.Exit(code=1)
+
+
+def die(message: object) -> NoReturn:
+    """Print a one-line error (no traceback) and exit with status 1."""
+    raise fail(Exception(message) if not isinstance(message, Exception) else message)
 
 
 def in_transaction(work: Callable[[Connection], T]) -> T:

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from api.cli_common import die as _fail
 from api.database import database_from_env
 from geo.errors import KcmapError
 from geo.importer import ImportAborted, ImportResult, Progress
@@ -40,9 +41,6 @@ class Funding(StrEnum):
     KCDP = "KCDP"
 
 
-def _fail(message: object) -> NoReturn:
-    typer.echo(f"kcmap: {message}", err=True)
-    raise typer.Exit(code=1)
 
 
 @contextmanager

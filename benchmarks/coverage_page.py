@@ -28,13 +28,14 @@ def run() -> dict[str, float]:
     from api.database import database_from_env
     from geo.bootstrap import bootstrap
     from geo.coverage import coverage_by_unit
-    from geo.settings import MapSettings
+    from geo.settings import AuthSettings, MapSettings
     from geo.units import units_geojson
 
     database = database_from_env()
     with database.transaction() as conn:
         bootstrap(conn)
-    client = TestClient(create_app(database=database, map_settings=MapSettings(tiles="none")))
+    client = TestClient(create_app(database=database, map_settings=MapSettings(tiles="none"),
+                                   auth_settings=AuthSettings(public_maps=True)))
     client.get("/maps/coverage?level=commune")  # warm-up
     runs = 5
     t0 = time.perf_counter()

@@ -24,9 +24,6 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 TEST_DB = f"kcmap_test_{os.getpid()}"  # one per pytest process: sessions never collide
 CHROMIUM = os.environ.get("KCMAP_CHROMIUM", "/usr/bin/chromium")
 TEST_PASSWORD = "kiem-thu-mat-khau-51"  # only for users made by the make_user fixture
-# Apps built by tests with create_app() and no AuthSettings read the environment: keep the
-# maps public there (as `make run` does). Auth tests pass AuthSettings(public_maps=False).
-os.environ.setdefault("KCMAP_PUBLIC_MAPS", "1")
 
 
 def _with_db(dsn: str, name: str) -> str:

@@ -12,7 +12,7 @@ from api.app import create_app
 from geo.coverage import coverage_by_unit, coverage_report
 from geo.db import SingleConnectionDatabase
 from geo.errors import InvalidInput
-from geo.settings import MapSettings
+from geo.settings import AuthSettings, MapSettings
 from maps.base import offline_map
 from maps.coverage import classify, color_for, coverage_map
 from maps.format import esc, format_int, format_vnd
@@ -120,7 +120,8 @@ def _by_code(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def _app_client(conn: Any, tiles: str = "none") -> TestClient:
     app = create_app(database=SingleConnectionDatabase(conn),
-                     map_settings=MapSettings(tiles=tiles, tiles_attribution="© Ví dụ"))
+                     map_settings=MapSettings(tiles=tiles, tiles_attribution="© Ví dụ"),
+                     auth_settings=AuthSettings(public_maps=True))
     return TestClient(app)
 
 
