@@ -9,12 +9,15 @@ want_browser=0
 [ "${1:-}" = "--browser" ] && want_browser=1
 
 missing=()
-pg_initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1 || true)
-if [ -z "$pg_initdb" ]; then
-  missing+=(postgresql postgresql-contrib)
-fi
-if ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
-  missing+=(postgresql-postgis)
+# With DATABASE_URL set, kcmap uses that PostGIS and needs no local server.
+if [ -z "${DATABASE_URL:-}" ]; then
+  pg_initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1 || true)
+  if [ -z "$pg_initdb" ]; then
+    missing+=(postgresql postgresql-contrib)
+  fi
+  if ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
+    missing+=(postgresql-postgis)
+  fi
 fi
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   missing+=(python3-venv)
