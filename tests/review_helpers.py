@@ -12,6 +12,7 @@ from geo.db import SingleConnectionDatabase
 from geo.settings import AuthSettings, MapSettings
 
 from .conftest import TEST_PASSWORD
+from .kc_records import communes_of, one  # noqa: F401  (re-exported to tests)
 
 BINH_SON, SON_TINH = "524", "527"
 HOSTILE = [
@@ -21,22 +22,6 @@ HOSTILE = [
     "'; DROP TABLE establishment; --",
     "Robert\u202e gnp.exe \u2028 &amp; &lt;b&gt;",
 ]
-
-
-def one(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    """The first column of the first row."""
-    with conn.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-    return row[0] if row else None
-
-
-def communes_of(conn: Any, district: str) -> list[str]:
-    """Legacy commune codes of a district, by code."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT code FROM admin_unit WHERE edition = 'legacy' AND level = 'commune'"
-                    " AND parent_code = %s ORDER BY code", (district,))
-        return [r[0] for r in cur.fetchall()]
 
 
 def add_establishment(conn: Any, key: str, district: str, precision: str = "exact",
