@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from geo.cluster import ensure_cluster, resolve_dsn
-from geo.db import Database
-from geo.settings import DatabaseSettings, HomeSettings
+from geo.core.cluster import ensure_cluster, resolve_dsn
+from geo.core.db import Database
+from geo.core.settings import DatabaseSettings, HomeSettings
 
 
 def database_from_env(start_local: bool = True) -> Database:

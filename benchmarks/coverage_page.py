@@ -24,12 +24,12 @@ def _naive_page(units: dict[str, Any], values: dict[str, int]) -> str:
 
 def run() -> dict[str, float]:
     """Time and size of /maps/coverage?level=commune vs the naive baseline; print the ratios."""
-    from api.app import create_app
     from api.database import database_from_env
-    from geo.bootstrap import bootstrap
-    from geo.coverage import coverage_by_unit
-    from geo.settings import AuthSettings, MapSettings
-    from geo.units import units_geojson
+    from api.web.app import create_app
+    from geo.analytics.coverage import coverage_by_unit
+    from geo.core.bootstrap import bootstrap
+    from geo.core.settings import AuthSettings, MapSettings
+    from geo.gazetteer.units import units_geojson
 
     database = database_from_env()
     with database.transaction() as conn:

@@ -32,8 +32,8 @@ def run() -> dict[str, float]:
     from vietnamadminunits import parse_address
 
     from api.database import database_from_env
-    from geo.gazetteer_index import load_index
-    from geo.geocoder import geocode_address
+    from geo.gazetteer.index import load_index
+    from geo.geocoding.geocoder import geocode_address
 
     database = database_from_env()
     start = time.perf_counter()

@@ -95,17 +95,17 @@ def _import(kcmap: list[str], dsn: str, path: Path, report: Path, log: Path
 def run() -> dict[str, float]:
     """Generate, import twice (new, then unchanged) into a throw-away database; print figures."""
     from api.database import database_from_env
-    from geo import gazetteer
-    from geo.boundary_approx import build_approximate
-    from geo.cluster import create_database
-    from geo.migrate import migrate
+    from geo.boundaries.approx import build_approximate
+    from geo.core.cluster import create_database
+    from geo.core.migrate import migrate
+    from geo.gazetteer import loader as gazetteer
 
     server = database_from_env().dsn
     name = f"kcmap_bench_import_{os.getpid()}"
     create_database(_with_db(server, "postgres"), name, drop_first=True)
     dsn = _with_db(server, name)
     exe = Path(sys.executable).with_name("kcmap")
-    kcmap = [str(exe)] if exe.exists() else [sys.executable, "-m", "api.cli"]
+    kcmap = [str(exe)] if exe.exists() else [sys.executable, "-m", "api.cli.main"]
     try:
         conn = psycopg2.connect(dsn)
         try:

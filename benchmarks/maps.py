@@ -36,12 +36,12 @@ def _make_database(name: str) -> str:
     """Create and fill the throw-away database; return its DSN."""
     import psycopg2
 
-    from geo import gazetteer
-    from geo.boundary_approx import build_approximate
-    from geo.cluster import create_database, ensure_cluster
-    from geo.demo_store import load_demo
-    from geo.migrate import migrate
-    from geo.settings import DatabaseSettings, HomeSettings
+    from geo.boundaries.approx import build_approximate
+    from geo.core.cluster import create_database, ensure_cluster
+    from geo.core.migrate import migrate
+    from geo.core.settings import DatabaseSettings, HomeSettings
+    from geo.gazetteer import loader as gazetteer
+    from geo.intake.demo_store import load_demo
 
     server = DatabaseSettings().url or ensure_cluster(HomeSettings())
     create_database(_with_db(server, "postgres"), name, drop_first=True)
@@ -70,7 +70,7 @@ def _drop_database(dsn: str, name: str) -> None:
 
 def _cold(client: Any, path: str) -> float:
     """Seconds of a GET right after the payload cache was emptied (as after a data change)."""
-    from geo.payload_cache import clear
+    from geo.core.payload_cache import clear
 
     clear()
     t0 = time.perf_counter()
@@ -131,7 +131,7 @@ def _interactive(app: Any) -> tuple[float, float] | None:
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    from geo.payload_cache import clear
+    from geo.core.payload_cache import clear
 
     clear()
     times = []
@@ -156,9 +156,9 @@ def run() -> dict[str, Any]:
     """Measure every page and the naive baseline; print figures, ratios and targets."""
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
-    from geo.db import Database
-    from geo.settings import AuthSettings, MapSettings
+    from api.web.app import create_app
+    from geo.core.db import Database
+    from geo.core.settings import AuthSettings, MapSettings
 
     name = f"kcmap_bench_maps_{os.getpid()}"
     t0 = time.perf_counter()

@@ -13,11 +13,11 @@ from urllib.parse import urlparse, urlunparse
 import psycopg2
 import pytest
 
-from geo import gazetteer
-from geo.cluster import create_database, ensure_cluster
-from geo.db import SingleConnectionDatabase
-from geo.migrate import migrate
-from geo.settings import HomeSettings
+from geo.core.cluster import create_database, ensure_cluster
+from geo.core.db import SingleConnectionDatabase
+from geo.core.migrate import migrate
+from geo.core.settings import HomeSettings
+from geo.gazetteer import loader as gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -80,8 +80,8 @@ def database(conn: psycopg2.extensions.connection) -> SingleConnectionDatabase:
 @pytest.fixture()
 def app(database: SingleConnectionDatabase):  # type: ignore[no-untyped-def]
     """The FastAPI app bound to the test database, with no basemap and public maps."""
-    from api.app import create_app
-    from geo.settings import AuthSettings, MapSettings
+    from api.web.app import create_app
+    from geo.core.settings import AuthSettings, MapSettings
 
     return create_app(database=database, map_settings=MapSettings(tiles="none"),
                       auth_settings=AuthSettings(public_maps=True))
@@ -99,8 +99,8 @@ def client(app):  # type: ignore[no-untyped-def]
 @pytest.fixture()
 def make_user(conn: psycopg2.extensions.connection):  # type: ignore[no-untyped-def]
     """make_user(role, district=None, username=None) -> Actor, password TEST_PASSWORD."""
-    from geo import accounts
-    from geo.authz import Actor
+    from geo.accounts import users as accounts
+    from geo.accounts.authz import Actor
 
     made: list[str] = []
 
@@ -115,7 +115,7 @@ def make_user(conn: psycopg2.extensions.connection):  # type: ignore[no-untyped-
 @pytest.fixture()
 def bearer(conn: psycopg2.extensions.connection, make_user):  # type: ignore[no-untyped-def]
     """bearer(role, district=None) -> headers with a fresh API token of a new user."""
-    from geo import accounts
+    from geo.accounts import users as accounts
 
     def headers(role: str, district: str | None = None) -> dict[str, str]:
         actor = make_user(role, district)

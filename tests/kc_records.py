@@ -72,7 +72,7 @@ def locate(conn: Any, precision: str, *, project_id: int | None = None,
 
 def build_boundaries(conn: Any) -> None:
     """Approximate polygons for every legacy unit."""
-    from geo.boundary_approx import build_approximate
+    from geo.boundaries.approx import build_approximate
 
     build_approximate(conn)
 

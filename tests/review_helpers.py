@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from geo.db import SingleConnectionDatabase
-from geo.settings import AuthSettings, MapSettings
+from api.web.app import create_app
+from geo.core.db import SingleConnectionDatabase
+from geo.core.settings import AuthSettings, MapSettings
 
 from .conftest import TEST_PASSWORD
 from .kc_records import communes_of, one  # noqa: F401  (re-exported to tests)

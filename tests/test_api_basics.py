@@ -7,9 +7,9 @@ from urllib.parse import urlparse
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from geo.db import Database
-from geo.settings import AuthSettings, MapSettings
+from api.web.app import create_app
+from geo.core.db import Database
+from geo.core.settings import AuthSettings, MapSettings
 
 from .conftest import free_port
 from .tcp_proxy import TcpProxy
@@ -85,8 +85,8 @@ def test_app_recovers_when_database_comes_back(test_dsn: str) -> None:
 
 
 def test_units_api_serves_imported_file_over_approximate(conn, client) -> None:  # type: ignore[no-untyped-def]
-    from geo.boundary_approx import build_approximate
-    from geo.boundary_import import import_boundaries
+    from geo.boundaries.approx import build_approximate
+    from geo.boundaries.file_import import import_boundaries
 
     from .conftest import SHARED_DATA
 

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app as cli_app
-from geo import accounts
-from geo.db import SingleConnectionDatabase
-from geo.errors import InvalidInput
-from geo.sessions import authenticate
-from geo.settings import AuthSettings
+from api.cli.main import app as cli_app
+from geo.accounts import users as accounts
+from geo.accounts.sessions import authenticate
+from geo.core.db import SingleConnectionDatabase
+from geo.core.errors import InvalidInput
+from geo.core.settings import AuthSettings
 
 from .conftest import TEST_PASSWORD
 from .review_helpers import BINH_SON, add_establishment, auth_client, form_token, login, one
@@ -109,7 +109,7 @@ def test_disabling_ends_page_sessions(conn: Any, make_user: Any) -> None:
 
 
 def test_password_rules() -> None:
-    from geo.passwords import hash_password
+    from geo.accounts.passwords import hash_password
 
     for bad in ("", "short", "x" * 2000, "có\x00nul-dài-đủ"):
         with pytest.raises(InvalidInput):
@@ -346,8 +346,8 @@ def test_upload_check_by_size_and_content(tmp_path: Any) -> None:
 
     from openpyxl import Workbook
 
-    from geo.errors import PayloadTooLarge, UnsupportedType
-    from geo.upload_check import check_upload
+    from geo.core.errors import PayloadTooLarge, UnsupportedType
+    from geo.intake.upload_check import check_upload
 
     book = io.BytesIO()
     Workbook().save(book)

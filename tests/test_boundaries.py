@@ -11,11 +11,11 @@ import shapely
 from shapely.geometry import Point, box
 from typer.testing import CliRunner
 
-from geo.boundary_approx import build_approximate
-from geo.boundary_import import import_boundaries
-from geo.boundary_qa import format_approx_report, format_import_report
-from geo.db import SingleConnectionDatabase
-from geo.errors import InvalidInput
+from geo.boundaries.approx import build_approximate
+from geo.boundaries.file_import import import_boundaries
+from geo.boundaries.qa import format_approx_report, format_import_report
+from geo.core.db import SingleConnectionDatabase
+from geo.core.errors import InvalidInput
 from tests.conftest import SHARED_DATA
 
 DISTRICTS = SHARED_DATA / "quang_ngai_districts.geojson"
@@ -372,7 +372,7 @@ def test_official_districts_with_approximate_communes(conn: Conn) -> None:
 # (g) The CLI prints the report and fails with one line on bad input.
 
 def test_cli(conn: Conn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from api.cli import app
+    from api.cli.main import app
 
     database = SingleConnectionDatabase(conn)
     monkeypatch.setattr("api.database.database_from_env", lambda: database)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from maps.format import format_int, format_vnd
+from maps.core.format import format_int, format_vnd
 from tests.world6 import load_world
 
 VIEWS = ("coverage", "gaps", "projects", "establishments", "villages")
@@ -73,10 +73,10 @@ def test_cli_writes_the_briefing(world: Any, tmp_path: Path,
     import typer
     from typer.testing import CliRunner
 
-    from api import cli_report
+    from api.cli import report as cli_report
 
     monkeypatch.setattr(cli_report, "in_transaction", lambda work: work(world))
-    kcmap = typer.Typer()  # as api/cli.py registers it: `kcmap report briefing`
+    kcmap = typer.Typer()  # as api/cli/main.py registers it: `kcmap report briefing`
     kcmap.add_typer(cli_report.app, name="report")
     out = tmp_path / "bao-cao.pdf"
     result = CliRunner().invoke(kcmap, ["report", "briefing", "--district", "524",

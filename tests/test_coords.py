@@ -6,10 +6,10 @@ import psycopg2.extensions
 import pytest
 from pyproj import Geod, Transformer
 
-from geo.coords import parse_coordinate, parse_point, vn2000_to_wgs84
-from geo.errors import InvalidInput
-from geo.gazetteer_index import GazetteerIndex, load_index
-from geo.geocoder import locate
+from geo.core.errors import InvalidInput
+from geo.gazetteer.index import GazetteerIndex, load_index
+from geo.geocoding.coords import parse_coordinate, parse_point, vn2000_to_wgs84
+from geo.geocoding.geocoder import locate
 
 GEOD = Geod(ellps="WGS84")
 # A known point in TP Quảng Ngãi (WGS 84)
@@ -210,7 +210,7 @@ def test_locate_without_boundaries_says_so(conn: psycopg2.extensions.connection)
 
 def test_locate_with_approximate_boundaries(conn: psycopg2.extensions.connection) -> None:
     """Each commune's own centroid lies in its (approximate) polygon: no conflict."""
-    from geo.boundary_approx import build_approximate
+    from geo.boundaries.approx import build_approximate
 
     build_approximate(conn)
     index = load_index(conn)

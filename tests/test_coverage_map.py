@@ -1,4 +1,4 @@
-"""Coverage per unit (geo.coverage) and its offline choropleth (maps.coverage, /maps/coverage)."""
+"""Coverage per unit (analytics.coverage), its choropleth (views.coverage, /maps/coverage)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from geo.coverage import coverage_by_unit, coverage_report
-from geo.db import SingleConnectionDatabase
-from geo.errors import InvalidInput
-from geo.settings import AuthSettings, MapSettings
-from maps.base import offline_map
-from maps.coverage import classify, color_for, coverage_map
-from maps.format import esc, format_int, format_vnd
+from api.web.app import create_app
+from geo.analytics.coverage import coverage_by_unit, coverage_report
+from geo.core.db import SingleConnectionDatabase
+from geo.core.errors import InvalidInput
+from geo.core.settings import AuthSettings, MapSettings
+from maps.core.base import offline_map
+from maps.core.format import esc, format_int, format_vnd
+from maps.views.coverage import classify, color_for, coverage_map
 
 EVIL = "<img src=x onerror=alert(1)>"
 JINJA = "{{ 7*7 }}"
@@ -41,7 +41,7 @@ def _communes_of(conn: Any, district: str) -> list[str]:
 
 def _build_boundaries(conn: Any) -> None:
     """Approximate polygons for every legacy unit, from the boundary module."""
-    from geo.boundary_approx import build_approximate
+    from geo.boundaries.approx import build_approximate
 
     build_approximate(conn)
 
@@ -129,7 +129,7 @@ def _asset_urls(html: str) -> list[str]:
     return re.findall(r'<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*["\']?([^"\' >]+)', html)
 
 
-# ---------------------------------------------------------------- geo.coverage
+# ---------------------------------------------------------------- geo.analytics.coverage
 
 
 def test_commune_sums_are_precision_aware_and_reconcile(conn: Any,

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from data.demo import generate
-from geo.demo_store import load_demo, read_activity_types, read_units
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
+from geo.intake.demo_store import load_demo, read_activity_types, read_units
 
 MOUNTAIN = ("525", "529", "530", "531", "535")
 
@@ -222,7 +222,7 @@ def test_exact_points_inside_a_boundary_polygon(conn: Any) -> None:
 
 
 def test_exact_points_inside_approximate_boundaries(conn: Any) -> None:
-    from geo.boundary_approx import build_approximate
+    from geo.boundaries.approx import build_approximate
 
     build_approximate(conn)
     load_demo(conn)
@@ -267,7 +267,7 @@ def test_bad_scale_is_refused(conn: Any) -> None:
 
 
 def test_cli_reports_errors_in_one_line(test_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from api.cli import app
+    from api.cli.main import app
 
     monkeypatch.setenv("DATABASE_URL", test_dsn)
     result = CliRunner().invoke(app, ["demo", "load", "--scale", "0"])

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from geo.edition2025 import report_2025
-from geo.filters import ProjectFilter
+from geo.analytics.edition2025 import report_2025
+from geo.analytics.filters import ProjectFilter
 from tests.world6 import load_world, one
 
 TRA_BUI, CA_DAM, TAY_TRA_BONG = "21142", "21136", "21157"  # legacy Trà Bùi was split in two
@@ -93,7 +93,7 @@ def _areas(conn: Any) -> list[tuple[str, int]]:
 
 
 def test_split_commune_shared_by_area_then_by_crosswalk(world: Any) -> None:
-    from geo.allocation import split
+    from geo.analytics.allocation import split
 
     _project(world, "split-1", 1_000_001, "commune", commune=TRA_BUI)
     report = report_2025(world, FUTURE)
@@ -142,7 +142,7 @@ def test_establishment_point_goes_to_the_commune_containing_it(world: Any) -> No
 
 def test_ly_son_district_projects_go_to_the_special_zone(world: Any) -> None:
     _project(world, "ly-son-1", 300_000_000, "district", district=LY_SON_DISTRICT)
-    from geo.indicators import indicator_report
+    from geo.analytics.indicators import indicator_report
 
     legacy = indicator_report(world, "commune", FUTURE, geometry=False)
     assert legacy["totals"]["unallocated_kc_vnd"] == 300_000_000

@@ -1,4 +1,4 @@
-"""Underserved ranking (geo.gaps), priority communes (CSV, CLI), downloads and /maps/gaps."""
+"""Underserved ranking (analytics.gaps), priority communes (CSV, CLI), downloads and /maps/gaps."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from geo.errors import InvalidInput
-from geo.gaps import PRIORITY_WEIGHT, gap_ranking
-from geo.priority import import_priority, list_priority, parse_priority_csv
+from geo.analytics.gaps import PRIORITY_WEIGHT, gap_ranking
+from geo.analytics.priority import import_priority, list_priority, parse_priority_csv
+from geo.core.errors import InvalidInput
 from tests.kc_records import (
     BINH_SON,
     TP_QNG,
@@ -110,7 +110,7 @@ def test_priority_csv_forms(conn: Any) -> None:
 
 
 def test_priority_cli(test_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from api.cli import app
+    from api.cli.main import app
 
     monkeypatch.setenv("DATABASE_URL", test_dsn)
     check = psycopg2.connect(test_dsn)

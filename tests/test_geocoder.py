@@ -12,9 +12,9 @@ import psycopg2.extensions
 import pytest
 from typer.testing import CliRunner
 
-from geo.addrnorm import canonical_marks, tokenize
-from geo.gazetteer_index import GazetteerIndex, load_index, refresh_index
-from geo.geocoder import GeocodeResult, geocode_address
+from geo.gazetteer.index import GazetteerIndex, load_index, refresh_index
+from geo.geocoding.addrnorm import canonical_marks, tokenize
+from geo.geocoding.geocoder import GeocodeResult, geocode_address
 
 LABELLED = Path(__file__).parent / "data" / "addresses_labelled.csv"
 
@@ -197,7 +197,7 @@ def _write_csv(path: Path, rows: list[list[str]]) -> None:
 def test_cli_geocode_csv(tmp_path: Path, test_dsn: str) -> None:
     from pyproj import Transformer
 
-    from api.cli import app
+    from api.cli.main import app
 
     e, n = Transformer.from_crs("EPSG:4326", "EPSG:5898", always_xy=True).transform(108.94,
                                                                                    14.85)
@@ -233,7 +233,7 @@ def test_cli_geocode_csv(tmp_path: Path, test_dsn: str) -> None:
 
 
 def test_cli_missing_column_and_text_mode(tmp_path: Path, test_dsn: str) -> None:
-    from api.cli import app
+    from api.cli.main import app
 
     src = tmp_path / "in.csv"
     _write_csv(src, [["ma", "dia_chi"], ["1", "Xã Bình Châu"]])

@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from pyproj import Transformer
 from typer.testing import CliRunner
 
-from geo.boundary_approx import build_approximate
-from geo.errors import InvalidInput
-from geo.import_fields import (
+from geo.boundaries.approx import build_approximate
+from geo.core.errors import InvalidInput
+from geo.intake.fields import (
     header_key,
     load_mapping,
     money_multiplier,
@@ -25,9 +25,9 @@ from geo.import_fields import (
     parse_status,
     parse_year,
 )
-from geo.import_store import table_counts
-from geo.importer import ImportAborted, ImportResult, import_file
-from geo.sheet_reader import merge_headers
+from geo.intake.importer import ImportAborted, ImportResult, import_file
+from geo.intake.sheet_reader import merge_headers
+from geo.intake.store import table_counts
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 TEMPLATE = "{{7*7}}"
@@ -431,7 +431,7 @@ def test_villages_with_mapping_file(conn: Any, tmp_path: Path) -> None:
 
 def test_cli_end_to_end(conn: Any, database: Any, places: dict[str, dict[str, Any]],
                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from api import cli_import
+    from api.cli import imports as cli_import
 
     monkeypatch.setattr(cli_import, "database_from_env", lambda *a, **k: database)
     runner = CliRunner()

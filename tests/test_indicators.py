@@ -1,4 +1,4 @@
-"""Indicators per unit (geo.indicators), allocation modes, /api/coverage and /api/projects."""
+"""Indicators per unit (analytics.indicators), allocation modes, /api/coverage and /api/projects."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.allocation import split
-from geo.errors import InvalidInput
-from geo.filters import ProjectFilter, parse_filter, parse_sources, parse_years
-from geo.indicators import indicator_report
+from geo.analytics.allocation import split
+from geo.analytics.filters import ProjectFilter, parse_filter, parse_sources, parse_years
+from geo.analytics.indicators import indicator_report
+from geo.core.errors import InvalidInput
 from tests.kc_records import (
     BINH_SON,
     TP_QNG,
@@ -298,7 +298,7 @@ def test_api_projects_and_records(client: TestClient, world: dict[str, Any],
 
 
 def test_reconciliation_on_demo_data(conn: Any, client: TestClient) -> None:
-    from geo.demo_store import load_demo
+    from geo.intake.demo_store import load_demo
 
     load_demo(conn, scale=1)
     for level in ("commune", "district"):

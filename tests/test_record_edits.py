@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from geo.errors import Forbidden
-from geo.record_edit import edit_record
+from geo.core.errors import Forbidden
+from geo.records.edit import edit_record
 
 from .review_helpers import BINH_SON, SON_TINH, auth_client, communes_of, one
 

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from geo.audit import history
-from geo.authz import Actor
-from geo.errors import Forbidden, Unauthorized
-from geo.record_edit import edit_establishment, revert_change
-from geo.review import review_progress
+from geo.accounts.authz import Actor
+from geo.core.errors import Forbidden, Unauthorized
+from geo.records.audit import history
+from geo.records.edit import edit_establishment, revert_change
+from geo.records.review import review_progress
 
 from .review_helpers import (
     BINH_SON,
@@ -175,7 +175,7 @@ def test_revert_refuses_when_a_later_change_exists(conn: Any, make_user: Any) ->
     officer, planner = make_user("district_officer", BINH_SON), make_user("planner")
     first = edit_establishment(conn, officer, eid, 1, {"name": "Một"})
     edit_establishment(conn, officer, eid, 2, {"name": "Hai"})
-    from geo.errors import Conflict
+    from geo.core.errors import Conflict
 
     assert first.audit_id is not None
     with pytest.raises(Conflict):
@@ -196,7 +196,7 @@ def test_typed_coordinates_decimal_dms_vn2000(conn: Any, bearer: Any) -> None:
     r = _patch(c, eid, officer, 2, lat="15°17'42\"N", lon="108°45'03.6\"E")
     assert r.status_code == 200
     assert point_of(conn, eid) == pytest.approx((108.751, 15.295), abs=1e-6)
-    from geo.coords import vn2000_to_wgs84
+    from geo.geocoding.coords import vn2000_to_wgs84
 
     e, n = 580_000.0, 1_691_000.0
     r = _patch(c, eid, officer, 3, lat=str(n), lon=str(e))

@@ -6,8 +6,8 @@ import html
 import re
 from typing import Any
 
-from geo.record_edit import edit_establishment
-from maps.review_progress import review_progress_box
+from geo.records.edit import edit_establishment
+from maps.pages.review_progress import review_progress_box
 
 from .review_helpers import (
     BINH_SON,

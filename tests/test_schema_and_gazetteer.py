@@ -8,9 +8,9 @@ import os
 import psycopg2
 import pytest
 
-from geo import gazetteer
-from geo.cluster import create_database
-from geo.migrate import applied, available, migrate
+from geo.core.cluster import create_database
+from geo.core.migrate import applied, available, migrate
+from geo.gazetteer import loader as gazetteer
 
 from .conftest import SHARED_DATA, _with_db
 

@@ -7,8 +7,8 @@ from typing import Any
 
 def load_world(conn: Any) -> None:
     """Approximate legacy and 2025 polygons, then the synthetic demo records (rolled back)."""
-    from geo.boundary_approx import build_approximate
-    from geo.demo_store import load_demo
+    from geo.boundaries.approx import build_approximate
+    from geo.intake.demo_store import load_demo
 
     build_approximate(conn)
     build_approximate(conn, "2025")

@@ -1,0 +1,1 @@
+"""The `kcmap` command line: one module per command group."""

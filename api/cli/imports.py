@@ -1,0 +1,163 @@
+"""`kcmap import establishments|villages|projects PATH`: spreadsheet importers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.common import die as _fail
+from api.database import database_from_env
+from geo.core.errors import KcmapError
+from geo.intake.importer import ImportAborted, ImportResult, Progress
+
+app = typer.Typer(help="Import spreadsheets (.xlsx, .csv) of establishments, villages, projects",
+                  no_args_is_help=True)
+
+SHOWN_ISSUES = 20
+
+PathArg = Annotated[Path, typer.Argument(help=".xlsx or .csv file as the office sent it")]
+SheetOpt = Annotated[str | None, typer.Option(help="Sheet name (default: the first sheet)")]
+MappingOpt = Annotated[Path | None, typer.Option(
+    help="Extra header → field mapping: .json {\"header\": \"field\"} or .csv 'header,field' "
+         "(field 'ignore' drops a column)")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Run everything, then roll back")]
+StrictOpt = Annotated[bool, typer.Option("--strict",
+                                         help="Any rejected row aborts the whole import")]
+ReportOpt = Annotated[Path | None, typer.Option(help="Write the row-by-row JSON report here")]
+CrsOpt = Annotated[str, typer.Option(help="CRS of VN-2000 metres typed in the lat/lon columns")]
+
+
+class Funding(StrEnum):
+    """Funding source for project rows whose 'Nguồn vốn' is blank or absent."""
+
+    KCQG = "KCQG"
+    KCDP = "KCDP"
+
+
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr when it is a terminal; no output otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True),
+                  transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=max(total, done) if total else None)
+
+        yield update
+
+
+def _write_report(path: Path | None, result: ImportResult) -> None:
+    if path is None:
+        return
+    try:
+        with path.open("w", encoding="utf-8") as fh:
+            json.dump(result.to_dict(), fh, ensure_ascii=False, indent=1)
+    except OSError as exc:
+        _fail(f"cannot write the report {path}: {exc}")
+
+
+def _echo_result(result: ImportResult) -> None:
+    s = result.summary()
+    w = result.written
+    first, last = result.header_rows
+    header = f"row {first}" if first == last else f"rows {first}–{last}"
+    typer.echo(f"{result.kind} from {result.file}, sheet '{result.sheet}' (header {header}): "
+               f"{s['accepted']} accepted, {s['rejected']} rejected, {s['duplicate']} duplicate, "
+               f"{s['skipped']} skipped")
+    if result.aborted:
+        return
+    typer.echo(f"records: {w.inserted} new, {w.updated} updated, {w.unchanged} unchanged; "
+               f"locations written: {w.locations_written}")
+    precision = result.to_dict()["precision"]
+    if precision:
+        typer.echo("positions: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
+    unknown = [c["header"] for c in result.columns
+               if c["field"] is None and (c["note"] or "").startswith("unknown")]
+    if unknown:
+        typer.echo("columns not used: " + ", ".join(f"'{h}'" for h in unknown))
+
+
+def _echo_issues(result: ImportResult) -> None:
+    shown = 0
+    for row in result.rows:
+        if row.status != "rejected" and not (row.status == "accepted" and row.issues):
+            continue
+        if shown == SHOWN_ISSUES:
+            typer.echo("… more in the --report", err=True)
+            return
+        text = "; ".join(f"{i['field']}: {i['message']}" for i in row.issues)
+        typer.echo(f"row {row.row} {row.status}: {text}", err=True)
+        shown += 1
+
+
+def _run(kind: str, path: Path, sheet: str | None, mapping: Path | None, dry_run: bool,
+         strict: bool, report: Path | None, crs: str, funding: str | None = None) -> None:
+    from geo.core.migrate import migrate
+    from geo.intake.importer import import_file
+
+    if report is not None and not report.parent.is_dir():
+        _fail(f"--report {report}: folder {report.parent} does not exist")
+    try:
+        database = database_from_env()
+        with _progress(f"{kind} {path.name}") as progress, database.transaction() as conn:
+            migrate(conn)
+            result = import_file(conn, kind, path, sheet=sheet, mapping=mapping, crs=crs,
+                                 strict=strict, dry_run=dry_run, default_funding=funding,
+                                 progress=progress)
+    except ImportAborted as exc:
+        _write_report(report, exc.result)
+        _echo_result(exc.result)
+        _echo_issues(exc.result)
+        _fail(exc)
+    except KcmapError as exc:
+        _fail(exc)
+    _write_report(report, result)
+    _echo_result(result)
+    _echo_issues(result)
+    if dry_run:
+        typer.echo("dry run: nothing was saved")
+
+
+@app.command("establishments")
+def establishments(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
+                   dry_run: DryRunOpt = False, strict: StrictOpt = False,
+                   report: ReportOpt = None, crs: CrsOpt = "EPSG:5898") -> None:
+    """Import rural industrial establishments (cơ sở CNNT)."""
+    _run("establishments", path, sheet, mapping, dry_run, strict, report, crs)
+
+
+@app.command("villages")
+def villages(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
+             dry_run: DryRunOpt = False, strict: StrictOpt = False,
+             report: ReportOpt = None, crs: CrsOpt = "EPSG:5898") -> None:
+    """Import craft villages (làng nghề)."""
+    _run("villages", path, sheet, mapping, dry_run, strict, report, crs)
+
+
+@app.command("projects")
+def projects(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
+             dry_run: DryRunOpt = False, strict: StrictOpt = False,
+             report: ReportOpt = None, crs: CrsOpt = "EPSG:5898",
+             funding_source: Annotated[Funding | None, typer.Option(
+                 help="Funding source of rows whose 'Nguồn vốn' is blank or absent")] = None,
+             ) -> None:
+    """Import khuyến công projects (đề án khuyến công)."""
+    _run("projects", path, sheet, mapping, dry_run, strict, report, crs,
+         funding_source.value if funding_source else None)

@@ -1,0 +1,149 @@
+"""The `kcmap` command line: database, gazetteer, boundaries, demo data and the server."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from api.cli import boundaries as cli_boundaries
+from api.cli import demo as cli_demo
+from api.cli import geocode as cli_geocode
+from api.cli import imports as cli_import
+from api.cli import priority as cli_priority
+from api.cli import report as cli_report
+from api.cli import users as cli_users
+from api.cli.common import fail, in_transaction
+from api.database import database_from_env
+from geo.core.db import Connection
+from geo.core.errors import KcmapError
+
+app = typer.Typer(help="kcmap: bản đồ khuyến công tỉnh Quảng Ngãi", no_args_is_help=True)
+db_app = typer.Typer(help="PostGIS database: local cluster and migrations", no_args_is_help=True)
+gaz_app = typer.Typer(help="Administrative units (gazetteer)", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(gaz_app, name="gazetteer")
+app.add_typer(cli_boundaries.app, name="boundaries")
+app.add_typer(cli_demo.app, name="demo")
+app.command("geocode")(cli_geocode.geocode)
+app.add_typer(cli_import.app, name="import")
+app.add_typer(cli_priority.app, name="priority")
+app.add_typer(cli_users.app, name="users")
+app.add_typer(cli_report.app, name="report")
+
+
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the project-local PostGIS cluster (no-op with DATABASE_URL)."""
+    from geo.core.cluster import ensure_cluster
+    from geo.core.settings import DatabaseSettings, HomeSettings
+
+    if DatabaseSettings().url:
+        typer.echo("DATABASE_URL is set: no local cluster needed")
+        return
+    try:
+        typer.echo(ensure_cluster(HomeSettings()))
+    except KcmapError as exc:
+        raise fail(exc) from exc
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the project-local PostGIS cluster."""
+    from geo.core.cluster import stop_cluster
+    from geo.core.settings import HomeSettings
+
+    typer.echo("stopped" if stop_cluster(HomeSettings()) else "not running")
+
+
+@db_app.command("url")
+def db_url() -> None:
+    """Print the database URL kcmap uses."""
+    from geo.core.cluster import resolve_dsn
+    from geo.core.settings import DatabaseSettings, HomeSettings
+
+    typer.echo(resolve_dsn(DatabaseSettings(), HomeSettings()))
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Apply pending numbered migrations."""
+    from geo.core.migrate import migrate
+
+    names = in_transaction(migrate)
+    typer.echo("applied: " + ", ".join(names) if names else "schema is up to date")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Show applied migrations and record counts."""
+    from geo.core.status import database_status
+
+    status = in_transaction(database_status)
+    for key, value in status.items():
+        typer.echo(f"{key}: {value}")
+
+
+@gaz_app.command("load")
+def gazetteer_load() -> None:
+    """Load province 51 units of both editions and the crosswalk from vietnamadminunits."""
+    from geo.core.migrate import migrate
+    from geo.gazetteer import loader as gazetteer
+
+    def work(conn: Connection) -> gazetteer.GazetteerCounts:
+        migrate(conn)
+        return gazetteer.load(conn)
+
+    counts = in_transaction(work)
+    typer.echo(
+        f"legacy: {counts.legacy_districts} districts, {counts.legacy_communes} communes; "
+        f"2025: {counts.units_2025} communes; crosswalk rows: {counts.crosswalk}; "
+        f"aliases: {counts.aliases}"
+    )
+
+
+@app.command("setup")
+def setup(
+    demo_scale: Annotated[int, typer.Option(help="Scale of demo data for an empty DB")] = 1,
+) -> None:
+    """Start PostGIS if local, migrate, and load gazetteer, boundaries and demo data if empty."""
+    from geo.core.bootstrap import bootstrap
+
+    steps = in_transaction(lambda conn: bootstrap(conn, demo_scale=demo_scale))
+    for step in steps:
+        typer.echo(step)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (KCMAP_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (KCMAP_PORT)")] = None,
+) -> None:
+    """Serve the web application."""
+    import uvicorn
+
+    from api.web.app import create_app
+    from geo.core.settings import ServerSettings
+
+    settings = ServerSettings()
+    try:
+        database = database_from_env()
+    except KcmapError as exc:
+        raise fail(exc) from exc
+    application = create_app(database=database)
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port,
+                log_level="info")
+
+
+def main() -> None:
+    """Entry point of the `kcmap` command."""
+    sys.exit(app())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+

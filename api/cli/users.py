@@ -1,0 +1,84 @@
+"""`kcmap users`: accounts (password from stdin), API tokens, disabling."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+
+from api.cli.common import fail, in_transaction
+from geo.accounts import users as accounts
+from geo.accounts.authz import ROLES
+from geo.core.errors import InvalidInput
+
+app = typer.Typer(help="User accounts and API tokens", no_args_is_help=True)
+
+
+def read_password() -> str:
+    """The new password: one line from stdin, or typed twice at a terminal (never echoed)."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mật khẩu mới: ")
+        if getpass.getpass("Nhập lại: ") != first:
+            raise fail(InvalidInput("the two passwords differ"))
+        return first
+    text = sys.stdin.read()
+    if text.endswith("\n"):
+        text = text[:-1].removesuffix("\r")
+    if not text or "\n" in text:
+        raise fail(InvalidInput("give the password as one line on stdin"))
+    return text
+
+
+@app.command("add")
+def add(
+    username: str,
+    role: Annotated[str, typer.Option(help=f"one of: {', '.join(ROLES)}")],
+    district: Annotated[str | None, typer.Option(
+        help="legacy district code, for district_officer")] = None,
+) -> None:
+    """Create a user; the password is read from stdin (no default password exists)."""
+    if role not in ROLES:
+        raise fail(InvalidInput(f"role must be one of {', '.join(ROLES)}"))
+    password = read_password()
+    actor = in_transaction(lambda c: accounts.add_user(c, username, password, role, district))
+    where = f", district {actor.district_code}" if actor.district_code else ""
+    typer.echo(f"user {actor.username} created ({actor.role}{where})")
+
+
+@app.command("token")
+def token(username: str) -> None:
+    """Print a new API token for the user (shown once; only its hash is stored)."""
+    typer.echo(in_transaction(lambda c: accounts.issue_token(c, username)))
+
+
+@app.command("disable")
+def disable(username: str) -> None:
+    """Disable a user: sessions end and API tokens stop working at once."""
+    in_transaction(lambda c: accounts.disable_user(c, username))
+    typer.echo(f"user {username.strip().lower()} disabled")
+
+
+@app.command("enable")
+def enable(username: str) -> None:
+    """Enable a disabled user again (issue a new token; old ones stay revoked)."""
+    in_transaction(lambda c: accounts.enable_user(c, username))
+    typer.echo(f"user {username.strip().lower()} enabled")
+
+
+@app.command("passwd")
+def passwd(username: str) -> None:
+    """Set a new password (read from stdin); the user's sessions end."""
+    password = read_password()
+    in_transaction(lambda c: accounts.set_password(c, username, password))
+    typer.echo(f"password of {username.strip().lower()} changed")
+
+
+@app.command("list")
+def list_users() -> None:
+    """List users with role, district, state and live token count."""
+    for u in in_transaction(accounts.list_users):
+        state = "active" if u.is_active else "disabled"
+        typer.echo(f"{u.username}\t{u.role}\t{u.district_code or '-'}\t{state}\t"
+                   f"tokens={u.tokens}")

@@ -1,0 +1,60 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.web import errors
+from api.web.auth import AuthMiddleware
+from api.web.routes import establishments, health, login, pages, record_edits, review, units
+from geo.core.db import TransactionSource
+from geo.core.settings import AuthSettings, MapSettings
+from maps.core.assets import OWN_DIR, STATIC_PREFIX, vendor_dirs
+
+
+def create_app(database: TransactionSource | None = None,
+               map_settings: MapSettings | None = None,
+               auth_settings: AuthSettings | None = None) -> FastAPI:
+    """Build the app; without a database or settings, they are made from the environment."""
+    if database is None:
+        from api.database import database_from_env
+
+        database = database_from_env(start_local=False)
+    app = FastAPI(title="kcmap", description="Bản đồ khuyến công tỉnh Quảng Ngãi",
+                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    # Swagger UI would load its JS from a CDN; pages must work offline, so it is off.
+    app.state.database = database
+    app.state.map_settings = map_settings or MapSettings()
+    app.state.auth_settings = auth_settings or AuthSettings()
+    errors.install(app)
+    # Every request: identify the caller, gate anonymous access, CSRF, body-size limit.
+    app.add_middleware(AuthMiddleware, database=database, settings=app.state.auth_settings)
+    for name, directory in vendor_dirs().items():
+        app.mount(f"{STATIC_PREFIX}/vendor/{name}", StaticFiles(directory=directory),
+                  name=f"vendor-{name}")
+    app.mount(f"{STATIC_PREFIX}/kcmap", StaticFiles(directory=OWN_DIR), name="kcmap-static")
+    app.include_router(health.router)
+    app.include_router(units.router)
+    app.include_router(pages.router)
+    app.include_router(login.router)
+    app.include_router(establishments.router)
+    app.include_router(record_edits.router)
+    app.include_router(review.router)
+    _include_optional(app)
+    return app
+
+
+def _include_optional(app: FastAPI) -> None:
+    """Routers of features that may not exist yet in a partial checkout."""
+    from api.web.routes import coverage_api, records
+    from api.web.routes import geocode as geocode_routes
+    from api.web.routes import maps as maps_routes
+
+    app.include_router(maps_routes.router)
+    app.include_router(coverage_api.router)
+    app.include_router(records.router)
+    app.include_router(geocode_routes.router)
+    from api.web.routes import downloads, edition2025, ogc, reports  # issue 6: exports, 2025, OGC
+    for extra in (edition2025, reports, downloads, ogc):  # reports' .png before downloads
+        app.include_router(extra.router)

@@ -1,0 +1,59 @@
+"""Responses for large JSON payloads (ETag, gzip) and file downloads."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from collections import OrderedDict
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from geo.core.payload_cache import Payload
+
+GZIP_MIN_BYTES = 1024
+GZIP_LEVEL = 1
+
+
+_gzipped: OrderedDict[str, bytes] = OrderedDict()
+_lock = threading.Lock()
+GZIP_CACHE_ENTRIES = 8
+
+
+def _gzip(payload: Payload) -> bytes:
+    """The gzipped body of a payload, compressed once per payload tag."""
+    with _lock:
+        body = _gzipped.get(payload.tag)
+    if body is None:
+        body = gzip.compress(payload.text.encode("utf-8"), compresslevel=GZIP_LEVEL)
+        with _lock:
+            _gzipped[payload.tag] = body
+            while len(_gzipped) > GZIP_CACHE_ENTRIES:
+                _gzipped.popitem(last=False)
+    return body
+
+
+def payload_response(request: Request, payload: Payload,
+                     media_type: str = "application/geo+json") -> Response:
+    """A JSON payload with an ETag (304 when unchanged), gzipped when the client accepts it."""
+    etag = f'W/"{payload.tag}"'
+    headers = {"Vary": "Accept-Encoding", "ETag": etag, "Cache-Control": "no-cache"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    if len(payload.text) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding",
+                                                                                ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(_gzip(payload), media_type=media_type, headers=headers)
+    return Response(payload.text.encode("utf-8"), media_type=media_type, headers=headers)
+
+
+MEDIA = {"csv": "text/csv; charset=utf-8",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def download(body: bytes, filename: str, kind: str) -> Response:
+    """A file download (attachment) of kind csv or xlsx."""
+    return Response(body, media_type=MEDIA[kind], headers={
+        "Content-Disposition": f"attachment; filename=\"{filename}\"; "
+                               f"filename*=UTF-8''{quote(filename)}"})

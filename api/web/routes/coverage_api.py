@@ -1,0 +1,127 @@
+"""Coverage indicators and the underserved ranking: GeoJSON/JSON, CSV and XLSX."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.web.filter_query import FilterQuery, Filters
+from api.web.responses import download
+from api.web.routes.edition2025 import EDITION, check_edition, coverage_2025_json
+from geo.analytics.coverage import coverage_geojson
+from geo.analytics.filters import check_allocation
+from geo.analytics.gaps import FORMULA, gap_ranking, ranking_json
+from geo.analytics.indicators import check_level
+from maps.export.tables import (
+    GAP_COLUMNS,
+    INDICATOR_COLUMNS,
+    UNALLOCATED_COLUMNS,
+    to_csv,
+    to_xlsx,
+    unallocated_rows,
+)
+from maps.views.coverage import ALLOCATION_WORDS
+
+router = APIRouter()
+LEVEL = Query("commune", description="district | commune")
+ALLOCATION = Query("none", description="none | even | establishments: how district-level "
+                                       "projects are shared out in the commune view")
+
+
+def _coverage(request: Request, level: str, q: FilterQuery, allocation: str) -> dict[str, Any]:
+    check_level(level)
+    check_allocation(allocation)
+    with request.app.state.database.transaction() as conn:
+        return coverage_geojson(conn, level, q.parse(conn), allocation)
+
+
+@router.get("/api/coverage")
+def api_coverage(request: Request, q: Filters, level: str = LEVEL,
+                 allocation: str = ALLOCATION, edition: str = EDITION) -> Any:
+    """Units with indicators (GeoJSON) and a summary: total = allocated + unallocated VND."""
+    if check_edition(edition, level) == "2025":
+        return coverage_2025_json(request, q, allocation)
+    return _coverage(request, level, q, allocation)
+
+
+def _stem(kind: str, level: str, summary: dict[str, Any]) -> str:
+    years = summary["years"]
+    span = f"{years[0]}-{years[-1]}" if years else ""
+    return f"kcmap-{kind}-{level}-{span}-{summary['allocation']}"
+
+
+@router.get("/api/coverage.csv")
+def api_coverage_csv(request: Request, q: Filters, level: str = LEVEL,
+                     allocation: str = ALLOCATION) -> Response:
+    """The indicator table as CSV (UTF-8, one row per unit)."""
+    data = _coverage(request, level, q, allocation)
+    rows = [f["properties"] for f in data["features"]]
+    return download(to_csv(INDICATOR_COLUMNS, rows),
+                    _stem("chi-so", level, data["summary"]) + ".csv", "csv")
+
+
+@router.get("/api/coverage.xlsx")
+def api_coverage_xlsx(request: Request, q: Filters, level: str = LEVEL,
+                      allocation: str = ALLOCATION) -> Response:
+    """The indicator table as XLSX, with the unallocated money and the reconciliation."""
+    data = _coverage(request, level, q, allocation)
+    s = data["summary"]
+    notes = [("Cấp đơn vị", "xã" if level == "commune" else "huyện"),
+             ("Năm", ", ".join(str(y) for y in s["years"])),
+             ("Nguồn kinh phí", ", ".join(s["sources"]) or "tất cả"),
+             ("Hoạt động", ", ".join(s["activities"]) or "tất cả"),
+             ("Trạng thái đề án", ", ".join(s["statuses"])),
+             ("Đề án cấp huyện (bản đồ cấp xã)", ALLOCATION_WORDS[s["allocation"]]),
+             ("Tổng kinh phí khuyến công (đ)", s["total_vnd"]),
+             ("Đã phân bổ cho đơn vị (đ)", s["allocated_vnd"]),
+             ("Trong đó chia từ đề án cấp huyện (đ)", s["spread_vnd"]),
+             ("Chưa phân bổ (đ)", s["unallocated_vnd"]),
+             ("Tổng vốn đối ứng (đ)", s["total_counterpart_vnd"]),
+             ("Số đề án", s["projects"]),
+             ("Dữ liệu mẫu", "có" if s["has_demo"] else "không")]
+    body = to_xlsx([("Chỉ số", INDICATOR_COLUMNS, [f["properties"] for f in data["features"]]),
+                    ("Chưa phân bổ", UNALLOCATED_COLUMNS, unallocated_rows(s["unallocated"]))],
+                   ("Đối chiếu", notes))
+    return download(body, _stem("chi-so", level, s) + ".xlsx", "xlsx")
+
+
+def _ranking(request: Request, q: FilterQuery, allocation: str) -> dict[str, Any]:
+    check_allocation(allocation)
+    with request.app.state.database.transaction() as conn:
+        return ranking_json(gap_ranking(conn, q.parse(conn), allocation))
+
+
+@router.get("/api/gaps")
+def api_gaps(request: Request, q: Filters,
+             allocation: str = ALLOCATION) -> Any:
+    """Communes ranked by underserved score (formula included), highest first."""
+    return _ranking(request, q, allocation)
+
+
+@router.get("/api/gaps.csv")
+def api_gaps_csv(request: Request, q: Filters,
+                 allocation: str = ALLOCATION) -> Response:
+    """The underserved ranking as CSV."""
+    data = _ranking(request, q, allocation)
+    summary = {"years": data["filter"]["years"], "allocation": allocation}
+    return download(to_csv(GAP_COLUMNS, data["communes"]),
+                    _stem("xep-hang", "xa", summary) + ".csv", "csv")
+
+
+@router.get("/api/gaps.xlsx")
+def api_gaps_xlsx(request: Request, q: Filters,
+                  allocation: str = ALLOCATION) -> Response:
+    """The underserved ranking as XLSX, with the formula."""
+    data = _ranking(request, q, allocation)
+    f = data["filter"]
+    notes = [("Công thức", FORMULA),
+             ("Năm", ", ".join(str(y) for y in f["years"])),
+             ("Nguồn kinh phí", ", ".join(f["sources"]) or "tất cả"),
+             ("Hoạt động", ", ".join(f["activities"]) or "tất cả"),
+             ("Đề án cấp huyện", ALLOCATION_WORDS[allocation]),
+             ("Số xã xếp hạng", data["ranked"]), ("Số xã chưa được hỗ trợ", data["no_support"])]
+    summary = {"years": f["years"], "allocation": allocation}
+    body = to_xlsx([("Xếp hạng", GAP_COLUMNS, data["communes"])], ("Cách tính", notes))
+    return download(body, _stem("xep-hang", "xa", summary) + ".xlsx", "xlsx")

@@ -1,0 +1,110 @@
+"""Map pages (Folium): coverage, gaps, establishments, projects, craft villages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.web.filter_query import Filters
+from api.web.routes.edition2025 import EDITION, check_edition, coverage_2025_page
+from geo.analytics.filters import activity_types, check_allocation
+from geo.analytics.gaps import ranking_of
+from geo.analytics.indicators import check_level, data_flags, indicator_report, unit_rows
+from geo.gazetteer.places import check_district, district_bbox, district_choices
+from geo.records.public_establishments import establishment_counts
+from geo.records.public_villages import village_features
+from geo.records.review import review_progress
+from maps.pages.review_progress import review_progress_box
+from maps.views.coverage import check_classification, check_indicator, coverage_map
+from maps.views.establishments import check_color_by, establishments_map
+from maps.views.gaps import gaps_map
+from maps.views.projects import projects_map
+from maps.views.villages import villages_map
+
+router = APIRouter()
+ALLOCATION = Query("none", description="none | even | establishments")
+DISTRICT = Query(None, max_length=10, description="legacy district code (empty = all)")
+
+
+def _page(m: object) -> HTMLResponse:
+    return HTMLResponse(m.get_root().render())  # type: ignore[attr-defined]
+
+
+@router.get("/maps/coverage", response_class=HTMLResponse)
+def coverage(
+    request: Request,
+    q: Filters,
+    level: str = Query("commune", description="district | commune"),
+    indicator: str = Query("kc_vnd", description="kc_vnd, counterpart_vnd, projects, "
+                                                 "beneficiaries, establishments, workers, "
+                                                 "craft_villages, vnd_per_establishment, "
+                                                 "vnd_per_worker, beneficiary_share"),
+    classes: str = Query("quantiles", description="quantiles | jenks (natural breaks)"),
+    allocation: str = ALLOCATION,
+    edition: str = EDITION,
+) -> HTMLResponse:
+    """Choropleth of one khuyến công indicator per legacy district or commune (or 2025 commune)."""
+    if check_edition(edition, level) == "2025":
+        return coverage_2025_page(request, q, indicator, classes, allocation)
+    indicator = check_indicator(indicator)
+    check_classification(classes)
+    check_level(level)
+    check_allocation(allocation)
+    with request.app.state.database.transaction() as conn:
+        flt = q.parse(conn)
+        data = indicator_report(conn, level, flt, allocation)
+        activities = activity_types(conn)
+        progress = review_progress(conn)
+    m = coverage_map(data, level, indicator, request.app.state.map_settings, classes, activities)
+    review_progress_box(progress, position="bottomright").add_to(m)
+    return _page(m)
+
+
+@router.get("/maps/gaps", response_class=HTMLResponse)
+def gaps(request: Request, q: Filters,
+         allocation: str = ALLOCATION) -> HTMLResponse:
+    """Underserved communes: map, ranking beside it, formula on the page."""
+    check_allocation(allocation)
+    with request.app.state.database.transaction() as conn:
+        report = indicator_report(conn, "commune", q.parse(conn), allocation)
+        activities = activity_types(conn)
+    return _page(gaps_map(report, ranking_of(report), request.app.state.map_settings,
+                          activities))
+
+
+@router.get("/maps/establishments", response_class=HTMLResponse)
+def establishments(request: Request, district: str | None = DISTRICT,
+                   color: str = Query("trade", description="trade | status")) -> HTMLResponse:
+    """Clustered establishments coloured by trade or geocoding status; search, district filter."""
+    check_color_by(color)
+    with request.app.state.database.transaction() as conn:
+        district = check_district(conn, district)
+        counts = establishment_counts(conn, district)
+        districts, bbox, flags = district_choices(conn), district_bbox(conn, district), \
+            data_flags(conn)
+    return _page(establishments_map(counts, districts, district, color,
+                                    request.app.state.map_settings, flags["has_demo"], bbox))
+
+
+@router.get("/maps/projects", response_class=HTMLResponse)
+def projects(request: Request, q: Filters) -> HTMLResponse:
+    """Projects by activity type and source, sized by budget; district-level as outlines."""
+    with request.app.state.database.transaction() as conn:
+        flt = q.parse(conn)
+        districts = unit_rows(conn, "district")
+        activities = activity_types(conn)
+        flags = data_flags(conn)
+    return _page(projects_map(flt, districts, activities, request.app.state.map_settings,
+                              flags["has_demo"], flags["has_approximate"]))
+
+
+@router.get("/maps/villages", response_class=HTMLResponse)
+def villages(request: Request, district: str | None = DISTRICT) -> HTMLResponse:
+    """Craft villages coloured by trade, with search and a district filter."""
+    with request.app.state.database.transaction() as conn:
+        district = check_district(conn, district)
+        data = village_features(conn, district)
+        districts, bbox, flags = district_choices(conn), district_bbox(conn, district), \
+            data_flags(conn)
+    return _page(villages_map(data, districts, district, request.app.state.map_settings,
+                              flags["has_demo"], bbox))

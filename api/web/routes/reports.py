@@ -1,0 +1,52 @@
+"""Briefing PDF and 300 dpi PNG maps, rendered on the server with no tiles and no internet."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.web.auth import actor_of
+from geo.accounts.authz import can_see_personal
+from geo.analytics.filters import activity_types
+from geo.publish.briefing_data import briefing_data
+from geo.publish.map_views import check_view, view_data
+from maps.export.briefing import briefing_pdf
+from maps.export.static_map import render_png
+from maps.views.coverage import check_classification, check_indicator
+
+router = APIRouter(tags=["reports"])
+
+
+@router.get("/reports/briefing.pdf", summary="Briefing PDF")
+def briefing(request: Request,
+             district: str | None = Query(None, max_length=10,
+                                          description="legacy district code, e.g. 524"),
+             years: str | None = Query(None, max_length=200, description="e.g. 2021-2025"),
+             source: str | None = Query(None, max_length=40),
+             activity: str | None = Query(None, max_length=400),
+             allocation: str | None = Query(None, max_length=20)) -> Response:
+    """A4 landscape briefing in Vietnamese: coverage map, key figures, ten most underserved."""
+    params = {k: v for k, v in {"district": district, "years": years, "source": source,
+                                "activity": activity, "allocation": allocation}.items() if v}
+    with request.app.state.database.transaction() as conn:
+        data = briefing_data(conn, params)
+    name = "kcmap-bao-cao-tom-tat" + (f"-{data['district']}" if data["district"] else "") + \
+        f"-{data['filter'].years_param().replace(',', '_')}.pdf"
+    return Response(briefing_pdf(data), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/maps/{view}.png", summary="A map view as a 300 dpi PNG")
+def view_png(request: Request, view: str,
+             indicator: str = Query("kc_vnd", max_length=40),
+             classes: str = Query("quantiles", max_length=20)) -> Response:
+    """The map view (coverage, gaps, projects, establishments, villages) with its filters."""
+    check_view(view)
+    indicator = check_indicator(indicator)
+    check_classification(classes)
+    personal = can_see_personal(actor_of(request))
+    with request.app.state.database.transaction() as conn:
+        data = view_data(conn, view, dict(request.query_params), personal)
+        names = activity_types(conn)
+    return Response(render_png(data, indicator, classes, names), media_type="image/png",
+                    headers={"Content-Disposition": f'inline; filename="kcmap-{view}.png"'})

@@ -1,0 +1,179 @@
+"""Review pages for district officers: list, map, confirm, move, history and revert."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.web.auth import actor_of, csrf_token, read_form
+from api.web.errors import STATUS
+from geo.accounts.authz import Actor, can_review, check_review, require_actor
+from geo.core.errors import Conflict, KcmapError
+from geo.records.audit import history
+from geo.records.edit import edit_establishment, revert_change
+from geo.records.establishment_read import district_info, get_establishment, list_establishments
+from geo.records.review import review_progress
+from geo.records.spec import SPECS
+from maps.pages.auth import message_page
+from maps.pages.history import history_page
+from maps.pages.review import district_page, districts_page
+from maps.pages.review_detail import detail_page
+
+router = APIRouter()
+PAGE_LIMIT = 2000
+SAVED = {"saved": "Đã lưu thay đổi.", "confirmed": "Đã xác nhận vị trí.",
+         "reverted": "Đã hoàn tác thay đổi."}
+
+
+def _error_page(exc: KcmapError, back: str = "/review") -> HTMLResponse:
+    """A Vietnamese page for a refused action, with the mapped HTTP status."""
+    status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+    return HTMLResponse(message_page(str(exc), "Không thực hiện được", back), status_code=status)
+
+
+def _back(value: str | None, default: str) -> str:
+    """A return path under /review/ (anything else falls back to the default)."""
+    if value and value.startswith("/review/") and "//" not in value and "\\" not in value \
+            and len(value) < 500 and all(ord(c) >= 32 for c in value):
+        return value
+    return default
+
+
+def _actor(request: Request) -> Actor:
+    return require_actor(actor_of(request))
+
+
+@router.get("/review", response_class=HTMLResponse, include_in_schema=False)
+def review_index(request: Request) -> Response:
+    """Districts with progress; a district officer goes straight to their district."""
+    actor = _actor(request)
+    if actor.role == "district_officer" and actor.district_code:
+        return RedirectResponse(f"/review/{actor.district_code}", status_code=303)
+    with request.app.state.database.transaction() as conn:
+        rows = review_progress(conn)
+    linked = {r["district_code"] for r in rows if can_review(actor, r["district_code"])}
+    return HTMLResponse(districts_page(rows, linked, actor, csrf_token(request)))
+
+
+@router.get("/review/{district_code}", response_class=HTMLResponse, include_in_schema=False)
+def review_district(request: Request, district_code: str,
+                    filter: list[str] = Query([]),  # noqa: B008
+                    q: str = Query("", max_length=200)) -> Response:
+    """The district's establishments on a map and in a table, filtered."""
+    actor = actor_of(request)
+    back = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
+    try:
+        check_review(actor, district_code)
+        with request.app.state.database.transaction() as conn:
+            district = district_info(conn, district_code)
+            listing = list_establishments(conn, actor, district_code, filter, q, PAGE_LIMIT)
+            progress = review_progress(conn, district_code)
+    except KcmapError as exc:
+        return _error_page(exc)
+    assert actor is not None
+    html = district_page(district, listing, progress[0] if progress else None, actor,
+                         csrf_token(request), request.app.state.map_settings, q, back)
+    return HTMLResponse(html)
+
+
+def _detail(request: Request, district_code: str, establishment_id: int, status: int = 200,
+            **kwargs: Any) -> Response:
+    """Render the establishment page (with a message, or the refused form values)."""
+    actor = actor_of(request)
+    try:
+        check_review(actor, district_code)
+        with request.app.state.database.transaction() as conn:
+            district = district_info(conn, district_code)
+            record = get_establishment(conn, establishment_id, actor)
+            changes = history(conn, actor, "establishment", establishment_id, None, 50)
+    except KcmapError as exc:
+        return _error_page(exc)
+    assert actor is not None
+    html = detail_page(record, district, changes, actor, csrf_token(request),
+                       request.app.state.map_settings, **kwargs)
+    return HTMLResponse(html, status_code=status)
+
+
+@router.get("/review/{district_code}/establishments/{establishment_id}",
+            response_class=HTMLResponse, include_in_schema=False)
+def review_establishment(request: Request, district_code: str, establishment_id: int,
+                         done: str = "") -> Response:
+    """One establishment: facts, draggable marker, edit form, history."""
+    return _detail(request, district_code, establishment_id, message=SAVED.get(done, ""))
+
+
+def form_changes(form: dict[str, str]) -> dict[str, Any]:
+    """The edit fields of a submitted form (empty coordinates and commune mean unchanged)."""
+    changes: dict[str, Any] = {k: form[k] for k in SPECS["establishment"].texts if k in form}
+    if "workers" in form:
+        changes["workers"] = form["workers"]
+    for key in ("lat", "lon", "commune_code"):
+        if form.get(key, "").strip():
+            changes[key] = form[key]
+    changes["confirm"] = form.get("action") == "confirm"
+    changes["reason"] = form.get("reason", "")
+    return changes
+
+
+@router.post("/review/{district_code}/establishments/{establishment_id}",
+             include_in_schema=False)
+async def review_save(request: Request, district_code: str, establishment_id: int
+                      ) -> Response:
+    """Save or confirm from a form; a refused save shows the form again with what was typed."""
+    form = await read_form(request)
+    version = form.get("version", "")
+    detail = f"/review/{district_code}/establishments/{establishment_id}"
+    back = _back(form.get("back"), detail)
+    try:
+        with request.app.state.database.transaction() as conn:
+            edit_establishment(conn, actor_of(request), establishment_id,
+                               int(version) if version.isdigit() and len(version) < 10
+                               else None, form_changes(form))
+    except Conflict as exc:
+        with request.app.state.database.transaction() as conn:
+            current = get_establishment(conn, establishment_id, actor_of(request))
+        values = {**form, "version": str(current["version"])}
+        return _detail(request, district_code, establishment_id, 409, error=str(exc),
+                       values=values, current=current)
+    except KcmapError as exc:
+        if back != detail:
+            return _error_page(exc, back)
+        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        return _detail(request, district_code, establishment_id, status, error=str(exc),
+                       values=form)
+    done = "confirmed" if form.get("action") == "confirm" else "saved"
+    target = back if back != detail else f"{detail}?done={done}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/review/{district_code}/history", response_class=HTMLResponse,
+            include_in_schema=False)
+def review_history(request: Request, district_code: str, done: str = "") -> Response:
+    """Changes to the district's establishments, with revert buttons for planners."""
+    actor = actor_of(request)
+    try:
+        check_review(actor, district_code)
+        with request.app.state.database.transaction() as conn:
+            district = district_info(conn, district_code)
+            changes = history(conn, actor, "establishment", None, district_code, 200)
+    except KcmapError as exc:
+        return _error_page(exc)
+    assert actor is not None
+    return HTMLResponse(history_page(district, changes, actor, csrf_token(request),
+                                     SAVED.get(done, "")))
+
+
+@router.post("/review/{district_code}/history/{audit_id}/revert", include_in_schema=False)
+async def review_revert(request: Request, district_code: str, audit_id: int) -> Response:
+    """Undo one change (planners, admins), then go back where the button was."""
+    form = await read_form(request)
+    back = _back(form.get("back"), f"/review/{district_code}/history")
+    try:
+        with request.app.state.database.transaction() as conn:
+            revert_change(conn, actor_of(request), audit_id, form.get("reason", "")[:1000])
+    except KcmapError as exc:
+        return _error_page(exc, back)
+    sep = "&" if "?" in back else "?"
+    return RedirectResponse(f"{back}{sep}done=reverted", status_code=303)

@@ -1,0 +1,120 @@
+"""Roles and what each may do: every write function in geo/ asks here before it writes.
+
+- admin: everything;
+- planner: reads all; edits projects and villages; sees history and reverts changes;
+- district_officer: reads all; edits establishments and villages of their own district;
+- viewer: reads only, without personal fields (owner name, phone).
+Anonymous visitors (actor None) read the public maps only, never personal fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from geo.core.errors import Forbidden, Unauthorized
+
+ROLES = ("admin", "planner", "district_officer", "viewer")
+ROLE_NAMES = {"admin": "Quản trị", "planner": "Cán bộ kế hoạch (Sở Công Thương)",
+              "district_officer": "Cán bộ huyện", "viewer": "Chỉ xem"}
+PERSONAL_FIELDS = ("owner_name", "phone")
+ENTITIES = ("establishment", "craft_village", "project")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user on whose behalf a request or command acts."""
+
+    user_id: int
+    username: str
+    role: str
+    district_code: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the user is an administrator."""
+        return self.role == "admin"
+
+
+def require_actor(actor: Actor | None) -> Actor:
+    """The actor, or Unauthorized for an anonymous caller."""
+    if actor is None:
+        raise Unauthorized("Cần đăng nhập")
+    return actor
+
+
+def can_see_personal(actor: Actor | None) -> bool:
+    """Whether owner names and phone numbers may be shown to this actor."""
+    return actor is not None and actor.role in ("admin", "planner", "district_officer")
+
+
+def redact(record: Mapping[str, Any], actor: Actor | None) -> dict[str, Any]:
+    """A copy of a record without personal fields unless the actor may see them."""
+    out = dict(record)
+    if not can_see_personal(actor):
+        for key in PERSONAL_FIELDS:
+            out.pop(key, None)
+    return out
+
+
+def can_edit(actor: Actor | None, entity: str, district_code: str | None) -> bool:
+    """Whether the actor may edit a record of this entity located in this district."""
+    if actor is None or entity not in ENTITIES:
+        return False
+    if actor.role == "admin":
+        return True
+    if actor.role == "planner":
+        return entity in ("project", "craft_village")
+    if actor.role == "district_officer":
+        return (entity in ("establishment", "craft_village") and district_code is not None
+                and district_code == actor.district_code)
+    return False
+
+
+def check_edit(actor: Actor | None, entity: str, district_code: str | None) -> Actor:
+    """The actor if it may edit such a record there; Unauthorized or Forbidden otherwise."""
+    who = require_actor(actor)
+    if not can_edit(who, entity, district_code):
+        if who.role == "district_officer" and entity in ("establishment", "craft_village"):
+            raise Forbidden("Bản ghi này không thuộc huyện của bạn")
+        raise Forbidden("Tài khoản này không có quyền sửa bản ghi này")
+    return who
+
+
+def can_revert(actor: Actor | None) -> bool:
+    """Whether the actor may undo a recorded change (planners and admins)."""
+    return actor is not None and actor.role in ("admin", "planner")
+
+
+def check_revert(actor: Actor | None) -> Actor:
+    """The actor if it may revert changes; Unauthorized or Forbidden otherwise."""
+    who = require_actor(actor)
+    if not can_revert(who):
+        raise Forbidden("Chỉ cán bộ kế hoạch hoặc quản trị được hoàn tác thay đổi")
+    return who
+
+
+def can_review(actor: Actor | None, district_code: str) -> bool:
+    """Whether the actor may open the review page of a district (not viewers, own district)."""
+    if actor is None:
+        return False
+    if actor.role in ("admin", "planner"):
+        return True
+    return actor.role == "district_officer" and actor.district_code == district_code
+
+
+def check_review(actor: Actor | None, district_code: str) -> Actor:
+    """The actor if it may open the district's review page; Unauthorized or Forbidden."""
+    who = require_actor(actor)
+    if not can_review(who, district_code):
+        raise Forbidden("Tài khoản này không được rà soát huyện này")
+    return who
+
+
+def check_admin(actor: Actor | None) -> Actor:
+    """The actor if it is an administrator."""
+    who = require_actor(actor)
+    if not who.is_admin:
+        raise Forbidden("Chỉ quản trị được làm việc này")
+    return who

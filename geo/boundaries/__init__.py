@@ -1,0 +1,1 @@
+"""Unit polygons: file import, matching to the gazetteer, QA, approximate builds, storage."""

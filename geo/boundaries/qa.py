@@ -1,0 +1,212 @@
+"""Quality report of boundary imports and approximate builds: checks and readable text."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from geo.boundaries.match import Unit
+from geo.core.db import Connection
+from geo.core.textnorm import tidy
+
+
+@dataclass
+class FeatureNote:
+    """A remark about one feature of an imported file (1-based feature number)."""
+
+    feature: int
+    name: str | None
+    code: str | None
+    detail: str
+
+
+@dataclass
+class CentroidOutside:
+    """A gazetteer centroid lying outside the polygon it should be in."""
+
+    code: str
+    name: str
+    polygon_code: str
+    polygon_name: str
+    distance_m: float
+    found_in: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """What an import did and which problems it found."""
+
+    file: str
+    level: str
+    edition: str
+    crs: str
+    code_field: str | None
+    name_field: str | None
+    features: int = 0
+    written: dict[str, float] = field(default_factory=dict)
+    replaced_approximate: list[str] = field(default_factory=list)
+    unmatched: list[FeatureNote] = field(default_factory=list)
+    ambiguous: list[FeatureNote] = field(default_factory=list)
+    skipped: list[FeatureNote] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    name_defects: list[FeatureNote] = field(default_factory=list)
+    centroids_outside: list[CentroidOutside] = field(default_factory=list)
+    without_polygon: list[tuple[str, str]] = field(default_factory=list)
+    approximate_only: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ApproxReport:
+    """What build_approximate wrote and how it clipped."""
+
+    edition: str
+    communes_written: list[str] = field(default_factory=list)
+    communes_official: list[str] = field(default_factory=list)
+    districts_written: list[str] = field(default_factory=list)
+    districts_official: list[str] = field(default_factory=list)
+    clipped_to_district: list[str] = field(default_factory=list)
+    not_clipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    totals: list[tuple[str, str, int, float]] = field(default_factory=list)
+
+
+def _odd_caps(text: str) -> bool:
+    words = [w for w in text.replace(".", " ").split() if any(c.isalpha() for c in w)]
+    if len(text) > 4 and (text.isupper() or text.islower()):
+        return True
+    return any(not w.isupper() and any(c.isupper() for c in w[1:]) for w in words)
+
+
+def name_defects(raw: str, unit: Unit | None) -> list[str]:
+    """Spelling defects of a name from a file: stray spaces, non-NFC text, odd capitals."""
+    found = []
+    if raw != " ".join(raw.split()):
+        found.append("stray spaces")
+    if unicodedata.normalize("NFC", raw) != raw:
+        found.append("decomposed Unicode (not NFC)")
+    text = tidy(raw)
+    forms = {unit.name, unit.short_name} if unit else set()
+    if text not in forms and text.casefold() in {f.casefold() for f in forms}:
+        found.append(f"odd capitals (gazetteer: {unit.name if unit else ''!r})")
+    elif text not in forms and _odd_caps(text):
+        found.append("odd capitals")
+    return found
+
+
+_OUTSIDE_PARENT = """
+SELECT c.code, c.name, d.code, d.name,
+       ST_Distance(b.geom::geography, c.centroid::geography),
+       (SELECT string_agg(o.code, ',' ORDER BY o.code) FROM boundary o
+          JOIN admin_unit od ON od.edition = o.edition AND od.code = o.code
+         WHERE o.edition = c.edition AND od.level = 'district'
+           AND ST_Intersects(o.geom, c.centroid))
+FROM admin_unit c
+JOIN admin_unit d ON d.edition = c.edition AND d.code = c.parent_code
+JOIN boundary b ON b.edition = d.edition AND b.code = d.code
+WHERE c.edition = %s AND c.level = 'commune' AND c.centroid IS NOT NULL
+  AND d.code = ANY(%s) AND NOT ST_Intersects(b.geom, c.centroid)
+ORDER BY c.code
+"""
+_OUTSIDE_OWN = """
+SELECT u.code, u.name, u.code, u.name,
+       ST_Distance(b.geom::geography, u.centroid::geography), NULL
+FROM admin_unit u JOIN boundary b ON b.edition = u.edition AND b.code = u.code
+WHERE u.edition = %s AND u.code = ANY(%s) AND u.centroid IS NOT NULL
+  AND NOT ST_Intersects(b.geom, u.centroid)
+ORDER BY u.code
+"""
+
+
+def centroids_outside(conn: Connection, edition: str, level: str,
+                      codes: list[str]) -> list[CentroidOutside]:
+    """Units whose centroid lies outside their own polygon, and (districts) their communes'."""
+    queries = [_OUTSIDE_OWN] + ([_OUTSIDE_PARENT] if level == "district" else [])
+    found: list[CentroidOutside] = []
+    with conn.cursor() as cur:
+        for sql in queries:
+            cur.execute(sql, (edition, codes))
+            found += [CentroidOutside(*row) for row in cur.fetchall()]
+    return found
+
+
+def missing_polygons(conn: Connection, edition: str,
+                     level: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(units without any polygon, units with only an approximate one) of a level."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT u.code, u.name, b.quality FROM admin_unit u LEFT JOIN boundary b"
+            " ON b.edition = u.edition AND b.code = u.code"
+            " WHERE u.edition = %s AND u.level = %s"
+            " AND (b.code IS NULL OR b.quality = 'approximate') ORDER BY u.code",
+            (edition, level),
+        )
+        rows = cur.fetchall()
+    return ([(c, n) for c, n, q in rows if q is None],
+            [(c, n) for c, n, q in rows if q == "approximate"])
+
+
+def _section(title: str, lines: list[str]) -> list[str]:
+    if not lines:
+        return [f"{title}: none"]
+    return [f"{title} ({len(lines)}):"] + [f"  {line}" for line in lines]
+
+
+def _feature(n: FeatureNote) -> str:
+    label = " ".join(p for p in (f"code={n.code!r}" if n.code else "",
+                                  f"name={n.name!r}" if n.name is not None else "") if p)
+    return f"feature {n.feature} {label or '(no code, no name)'}: {n.detail}"
+
+
+def _units(units: list[tuple[str, str]]) -> list[str]:
+    return [f"{code} {name}" for code, name in units]
+
+
+def format_import_report(r: ImportReport) -> str:
+    """The import report as readable text, one problem per line."""
+    outside = []
+    for c in r.centroids_outside:
+        where = "its own polygon" if c.code == c.polygon_code else \
+            f"district {c.polygon_code} {c.polygon_name}"
+        found = f"; inside district {c.found_in}" if c.found_in else \
+            ("; in no district polygon" if c.code != c.polygon_code else "")
+        outside.append(f"{c.code} {c.name}: outside {where} by {c.distance_m / 1000:.1f} km{found}")
+    keys = f"code field {r.code_field!r}" if r.code_field else "names"
+    lines = [
+        f"Import {r.file}: {r.features} features, level {r.level}, edition {r.edition}",
+        f"  CRS: {r.crs}; matched by {keys}; name field: {r.name_field or 'none'}",
+        f"  written: {len(r.written)} official polygons, {sum(r.written.values()):.1f} km² "
+        f"(EPSG:3406); replaced approximate: {len(r.replaced_approximate)}",
+    ]
+    lines += [f"  note: {n}" for n in r.notes]
+    lines += _section("Unmatched features", [_feature(n) for n in r.unmatched])
+    lines += _section("Ambiguous names (not guessed)", [_feature(n) for n in r.ambiguous])
+    lines += _section("Skipped features", [_feature(n) for n in r.skipped])
+    lines += _section("Units with several features (merged)", r.merged)
+    lines += _section("Gazetteer centroids outside polygons", outside)
+    lines += _section(f"{r.level.capitalize()} units without any polygon",
+                      _units(r.without_polygon))
+    lines += _section(f"{r.level.capitalize()} units with only an approximate polygon",
+                      _units(r.approximate_only))
+    lines += _section("Name defects in the file", [_feature(n) for n in r.name_defects])
+    return "\n".join(lines)
+
+
+def format_approx_report(r: ApproxReport) -> str:
+    """The approximate-build report as readable text."""
+    lines = [
+        f"Approximate boundaries, edition {r.edition} (Voronoi cells of gazetteer centroids)",
+        f"  communes: {len(r.communes_written)} approximate written, "
+        f"{len(r.communes_official)} official kept",
+    ]
+    if r.edition == "legacy":
+        lines += [
+            f"  districts: {len(r.districts_written)} approximate written, "
+            f"{len(r.districts_official)} official kept",
+            f"  communes clipped to their official district polygon: "
+            f"{len(r.clipped_to_district)}; not clipped: {len(r.not_clipped)}",
+        ]
+    lines += _section("Notes", r.notes)
+    lines += ["Stored polygons (EPSG:3406 areas):"]
+    lines += [f"  {lv} {q}: {n} units, {km2:.1f} km²" for lv, q, n, km2 in r.totals]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Database, settings, errors, migrations, the local cluster and caches."""

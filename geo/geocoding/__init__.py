@@ -1,0 +1,1 @@
+"""Address normalisation, address parsing to units, coordinate parsing and point reconciliation."""

@@ -1,0 +1,263 @@
+"""Address normalisation: Unicode, tone placement, abbreviations, tokens and type words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from geo.core.textnorm import fold
+
+# Tone marks (combining) -> a letter, so a syllable's tone is kept wherever it was written:
+# 'hoà' and 'hòa' both become 'hoaf'; 'thuỷ' and 'thủy' both 'thuyr'.
+_TONES = {
+    "\u0300": "f", "\u0340": "f",  # grave (huyền)
+    "\u0301": "s", "\u0341": "s",  # acute (sắc)
+    "\u0309": "r",  # hook above (hỏi)
+    "\u0303": "x",  # tilde (ngã)
+    "\u0323": "j",  # dot below (nặng)
+}
+# Look-alike letters that real spreadsheets use for Đ/đ.
+_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"})
+_WORD = re.compile(r"[^\W_]+")
+_HARD_SEPARATORS = frozenset(",;|()[]{}\n\r\t–—")
+# An abbreviation glued to the next capitalised word: 'TTChâu Ổ', 'QNgãi', 'H.Đức' is
+# handled by the dot already.
+_GLUED = re.compile(r"\b(TT|TP|TX|Tp|Tx|Tt|[HXPQT])(\w)(\w)")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of an address: folded form, diacritic-preserving form, segment number."""
+
+    f: str  # folded: 'tịnh' -> 'tinh'
+    m: str  # canonical marks: 'tịnh' -> 'tinhj'; equal to f when the word has no marks
+    seg: int  # comma-separated component the word belongs to
+    num: bool  # contains a digit (house numbers, hamlet numbers)
+
+    @property
+    def marked(self) -> bool:
+        """True when the word was written with diacritics."""
+        return self.m != self.f
+
+
+def fold_word(word: str) -> str:
+    """Lower-case a word and strip its diacritics (đ -> d), Ð look-alikes included."""
+    return fold(word.translate(_LOOKALIKES))
+
+
+def canonical_marks(word: str) -> str:
+    """Diacritic-preserving key of a syllable with the tone moved to the end: 'Hoà' -> 'hoaf'."""
+    decomposed = unicodedata.normalize("NFD", word.translate(_LOOKALIKES).lower())
+    tone = ""
+    kept = []
+    for ch in decomposed:
+        if ch in _TONES:
+            tone = _TONES[ch]
+        else:
+            kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept)) + tone
+
+
+_SHORT_I = re.compile(r"(?<=[bcdghklmnpqrstvx])y(?![aeiou])")
+
+
+def iy_key(folded: str) -> str:
+    """Spell the short vowel 'y' after a consonant as 'i' (Lý/Lí, Kỳ/Kì, Mỹ/Mĩ); keeps 'uy'."""
+    return _SHORT_I.sub("i", folded)
+
+
+@lru_cache(maxsize=65536)
+def _word_forms(word: str) -> tuple[str, str, bool]:
+    folded = iy_key(fold_word(word))
+    marks = canonical_marks(word)
+    return folded, (folded if marks == folded else marks), any(c.isdigit() for c in folded)
+
+
+def marked_tokens(name: str) -> tuple[str, ...]:
+    """Canonical diacritic-preserving syllables of a unit name: 'Ba Tơ' -> ('ba', 'tơ')."""
+    return tuple(_word_forms(w)[1] for w in _WORD.findall(unicodedata.normalize("NFC", name)))
+
+
+def folded_key(name: str) -> str:
+    """Folded, space-free key of a name without type word: 'Tịnh Ấn Tây' -> 'tinhantay'."""
+    return "".join(_word_forms(w)[0] for w in _WORD.findall(unicodedata.normalize("NFC", name)))
+
+
+def _unglue(match: re.Match[str]) -> str:
+    abbr, first, second = match.groups()
+    if first.isupper() and second.islower():
+        return f"{abbr} {first}{second}"
+    return match.group(0)
+
+
+# Token-level abbreviations (folded words -> words); replacement words carry no marks so they
+# do not count as the writer's own diacritics.
+_EXPANSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("q", "ngai"): ("quang", "ngai"),
+    ("q", "ng"): ("quang", "ngai"),
+    ("qngai",): ("quang", "ngai"),
+    ("qng",): ("quang", "ngai"),
+    ("tpqn",): ("tp", "quang", "ngai"),
+    ("tpqng",): ("tp", "quang", "ngai"),
+    ("tpqngai",): ("tp", "quang", "ngai"),
+    ("tp", "qn"): ("tp", "quang", "ngai"),
+    ("t", "tran"): ("thi", "tran"),
+    ("th", "tran"): ("thi", "tran"),
+    ("t", "p"): ("tp",),
+    ("t", "x"): ("tx",),
+    ("t", "t"): ("tt",),
+    ("th", "pho"): ("thanh", "pho"),
+    ("tphcm",): ("ho", "chi", "minh"),
+    ("hcm",): ("ho", "chi", "minh"),
+}
+_EXPANSION_FIRST = {k[0] for k in _EXPANSIONS}
+
+
+def normalize_text(text: str) -> str:
+    """NFC, look-alike letters fixed, glued abbreviations split ('QNgãi' -> 'Q Ngãi')."""
+    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
+    return _GLUED.sub(_unglue, text)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words of an address with their comma segment, abbreviations expanded."""
+    text = normalize_text(text)
+    raw: list[tuple[str, str, int, bool]] = []
+    seg = 0
+    pos = 0
+    for match in _WORD.finditer(text):
+        between = text[pos:match.start()]
+        if raw and (any(ch in _HARD_SEPARATORS for ch in between) or " - " in between
+                    or between.strip() in ("-", "/")):
+            seg += 1
+        pos = match.end()
+        folded, marks, num = _word_forms(match.group(0))
+        raw.append((folded, marks, seg, num))
+    tokens: list[Token] = []
+    i = 0
+    n = len(raw)
+    while i < n:
+        folded, marks, s, num = raw[i]
+        if folded in _EXPANSION_FIRST:
+            for length in (2, 1):
+                words = tuple(r[0] for r in raw[i:i + length])
+                if len(words) == length and words in _EXPANSIONS and raw[i + length - 1][2] == s:
+                    for word in _EXPANSIONS[words]:
+                        tokens.append(Token(word, word, s, False))
+                    i += length
+                    break
+            else:
+                tokens.append(Token(folded, marks, s, num))
+                i += 1
+            continue
+        tokens.append(Token(folded, marks, s, num))
+        i += 1
+    return tokens
+
+
+# Administrative type words (folded) -> (canonical type, level). Single letters are the usual
+# abbreviations ('X.', 'P.', 'H.', 'T.').
+ADMIN_TYPES: dict[tuple[str, ...], tuple[str, str]] = {
+    ("xa",): ("xa", "commune"),
+    ("x",): ("xa", "commune"),
+    ("phuong",): ("phuong", "commune"),
+    ("p",): ("phuong", "commune"),
+    ("thi", "tran"): ("thi tran", "commune"),
+    ("tt",): ("thi tran", "commune"),
+    ("dac", "khu"): ("dac khu", "commune"),
+    ("huyen",): ("huyen", "district"),
+    ("h",): ("huyen", "district"),
+    ("thi", "xa"): ("thi xa", "district"),
+    ("tx",): ("thi xa", "district"),
+    ("thanh", "pho"): ("thanh pho", "district"),
+    ("tp",): ("thanh pho", "district"),
+    ("quan",): ("quan", "district"),
+    ("tinh",): ("tinh", "province"),
+    ("t",): ("tinh", "province"),
+}
+
+# Words that introduce something below the commune (hamlet, street, site): a unit-like name
+# right after one of them is not a unit.
+SUB_TYPES: frozenset[tuple[str, ...]] = frozenset({
+    ("thon",), ("xom",), ("ap",), ("lang",), ("to",), ("to", "dan", "pho"), ("tdp",),
+    ("khu", "pho"), ("kp",), ("khoi",), ("khoi", "pho"), ("doi",), ("buon",), ("plei",),
+    ("ban",), ("khu",), ("khu", "dan", "cu"), ("kdc",), ("khu", "do", "thi"), ("kdt",),
+    ("cum",), ("khu", "cong", "nghiep"), ("kcn",), ("cum", "cong", "nghiep"), ("ccn",),
+    ("cho",), ("duong",), ("d",), ("so",), ("so", "nha"), ("ngo",), ("hem",), ("kiet",),
+    ("ngach",), ("lo",), ("quoc", "lo"), ("ql",), ("tinh", "lo"), ("tl",), ("km",),
+    ("cau",), ("cong", "ty"), ("cty",), ("htx",), ("hop", "tac", "xa"), ("co", "so"),
+    ("truong",), ("nha",), ("doanh", "nghiep"), ("dn",), ("dntn",), ("lang", "nghe"),
+    ("nui",), ("bai",), ("dao",), ("cang",), ("ben",),
+})
+
+# Type words whose folded form is also a syllable of unit names: when the writer used
+# diacritics they must be spelled exactly like this to count as a type word
+# ('tỉnh' is a type word, 'Tịnh' starts a commune name; 'xã' vs Ba Xa; 'phường' vs Nghĩa Phương).
+_NEED_MARKS: dict[str, str] = {
+    fold_word(w): canonical_marks(w)
+    for w in ("tỉnh", "xã", "phường", "huyện", "thành", "phố", "thị", "trấn", "tổ", "làng",
+              "chợ", "bản", "lô", "cầu", "đội", "số", "nhà", "đảo", "bãi", "bến", "núi", "quận",
+              "khối", "ấp")
+}
+
+
+def _word_ok(token: Token, folded: str) -> bool:
+    if token.f != folded:
+        return False
+    if not token.marked:
+        return True
+    wanted = _NEED_MARKS.get(folded)
+    return wanted is None or token.m == wanted
+
+
+def phrase_before(tokens: list[Token], start: int,
+                  table: dict[tuple[str, ...], tuple[str, str]] | frozenset[tuple[str, ...]]
+                  ) -> int:
+    """Length of the longest phrase of `table` ending right before `start` (same segment)."""
+    seg = tokens[start].seg
+    for length in (4, 3, 2, 1):
+        first = start - length
+        if first < 0:
+            continue
+        words = tokens[first:start]
+        if words[0].seg != seg:
+            continue
+        key = tuple(t.f for t in words)
+        if key in table and all(_word_ok(t, t.f) for t in words):
+            return length
+    return 0
+
+
+def admin_type_before(tokens: list[Token], start: int) -> tuple[int, str | None, str | None]:
+    """(length, canonical type, level) of an administrative type phrase right before start."""
+    length = phrase_before(tokens, start, ADMIN_TYPES)
+    if not length:
+        return 0, None, None
+    kind, level = ADMIN_TYPES[tuple(t.f for t in tokens[start - length:start])]
+    return length, kind, level
+
+
+def admin_type_at(tokens: list[Token], start: int) -> int:
+    """Length of an administrative type phrase starting at `start` (same segment), or 0."""
+    for length in (2, 1):
+        words = tokens[start:start + length]
+        if len(words) < length or words[-1].seg != tokens[start].seg:
+            continue
+        key = tuple(t.f for t in words)
+        if key in ADMIN_TYPES and all(_word_ok(t, t.f) for t in words):
+            return length
+    return 0
+
+
+def sub_before(tokens: list[Token], start: int) -> bool:
+    """True when a hamlet/street word or a number comes right before `start`."""
+    if start > 0 and tokens[start - 1].seg == tokens[start].seg and tokens[start - 1].num:
+        return True
+    return phrase_before(tokens, start, SUB_TYPES) > 0
+
+
+def type_key(type_name: str) -> str:
+    """Canonical type of a unit's type column: 'Thị trấn' -> 'thi tran'."""
+    return " ".join(fold_word(w) for w in type_name.split())

@@ -1,0 +1,1 @@
+"""Spreadsheet intake: sheet reading, column matching, value parsing, record store, demo records."""

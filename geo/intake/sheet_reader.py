@@ -1,0 +1,304 @@
+"""Read .xlsx and .csv sheets as offices send them: title rows, two-row merged headers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import statistics
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from geo.core.errors import InvalidInput
+
+HEADER_SCAN_ROWS = 30  # the header row must start within the first rows of a sheet
+CSV_DELIMITERS = (",", ";", "\t")
+CSV_SHEET = "csv"  # the sheet name reported for a CSV file
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+Score = Callable[[list["Header"]], int]
+
+
+@dataclass(frozen=True)
+class Header:
+    """A column's header text: upper (group) part and lower part of a two-row header."""
+
+    column: int  # 0-based
+    upper: str
+    lower: str
+
+    @property
+    def text(self) -> str:
+        """The header as a person reads it: 'Tọa độ / Vĩ độ', or one text."""
+        if self.upper and self.lower and self.upper != self.lower:
+            return f"{self.upper} / {self.lower}"
+        return self.lower or self.upper
+
+    @property
+    def letter(self) -> str:
+        """Spreadsheet column letter: 'A', 'B', ..."""
+        return get_column_letter(self.column + 1)
+
+
+@dataclass
+class Sheet:
+    """A sheet found in a file: its header and an iterator over the data rows after it."""
+
+    file: str
+    name: str
+    headers: list[Header]
+    header_rows: tuple[int, int]  # first and last Excel row of the header
+    rows: Iterator[tuple[int, list[object]]]  # (Excel row number, cell values)
+    estimated_rows: int | None = None  # data rows, when the file says
+    sheet_names: list[str] = field(default_factory=list)
+
+    def where(self) -> str:
+        """'file.xlsx, sheet 'DS'' for messages."""
+        return f"{self.file}, sheet '{self.name}'"
+
+
+def cell_text(value: object) -> str:
+    """A cell as clean text: NFC, single spaces, no surrounding space ('' for empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFC", str(value))
+    return " ".join(text.split())
+
+
+def _is_blank(values: list[object]) -> bool:
+    return all(cell_text(v) == "" for v in values)
+
+
+def _pad(values: list[object], width: int) -> list[object]:
+    return values + [None] * (width - len(values)) if len(values) < width else values
+
+
+def merge_headers(upper: list[object] | None, lower: list[object],
+                  merges: list[tuple[int, int, int, int]] | None = None,
+                  upper_row: int = 0) -> list[Header]:
+    """Headers of one row, or of two rows where an upper cell spans the columns below it."""
+    width = max(len(lower), len(upper or []))
+    low = [cell_text(v) for v in _pad(list(lower), width)]
+    if upper is None:
+        return [Header(i, "", text) for i, text in enumerate(low)]
+    up = [cell_text(v) for v in _pad(list(upper), width)]
+    spans: dict[int, int] = {}  # column -> column whose upper text covers it
+    if merges is not None:
+        for r0, c0, r1, c1 in merges:
+            if r0 <= upper_row <= r1:
+                for c in range(c0, min(c1, width - 1) + 1):
+                    spans[c] = c0
+    else:
+        # no merge records (CSV): an empty upper cell over a sub-header belongs to the
+        # nearest upper text on its left when that one also has a sub-header (a group)
+        group = None
+        for c in range(width):
+            if up[c]:
+                group = c if low[c] else None
+            elif low[c] and group is not None:
+                spans[c] = group
+            else:
+                group = None
+    headers = []
+    for c in range(width):
+        top = up[c] or (up[spans[c]] if c in spans else "")
+        headers.append(Header(c, top, low[c]))
+    return headers
+
+
+def _best_header(head: list[list[object]], score: Score,
+                 merges: list[tuple[int, int, int, int]] | None
+                 ) -> tuple[int, int, list[Header]] | None:
+    """(first, last) 0-based row index of the best-scoring one- or two-row header."""
+    best: tuple[tuple[int, int], int, int, list[Header]] | None = None
+    for i, row in enumerate(head):
+        if _is_blank(row):
+            continue
+        single = merge_headers(None, row)
+        options = [((score(single), 0), i, i, single)]
+        if i + 1 < len(head) and not _is_blank(head[i + 1]):
+            pair = merge_headers(row, head[i + 1], merges, i)
+            options.append(((score(pair), -1), i, i + 1, pair))
+        for rank, first, last, headers in options:
+            # more known columns wins; on a tie one row beats two (a title over the header),
+            # then the earlier row
+            if rank[0] > 0 and (best is None or rank > best[0]):
+                best = (rank, first, last, headers)
+    return None if best is None else (best[1], best[2], best[3])
+
+
+# -- xlsx ------------------------------------------------------------------------------------
+
+
+def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
+    """Path inside the zip of the worksheet called `name`."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter(f"{_NS_PKG}Relationship")}
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        if sheet.get("name") == name:
+            target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+            if not target:
+                return None
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return str(PurePosixPath("xl") / target)
+    return None
+
+
+def read_merges(path: Path, sheet_name: str, max_row: int = HEADER_SCAN_ROWS + 2
+                ) -> list[tuple[int, int, int, int]]:
+    """Merged ranges (0-based first row, first col, last row, last col) near the sheet top."""
+    out: list[tuple[int, int, int, int]] = []
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_part(archive, sheet_name)
+        if part is None:
+            return out
+        tail = b""
+        with archive.open(part) as src:  # streamed: <mergeCells> comes after the data
+            while chunk := src.read(1 << 20):
+                data = tail + chunk
+                for m in _MERGE.finditer(data):
+                    r0, r1 = int(m.group(2)) - 1, int(m.group(4)) - 1
+                    if r0 < max_row:
+                        out.append((r0, column_index_from_string(m.group(1).decode()) - 1,
+                                    r1, column_index_from_string(m.group(3).decode()) - 1))
+                keep = data.rfind(b"<")
+                tail = data[keep:] if keep >= 0 and len(data) - keep < 200 else b""
+    return sorted(set(out))
+
+
+def _open_xlsx(path: Path, sheet: str | None, score: Score) -> Sheet:
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise InvalidInput(f"{path.name}: not a readable Excel workbook (.xlsx): {exc}") from exc
+    names = list(book.sheetnames)
+    if sheet is None:
+        if not names:
+            raise InvalidInput(f"{path.name}: the workbook has no sheet")
+        name = names[0]
+    elif sheet in names:
+        name = sheet
+    else:
+        book.close()
+        raise InvalidInput(f"{path.name}: no sheet '{sheet}' (sheets: {', '.join(names)})")
+    ws = book[name]
+    declared = getattr(ws, "max_row", None)
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # a wrong <dimension> must not cut rows off
+    source = ws.iter_rows(values_only=True)
+    head: list[list[object]] = []
+    for values in source:
+        head.append(list(values))
+        if len(head) >= HEADER_SCAN_ROWS + 1:
+            break
+    merges = read_merges(path, name)
+    found = _best_header(head, score, merges)
+    if found is None:
+        book.close()
+        raise InvalidInput(f"{path.name}, sheet '{name}': no header row with known column "
+                           f"names in the first {HEADER_SCAN_ROWS} rows")
+    first, last, headers = found
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        try:
+            for number, values in enumerate(head, 1):
+                if number > last + 1:
+                    yield number, values
+            for number, cells in enumerate(source, len(head) + 1):
+                yield number, list(cells)
+        finally:
+            book.close()
+
+    estimate = declared - last - 1 if isinstance(declared, int) and declared > last else None
+    return Sheet(path.name, name, headers, (first + 1, last + 1), rows(), estimate, names)
+
+
+# -- csv -------------------------------------------------------------------------------------
+
+
+def _decode(path: Path) -> str:
+    raw = path.read_bytes()
+    if raw[:4] == b"PK\x03\x04" or b"\x00" in raw[:4096]:
+        raise InvalidInput(f"{path.name}: not a text CSV file (binary content)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path.name}: not UTF-8 text (byte {exc.start}); save the CSV as "
+                           "'CSV UTF-8'") from exc
+
+
+def sniff_delimiter(text: str) -> str:
+    """',' ';' or tab: the one giving the most columns on the typical non-blank line."""
+    sample = text[:65536].splitlines()[:60]
+    best, best_width = ",", 0
+    for delimiter in CSV_DELIMITERS:
+        widths = [len(r) for r in csv.reader(sample, delimiter=delimiter) if any(
+            c.strip() for c in r)]
+        width = int(statistics.median(widths)) if widths else 0
+        if width > best_width:
+            best, best_width = delimiter, width
+    return best
+
+
+def _open_csv(path: Path, sheet: str | None, score: Score) -> Sheet:
+    if sheet not in (None, CSV_SHEET):
+        raise InvalidInput(f"{path.name}: no sheet '{sheet}' (a CSV file has one sheet, "
+                           f"'{CSV_SHEET}')")
+    text = _decode(path)
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
+    head: list[list[object]] = []
+    for values in reader:
+        head.append(list(values))
+        if len(head) >= HEADER_SCAN_ROWS + 1:
+            break
+    found = _best_header(head, score, None)
+    if found is None:
+        raise InvalidInput(f"{path.name}, sheet '{CSV_SHEET}': no header row with known column "
+                           f"names in the first {HEADER_SCAN_ROWS} rows")
+    first, last, headers = found
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        for number, values in enumerate(head, 1):
+            if number > last + 1:
+                yield number, values
+        for number, cells in enumerate(reader, len(head) + 1):
+            yield number, list(cells)
+
+    estimate = max(0, text.count("\n") - last - 1)
+    return Sheet(path.name, CSV_SHEET, headers, (first + 1, last + 1), rows(), estimate,
+                 [CSV_SHEET])
+
+
+def open_sheet(path: str | Path, sheet: str | None, score: Score) -> Sheet:
+    """Open a .xlsx or .csv, find its header (best `score`), and stream the rows below it."""
+    p = Path(path)
+    if not p.is_file():
+        raise InvalidInput(f"{p.name}: no such file ({p})")
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _open_xlsx(p, sheet, score)
+    if suffix in (".csv", ".txt"):
+        return _open_csv(p, sheet, score)
+    if suffix == ".xls":
+        raise InvalidInput(f"{p.name}: old Excel 97–2003 (.xls) files are not read; save it "
+                           "as .xlsx")
+    raise InvalidInput(f"{p.name}: not a spreadsheet (.xlsx or .csv expected)")

@@ -1,0 +1,1 @@
+"""What leaves the database for readers: map views, briefing data, file exports, OGC API."""

@@ -1,0 +1,172 @@
+"""The data behind each map view (coverage, gaps, projects, establishments, villages).
+
+One function turns a view name and its query parameters (the same as the map page's) into
+GeoJSON-like features, a summary and what to draw beneath them, for PNG maps and downloads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from geo.analytics.filters import ProjectFilter, check_allocation, parse_filter
+from geo.core.db import Connection
+from geo.core.errors import InvalidInput
+
+VIEWS = ("coverage", "gaps", "projects", "establishments", "villages")
+EDITIONS = ("legacy", "2025")
+
+
+def check_view(view: str) -> str:
+    """The view name, or InvalidInput."""
+    if view not in VIEWS:
+        raise InvalidInput(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
+    return view
+
+
+def check_edition(edition: str | None) -> str:
+    """'legacy' (default) or '2025', or InvalidInput."""
+    edition = edition or "legacy"
+    if edition not in EDITIONS:
+        raise InvalidInput(f"edition must be legacy or 2025, not {edition!r}")
+    return edition
+
+
+def data_date(conn: Connection) -> str | None:
+    """Date (YYYY-MM-DD) of the latest change to any record, None without records."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT max(t)::date FROM (SELECT max(updated_at) AS t FROM project "
+                    "UNION ALL SELECT max(updated_at) FROM establishment "
+                    "UNION ALL SELECT max(updated_at) FROM craft_village) s")
+        row = cur.fetchone()
+    return row[0].isoformat() if row and row[0] else None
+
+
+def _filter(conn: Connection, p: Mapping[str, str]) -> ProjectFilter:
+    return parse_filter(conn, p.get("years"), p.get("source"), p.get("activity"),
+                        p.get("status"))
+
+
+def _units(conn: Connection, level: str) -> list[dict[str, Any]]:
+    """Legacy units of a level with geometry (to draw beneath points)."""
+    from geo.analytics.indicators import unit_rows
+
+    return [u for u in unit_rows(conn, level) if u["geometry"] is not None]
+
+
+def _coverage(conn: Connection, p: Mapping[str, str]) -> dict[str, Any]:
+    from geo.analytics.coverage import coverage_geojson
+    from geo.analytics.edition2025 import coverage_geojson_2025
+    from geo.analytics.indicators import check_level
+
+    level = check_level(p.get("level") or "commune")
+    edition = check_edition(p.get("edition"))
+    allocation = check_allocation(p.get("allocation") or "none")
+    flt = _filter(conn, p)
+    if edition == "2025":
+        if level != "commune":
+            raise InvalidInput("the 2025 edition has communes only (no district level)")
+        data = coverage_geojson_2025(conn, flt, allocation)
+    else:
+        data = coverage_geojson(conn, level, flt, allocation)
+    outlines = _units(conn, "district") if level == "commune" and edition == "legacy" else []
+    return {"features": data["features"], "summary": data["summary"], "filter": flt,
+            "level": level, "edition": edition, "allocation": allocation,
+            "background": [], "outlines": outlines}
+
+
+def _gaps(conn: Connection, p: Mapping[str, str]) -> dict[str, Any]:
+    from geo.analytics.edition2025 import report_2025
+    from geo.analytics.gaps import FORMULA, PRIORITY_WEIGHT, score_units
+    from geo.analytics.indicators import indicator_report
+
+    edition = check_edition(p.get("edition"))
+    allocation = check_allocation(p.get("allocation") or "none")
+    flt = _filter(conn, p)
+    report = report_2025(conn, flt, allocation) if edition == "2025" else \
+        indicator_report(conn, "commune", flt, allocation)
+    with_data = [u for u in report["units"] if u.get("data_status", "ok") == "ok"]
+    ranked = {r["code"]: r for r in score_units(with_data)}
+    features = []
+    for u in report["units"]:
+        r = ranked.get(u["code"], {})
+        props = {k: v for k, v in u.items() if k not in ("geometry", "bbox", "legacy_sources")}
+        props.update(rank=r.get("rank"), score=r.get("score"), need_share=r.get("need_share"),
+                     support_share=r.get("support_share"), no_support=r.get("no_support"),
+                     support_vnd=u.get("kc_vnd"))
+        features.append({"type": "Feature", "id": u["code"], "geometry": u["geometry"],
+                         "properties": props})
+    features.sort(key=lambda f: (f["properties"]["rank"] is None,
+                                 f["properties"]["rank"] or 0, f["id"]))
+    summary = {"formula": FORMULA, "priority_weight": PRIORITY_WEIGHT,
+               "ranked": len(ranked), "no_support": sum(1 for r in ranked.values()
+                                                        if r["no_support"]),
+               "totals": report["totals"], "has_demo": report["has_demo"],
+               "has_approximate": report["has_approximate"]}
+    outlines = _units(conn, "district") if edition == "legacy" else []
+    return {"features": features, "summary": summary, "filter": flt, "level": "commune",
+            "edition": edition, "allocation": allocation, "background": [],
+            "outlines": outlines}
+
+
+def _projects(conn: Connection, p: Mapping[str, str]) -> dict[str, Any]:
+    from geo.records.public_projects import project_features
+
+    flt = _filter(conn, p)
+    data = json.loads(project_features(conn, flt))
+    for f in data["features"]:
+        locs = f["properties"].pop("locations", [])
+        f["properties"].update(
+            locations=len(locs),
+            district_precision_districts=",".join(sorted({
+                str(x["district"]) for x in locs
+                if x["precision"] == "district" and x["district"]})),
+            district_codes=",".join(sorted({str(x["district"]) for x in locs
+                                            if x["district"]})),
+            commune_codes=",".join(sorted({str(x["commune"]) for x in locs if x["commune"]})))
+        f["locations"] = locs
+    return {"features": data["features"], "summary": data["summary"], "filter": flt,
+            "background": _units(conn, "commune"), "outlines": _units(conn, "district")}
+
+
+def _points(conn: Connection, collection_id: str, p: Mapping[str, str],
+            personal: bool) -> dict[str, Any]:
+    from geo.gazetteer.places import check_district, district_bbox
+    from geo.publish.ogc_features import collection, query_features
+
+    district = check_district(conn, p.get("district"))
+    props = {"district_code": district} if district else {}
+    if p.get("trade"):
+        props["trade"] = str(p["trade"])
+    matched, features = query_features(conn, collection(collection_id), props, None,
+                                       10**9, 0, personal)
+    return {"features": features, "summary": {"records": matched,
+                                              "drawn": sum(1 for f in features
+                                                           if f["geometry"])},
+            "district": district, "bbox": district_bbox(conn, district),
+            "background": _units(conn, "commune"), "outlines": _units(conn, "district")}
+
+
+def view_data(conn: Connection, view: str, params: Mapping[str, str],
+              personal: bool = False) -> dict[str, Any]:
+    """Features, summary and background of a map view for the page's query parameters."""
+    from geo.analytics.indicators import data_flags
+
+    check_view(view)
+    if view == "coverage":
+        data = _coverage(conn, params)
+    elif view == "gaps":
+        data = _gaps(conn, params)
+    elif view == "projects":
+        data = _projects(conn, params)
+    else:
+        data = _points(conn, "establishments" if view == "establishments" else "villages",
+                       params, personal)
+    flags = data_flags(conn)
+    drawn = [*data["features"], *data["background"], *data["outlines"]]
+    quality = {(f.get("properties") or f).get("boundary_quality") for f in drawn}
+    data.update(view=view, data_date=data_date(conn), has_demo=flags["has_demo"],
+                has_approximate="approximate" in quality)
+    data.setdefault("edition", "legacy")
+    return data

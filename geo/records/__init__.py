@@ -1,0 +1,1 @@
+"""Records (establishments, craft villages, projects): spec, state, edits, audit, reads, review."""

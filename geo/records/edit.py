@@ -1,0 +1,192 @@
+"""Audited edits of establishments, craft villages and projects (authorised here).
+
+Every write checks the actor's rights (geo.accounts.authz) against the record's district before and
+after the change, compares the caller's version (optimistic locking: a stale version raises
+Conflict and changes nothing) and writes one audit row. Establishments and villages can be
+moved (a point typed in decimal, DMS or VN-2000 metres, or dragged) or given a commune;
+establishments can be confirmed as reviewed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from geo.accounts.authz import Actor, check_edit, check_revert
+from geo.core.db import Connection
+from geo.core.errors import Conflict, InvalidInput, PreconditionRequired
+from geo.geocoding.coords import parse_point
+from geo.records.audit import Change, audit_row, record_change
+from geo.records.spec import SPECS, Spec, check_attributes, check_reason
+from geo.records.state import (
+    State,
+    activity_exists,
+    commune_at,
+    commune_of,
+    point_ewkb,
+    read_state,
+    write_state,
+)
+
+MANUAL_METHOD = "manual_review"
+LOCATION_INPUTS = ("lon", "lat", "commune_code")
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """The outcome of an edit: the new version and the audit row (None if nothing changed)."""
+
+    entity: str
+    record_id: int
+    version: int
+    audit_id: int | None
+
+    @property
+    def establishment_id(self) -> int:
+        """The record id (name kept for establishment callers)."""
+        return self.record_id
+
+
+def _point(lon: object, lat: object) -> tuple[float, float]:
+    """A WGS 84 point inside Quảng Ngãi from decimal, DMS or VN-2000 metre values."""
+    for v in (lon, lat):
+        if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+            raise InvalidInput("lon and lat must be numbers or coordinate text")
+        if isinstance(v, str) and (len(v) > 60 or "\x00" in v):
+            raise InvalidInput("coordinate text is too long or invalid")
+        if isinstance(v, float) and not math.isfinite(v):
+            raise InvalidInput("lon and lat must be finite")
+    parsed = parse_point(lat, lon)
+    if not parsed.accepted or parsed.lon is None or parsed.lat is None:
+        raise InvalidInput("Tọa độ không dùng được: " + "; ".join(parsed.issues or ["trống"]))
+    return parsed.lon, parsed.lat
+
+
+def validate(spec: Spec, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Checked, normalised changes; unknown fields, bad values or half a point are refused."""
+    allowed = set(spec.attributes) | {"reason"}
+    if spec.locatable:
+        allowed |= set(LOCATION_INPUTS)
+    if spec.reviewable:
+        allowed.add("confirm")
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise InvalidInput(f"unknown fields: {', '.join(unknown)}")
+    out = check_attributes(spec, dict(changes))
+    has_lon, has_lat = changes.get("lon") not in (None, ""), changes.get("lat") not in (None, "")
+    if has_lon != has_lat:
+        raise InvalidInput("lon and lat go together")
+    if has_lon:
+        out["point"] = _point(changes["lon"], changes["lat"])
+    commune = changes.get("commune_code")
+    if commune not in (None, ""):
+        if not isinstance(commune, str) or len(commune) > 10:
+            raise InvalidInput("commune_code must be a legacy commune code")
+        out["commune_code"] = commune.strip()
+    if changes.get("confirm") not in (None, False, True):
+        raise InvalidInput("confirm must be true or false")
+    out["confirm"] = bool(changes.get("confirm"))
+    out["reason"] = check_reason(changes.get("reason"))
+    return out
+
+
+def _new_location(conn: Connection, actor: Actor, state: State, edits: dict[str, Any],
+                  values: dict[str, Any]) -> tuple[str | None, bool]:
+    """Apply point and commune edits to values; returns (new geometry, location changed)."""
+    geom, moved = state.geom, False
+    commune = edits.get("commune_code")
+    if "point" in edits:
+        lon, lat = edits["point"]
+        geom = point_ewkb(conn, lon, lat)
+        values.update(lon=lon, lat=lat, precision="exact", method=MANUAL_METHOD, score=1.0)
+        commune = commune or values.get("commune_code") or commune_at(conn, lon, lat)
+        moved = True
+    if commune and (commune != state.values.get("commune_code") or moved):
+        unit = commune_of(conn, commune)
+        if unit is None:
+            raise InvalidInput(f"Không có xã mã {commune} (đơn vị trước 1/7/2025)")
+        district, centroid = unit
+        check_edit(actor, state.spec.entity, district)
+        values.update(commune_code=commune, district_code=district)
+        if values.get("precision") != "exact":
+            geom = centroid
+            values.update(precision="commune", method=MANUAL_METHOD, score=1.0)
+        moved = True
+    if moved:
+        values.update(geocode_status="ok", has_location=True)
+    return geom, moved
+
+
+def edit_record(conn: Connection, actor: Actor | None, entity: str, record_id: int,
+                expected_version: int | None, changes: Mapping[str, Any]) -> EditResult:
+    """Change attributes, move, set the commune or confirm; audited, version-checked."""
+    spec = SPECS.get(entity)
+    if spec is None:
+        raise InvalidInput(f"cannot edit {entity!r}")
+    state = read_state(conn, spec, record_id, lock=True)
+    who = check_edit(actor, entity, state.district)
+    edits = validate(spec, changes)
+    if expected_version is None:
+        raise PreconditionRequired("Cần phiên bản bản ghi (If-Match: <version>, lấy từ GET)")
+    if state.version != expected_version:
+        raise Conflict(f"Bản ghi đã được sửa (phiên bản hiện tại {state.version}); "
+                       "tải lại để xem thay đổi")
+    if "activity_type" in edits and not activity_exists(conn, edits["activity_type"]):
+        raise InvalidInput(f"unknown activity_type {edits['activity_type']!r}")
+    values = dict(state.values)
+    values.update({k: edits[k] for k in spec.attributes if k in edits})
+    geom, moved = _new_location(conn, who, state, edits, values)
+    if moved or edits["confirm"]:
+        if not values.get("has_location"):
+            raise InvalidInput("Bản ghi chưa có vị trí: hãy nhập tọa độ hoặc chọn xã")
+        values["geocode_status"] = "ok"
+        if spec.reviewable:
+            values.update(reviewed_at=datetime.now(UTC).isoformat(), reviewed_by=who.user_id)
+    if values == state.values and geom == state.geom:
+        return EditResult(entity, state.id, state.version, None)
+    same_attributes = all(values[k] == state.values[k] for k in spec.attributes)
+    action = "confirm" if edits["confirm"] and not moved and same_attributes else "edit"
+    return _commit(conn, who, state, values, geom, action, edits["reason"])
+
+
+def _commit(conn: Connection, actor: Actor, state: State, values: dict[str, Any],
+            geom: str | None, action: str, reason: str, reverts: int | None = None
+            ) -> EditResult:
+    """Write the new state with the next version and record the change."""
+    version = state.version + 1
+    write_state(conn, state, values, geom, version)
+    after = read_state(conn, state.spec, state.id)
+    audit_id = record_change(conn, actor, Change(
+        state.spec.entity, state.id, action, state.version, version, state.audit_dict(),
+        after.audit_dict(), state.geom, after.geom, reason, after.district or state.district,
+        reverts))
+    return EditResult(state.spec.entity, state.id, version, audit_id)
+
+
+def revert_change(conn: Connection, actor: Actor | None, audit_id: int,
+                  reason: str = "") -> EditResult:
+    """Restore the state before a recorded change, if the record is as that change left it."""
+    who = check_revert(actor)
+    row = audit_row(conn, audit_id, lock=True)
+    if row["reverted_by_id"] is not None:
+        raise Conflict("Thay đổi này đã được hoàn tác")
+    spec = SPECS[row["entity"]]
+    state = read_state(conn, spec, row["entity_id"], lock=True)
+    unchanged = state.values == row["after"] and state.geom == row["geom_after"]
+    if state.version != row["version_after"] and not unchanged:
+        raise Conflict(f"Bản ghi đã thay đổi sau đó (phiên bản {state.version}); "
+                       "hãy hoàn tác các thay đổi mới hơn trước")
+    text = check_reason(reason) or f"Hoàn tác thay đổi số {audit_id}"
+    values = dict(state.values)
+    values.update(row["before"])
+    return _commit(conn, who, state, values, row["geom_before"], "revert", text, audit_id)
+
+
+def edit_establishment(conn: Connection, actor: Actor | None, establishment_id: int,
+                       expected_version: int | None, changes: Mapping[str, Any]) -> EditResult:
+    """edit_record for an establishment."""
+    return edit_record(conn, actor, "establishment", establishment_id, expected_version,
+                       changes)

@@ -1,0 +1,100 @@
+"""Establishments (cơ sở CNNT) for public maps and JSON: never owner name or phone."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from geo.core.bulk_query import bulk_cursor
+from geo.core.db import Connection
+from geo.core.payload_cache import Payload, cached_payload
+from geo.gazetteer.places import PLACE_JOIN, POINT_SQL
+
+# One row per establishment with its first location: the ids are paired by a narrow sort,
+# then joined back (run in geo.core.bulk_query's hash-join cursor).
+_LOCATED = """
+WITH first_ AS MATERIALIZED (
+    SELECT DISTINCT ON (e.id) e.id AS eid, x.id AS lid
+    FROM establishment e LEFT JOIN location x ON x.establishment_id = e.id
+    ORDER BY e.id, x.id
+)
+SELECT e.id, e.name, e.trade, e.workers,
+       l.precision, l.geocode_status, du.code AS d_code, cu.code AS c_code,
+       @POINT@ AS pt
+FROM first_ f
+JOIN establishment e ON e.id = f.eid
+LEFT JOIN location l ON l.id = f.lid
+@JOIN@
+""".replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)
+
+# Establishments of district %(district)s and trade %(trade)s (NULL = all), with their point.
+_POINTS = """
+WITH e AS (@LOCATED@)
+SELECT id, ST_X(pt), ST_Y(pt), name, trade, workers, precision, geocode_status, d_code
+FROM e
+WHERE (%(district)s::text IS NULL OR d_code = %(district)s)
+  AND (%(trade)s::text IS NULL OR trade = %(trade)s)
+""".replace("@LOCATED@", _LOCATED)
+
+_COUNTS = """
+WITH e AS (@LOCATED@)
+SELECT COALESCE(trade, ''), geocode_status, count(*), count(*) FILTER (WHERE pt IS NOT NULL)
+FROM e WHERE (%(district)s::text IS NULL OR d_code = %(district)s)
+GROUP BY 1, 2
+""".replace("@LOCATED@", _LOCATED)
+
+_FEATURE = ('{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%.5f,%.5f]},'
+            '"properties":{"name":%s,"trade":%s,"workers":%s,"precision":%s,"status":%s,'
+            '"district":%s}}')
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def establishment_points(conn: Connection, district: str | None = None,
+                         trade: str | None = None) -> str:
+    """GeoJSON FeatureCollection text of establishments with an exact or commune point, and
+    `not_drawn`: how many have no such point. Assembled here: faster than json_agg."""
+    with bulk_cursor(conn) as cur:
+        cur.execute(_POINTS, {"district": district, "trade": trade})
+        rows = cur.fetchall()
+    features = [_FEATURE % (i, x, y, _json(name), _json(trade_), _json(workers),
+                            _json(precision), _json(status), _json(d_code))
+                for i, x, y, name, trade_, workers, precision, status, d_code in rows
+                if x is not None]
+    not_drawn = len(rows) - len(features)
+    return (f'{{"type":"FeatureCollection","not_drawn":{not_drawn},'
+            f'"features":[{",".join(features)}]}}')
+
+
+def establishment_payload(conn: Connection, district: str | None = None,
+                          trade: str | None = None) -> Payload:
+    """establishment_points as a payload, cached while establishments, their locations and
+    the units are unchanged."""
+    return cached_payload(conn, "establishments", (district, trade),
+                          lambda: establishment_points(conn, district, trade))
+
+
+def establishment_counts(conn: Connection, district: str | None = None) -> dict[str, Any]:
+    """Counts by trade and by geocoding status, and how many have no drawable point (cached
+    with the points)."""
+    payload = cached_payload(conn, "establishments", ("counts", district),
+                             lambda: json.dumps(_counts(conn, district), ensure_ascii=False))
+    return dict(json.loads(payload.text))
+
+
+def _counts(conn: Connection, district: str | None) -> dict[str, Any]:
+    """establishment_counts, computed."""
+    with bulk_cursor(conn) as cur:
+        cur.execute(_COUNTS, {"district": district})
+        rows = cur.fetchall()
+    trades: dict[str, int] = {}
+    statuses: dict[str, int] = {}
+    total = drawn = 0
+    for trade, status, n, n_drawn in rows:
+        trades[trade] = trades.get(trade, 0) + int(n_drawn)
+        if status is not None:
+            statuses[status] = statuses.get(status, 0) + int(n_drawn)
+        total += int(n)
+        drawn += int(n_drawn)
+    return {"total": total, "drawn": drawn, "not_drawn": total - drawn,
+            "trades": dict(sorted(trades.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "statuses": statuses}

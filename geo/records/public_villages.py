@@ -1,0 +1,57 @@
+"""Craft villages (làng nghề) for public maps and JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geo.core.db import Connection, dict_cursor
+from geo.core.errors import NotFound
+from geo.gazetteer.places import PLACE_JOIN, POINT_SQL
+
+_VILLAGES = """
+SELECT DISTINCT ON (v.id) v.id, v.record_key, v.name, v.trade, v.decision, v.recognised_year,
+       v.households, v.workers, v.is_demo, v.version, v.created_at, v.updated_at,
+       l.precision, l.geocode_status,
+       cu.code AS commune_code, cu.name AS commune_name,
+       du.code AS district_code, du.name AS district_name,
+       ST_X(@POINT@) AS lon, ST_Y(@POINT@) AS lat
+FROM craft_village v
+LEFT JOIN location l ON l.village_id = v.id
+@JOIN@
+WHERE (%(id)s::bigint IS NULL OR v.id = %(id)s)
+ORDER BY v.id, l.id
+""".replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)
+
+_PUBLIC = ("id", "record_key", "name", "trade", "decision", "recognised_year", "households",
+           "workers", "is_demo", "precision", "commune_code", "commune_name", "district_code",
+           "district_name")
+
+
+def _rows(conn: Connection, village_id: int | None) -> list[dict[str, Any]]:
+    with dict_cursor(conn) as cur:
+        cur.execute(_VILLAGES, {"id": village_id})
+        return [dict(r) for r in cur.fetchall()]
+
+
+def village_features(conn: Connection, district: str | None = None) -> dict[str, Any]:
+    """FeatureCollection of craft villages (points only at exact/commune precision)."""
+    rows = [r for r in _rows(conn, None) if district is None or r["district_code"] == district]
+    features = [{
+        "type": "Feature", "id": r["id"],
+        "geometry": None if r["lon"] is None else {
+            "type": "Point", "coordinates": [round(r["lon"], 5), round(r["lat"], 5)]},
+        "properties": {k: r[k] for k in _PUBLIC},
+    } for r in rows]
+    return {"type": "FeatureCollection", "features": features,
+            "not_drawn": sum(1 for f in features if f["geometry"] is None)}
+
+
+def village_detail(conn: Connection, village_id: int) -> dict[str, Any]:
+    """One craft village's record and location."""
+    rows = _rows(conn, village_id)
+    if not rows:
+        raise NotFound(f"no craft village {village_id}")
+    r = rows[0]
+    return {**{k: r[k] for k in _PUBLIC}, "version": r["version"],
+            "geocode_status": r["geocode_status"], "lon": r["lon"], "lat": r["lat"],
+            "created_at": r["created_at"].isoformat(), "updated_at": r["updated_at"].isoformat()}

@@ -1,0 +1,1 @@
+"""What every map shares: offline assets, base map, legend boxes, panels, formats, palette."""

@@ -1,0 +1,1 @@
+"""Static exports: PNG and PDF maps, CSV and XLSX tables."""

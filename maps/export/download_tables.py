@@ -1,0 +1,125 @@
+"""CSV/XLSX tables of any map view: Vietnamese headers, VND as numbers formatted '#,##0'."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from maps.export.tables import GAP_COLUMNS, INDICATOR_COLUMNS, Column, to_csv, to_xlsx
+from maps.views.coverage import ALLOCATION_WORDS
+
+EDITION_COLUMNS = (
+    Column("data_status", "Tình trạng dữ liệu"),
+    Column("allocation_method", "Cách chuyển kinh phí từ xã cũ"),
+    Column("count_method", "Cách chuyển số cơ sở, làng nghề"),
+    Column("legacy_codes", "Mã xã cũ (trước 1/7/2025)"),
+)
+ESTABLISHMENT_COLUMNS = (
+    Column("id", "Mã bản ghi", "int"), Column("record_key", "Khóa bản ghi"),
+    Column("name", "Tên cơ sở"), Column("trade", "Ngành nghề"),
+    Column("workers", "Số lao động", "int"), Column("commune_code", "Mã xã"),
+    Column("commune_name", "Xã"), Column("district_code", "Mã huyện"),
+    Column("district_name", "Huyện"), Column("precision", "Độ chính xác vị trí"),
+    Column("geocode_status", "Tình trạng định vị"), Column("lon", "Kinh độ"),
+    Column("lat", "Vĩ độ"), Column("is_demo", "Dữ liệu mẫu", "bool"),
+)
+PERSONAL_COLUMNS = (Column("owner_name", "Chủ cơ sở"), Column("phone", "Điện thoại"),
+                    Column("address", "Địa chỉ"))
+VILLAGE_COLUMNS = (
+    Column("id", "Mã bản ghi", "int"), Column("record_key", "Khóa bản ghi"),
+    Column("name", "Tên làng nghề"), Column("trade", "Ngành nghề"),
+    Column("decision", "Quyết định công nhận"), Column("recognised_year", "Năm công nhận"),
+    Column("households", "Số hộ", "int"), Column("workers", "Số lao động", "int"),
+    Column("commune_code", "Mã xã"), Column("commune_name", "Xã"),
+    Column("district_code", "Mã huyện"), Column("district_name", "Huyện"),
+    Column("precision", "Độ chính xác vị trí"), Column("lon", "Kinh độ"),
+    Column("lat", "Vĩ độ"), Column("is_demo", "Dữ liệu mẫu", "bool"),
+)
+PROJECT_COLUMNS = (
+    Column("id", "Mã bản ghi", "int"), Column("record_key", "Khóa bản ghi"),
+    Column("title", "Tên đề án"), Column("year", "Năm"),
+    Column("funding_source", "Nguồn kinh phí"), Column("activity_name", "Hoạt động"),
+    Column("budget_vnd", "Kinh phí khuyến công (đ)", "vnd"),
+    Column("counterpart_vnd", "Vốn đối ứng (đ)", "vnd"), Column("status", "Trạng thái"),
+    Column("beneficiary", "Đơn vị thụ hưởng"), Column("locations", "Số địa điểm", "int"),
+    Column("commune_codes", "Mã xã"), Column("district_codes", "Mã huyện"),
+    Column("district_precision_districts", "Huyện (địa điểm chỉ xác định đến huyện)"),
+    Column("is_demo", "Dữ liệu mẫu", "bool"),
+)
+GAP_2025_COLUMNS = tuple(c for c in GAP_COLUMNS if c.key not in ("district_code",
+                                                                  "district_name"))
+SHEETS = {"coverage": "Chỉ số", "gaps": "Xếp hạng", "projects": "Đề án",
+          "establishments": "Cơ sở CNNT", "villages": "Làng nghề"}
+
+
+def columns(view: str, edition: str = "legacy", personal: bool = False) -> tuple[Column, ...]:
+    """The columns of a view's table."""
+    if view == "coverage":
+        return INDICATOR_COLUMNS + EDITION_COLUMNS if edition == "2025" else INDICATOR_COLUMNS
+    if view == "gaps":
+        return GAP_2025_COLUMNS + EDITION_COLUMNS if edition == "2025" else GAP_COLUMNS
+    if view == "projects":
+        return PROJECT_COLUMNS
+    if view == "establishments":
+        return ESTABLISHMENT_COLUMNS + (PERSONAL_COLUMNS if personal else ())
+    return VILLAGE_COLUMNS
+
+
+def rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per feature: its properties, plus lon/lat of a point."""
+    out = []
+    for f in data["features"]:
+        row = dict(f.get("properties") or {})
+        g = f.get("geometry")
+        if g and g.get("type") == "Point":
+            row["lon"], row["lat"] = g["coordinates"][0], g["coordinates"][1]
+        out.append(row)
+    return out
+
+
+def notes(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The 'Ghi chú' sheet: filter, edition and the totals the table reconciles to."""
+    flt = data.get("filter")
+    lines: list[tuple[str, Any]] = []
+    if flt is not None:
+        lines += [("Năm", flt.years_text()), ("Nguồn kinh phí", ", ".join(flt.sources) or "tất cả"),
+                  ("Hoạt động", ", ".join(flt.activities) or "tất cả"),
+                  ("Trạng thái đề án", ", ".join(flt.statuses))]
+    if data["view"] in ("coverage", "gaps"):
+        lines += [("Đơn vị hành chính", "sau 1/7/2025" if data["edition"] == "2025"
+                   else "trước 1/7/2025"),
+                  ("Đề án cấp huyện (bản đồ cấp xã)", ALLOCATION_WORDS[data["allocation"]])]
+    s = data["summary"]
+    if data["view"] == "coverage":
+        lines += [("Tổng kinh phí khuyến công (đ)", s["total_vnd"]),
+                  ("Đã phân bổ cho đơn vị (đ)", s["allocated_vnd"]),
+                  ("Chưa phân bổ (đ)", s["unallocated_vnd"]),
+                  ("Tổng vốn đối ứng (đ)", s["total_counterpart_vnd"]),
+                  ("Số đề án", s["projects"])]
+        if data["edition"] == "2025":
+            lines += [("Đã phân bổ theo xã cũ (đ)", s["legacy_allocated_vnd"]),
+                      ("Đề án cấp huyện của huyện nằm trọn trong một xã mới (đ)",
+                       s["district_whole_vnd"]),
+                      ("Số xã mới chưa có dữ liệu", s["no_data_units"])]
+    elif data["view"] == "gaps":
+        lines += [("Công thức", s["formula"]), ("Số xã xếp hạng", s["ranked"]),
+                  ("Số xã chưa được hỗ trợ", s["no_support"])]
+    elif data["view"] == "projects":
+        lines += [("Số đề án", s["projects"]), ("Tổng kinh phí khuyến công (đ)", s["total_vnd"])]
+    else:
+        lines += [("Số bản ghi", s["records"]), ("Có tọa độ để vẽ", s["drawn"])]
+    lines += [("Dữ liệu đến ngày", data.get("data_date") or ""),
+              ("Dữ liệu mẫu", "có" if data.get("has_demo") else "không"),
+              ("Ranh giới gần đúng", "có" if data.get("has_approximate") else "không")]
+    return lines
+
+
+def table_csv(data: dict[str, Any], personal: bool = False) -> bytes:
+    """The view's table as CSV (UTF-8 with BOM)."""
+    return to_csv(columns(data["view"], data["edition"], personal), rows(data))
+
+
+def table_xlsx(data: dict[str, Any], personal: bool = False) -> bytes:
+    """The view's table as XLSX, with a notes sheet of the filter and totals."""
+    cols: Sequence[Column] = columns(data["view"], data["edition"], personal)
+    return to_xlsx([(SHEETS[data["view"]], cols, rows(data))], ("Ghi chú", notes(data)))

@@ -1,0 +1,1 @@
+"""HTML pages that are not maps: login, index, review, history."""

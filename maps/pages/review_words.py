@@ -1,0 +1,69 @@
+"""Vietnamese words for review pages: precision, status, flags, field names, change lists."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from maps.core.format import esc
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving time
+
+PRECISION = {"exact": "Điểm chính xác", "commune": "Cấp xã", "district": "Cấp huyện",
+             "province": "Cấp tỉnh", "none": "Chưa có vị trí"}
+STATUS = {"ok": "Ổn", "ambiguous": "Chưa rõ", "not_found": "Không tìm thấy",
+          "conflict": "Xung đột"}
+FLAGS = {"conflict": "Xung đột vị trí", "commune_only": "Chỉ đến cấp xã (chưa có điểm)",
+         "outside_district": "Nằm ngoài ranh giới huyện", "unreviewed": "Chưa rà soát"}
+ACTIONS = {"edit": "Sửa", "confirm": "Xác nhận", "revert": "Hoàn tác"}
+FIELDS = {"name": "Tên", "owner_name": "Chủ cơ sở", "phone": "Điện thoại",
+          "trade": "Ngành nghề", "workers": "Số lao động", "address_raw": "Địa chỉ",
+          "lon": "Kinh độ", "lat": "Vĩ độ", "commune_code": "Mã xã", "district_code": "Mã huyện",
+          "precision": "Độ chính xác", "geocode_status": "Trạng thái vị trí",
+          "method": "Cách xác định", "score": "Điểm tin cậy",
+          "reviewed_at": "Rà soát lúc", "reviewed_by": "Người rà soát (mã)",
+          "has_location": "Có vị trí"}
+
+
+def word(table: dict[str, str], key: object) -> str:
+    """The Vietnamese word for a code, or the code itself (escaped by the caller)."""
+    return table.get(str(key), "" if key is None else str(key))
+
+
+def local_time(iso: str | None) -> str:
+    """An ISO timestamp as Vietnamese local time, '28/11/2026 16:42'; '' for None."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def value_text(value: Any, key: str = "") -> str:
+    """A before/after value as plain text ('—' for empty)."""
+    if value is None or value == "":
+        return "—"
+    if key == "reviewed_at":
+        return local_time(str(value))
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return str(value)
+
+
+def changes_html(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """An escaped list of the fields that differ: 'Tên: old → new'."""
+    items = []
+    for key in FIELDS:
+        if key in ("reviewed_by", "has_location"):
+            continue
+        if key in before or key in after:
+            old, new = before.get(key), after.get(key)
+            if old != new:
+                items.append(f"<li>{esc(FIELDS[key])}: <span class=\"kc-old\">"
+                             f"{esc(value_text(old, key))}</span> → <span class=\"kc-new\">"
+                             f"{esc(value_text(new, key))}</span></li>")
+    return f'<ul class="kc-changes">{"".join(items)}</ul>' if items else "—"

@@ -1,0 +1,1 @@
+"""Folium map builders, one per map view."""

@@ -1,0 +1,77 @@
+"""Establishments map: clustered points loaded by the page's script from a GeoJSON endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import folium
+
+from geo.core.errors import InvalidInput
+from geo.core.settings import MapSettings
+from maps.core.format import esc
+from maps.core.legend import MapBox, legend
+from maps.core.map_forms import ALL, filter_form, select, url_with
+from maps.core.map_page import PageScript, map_page, section, side_panel
+from maps.core.palette import OTHER_COLOR, STATUS_COLORS, STATUS_LABELS, trade_colors
+from maps.views.points import (
+    POINT_NOTE,
+    bounds_of_bbox,
+    category_entries,
+    counts_html,
+    point_config,
+    search_html,
+    warnings_html,
+)
+
+COLOR_BY = {"trade": "Ngành nghề", "status": "Trạng thái định vị (rà soát)"}
+
+
+def check_color_by(color_by: str) -> str:
+    """The colouring mode, or InvalidInput."""
+    if color_by not in COLOR_BY:
+        raise InvalidInput(f"color must be one of {', '.join(COLOR_BY)}, not {color_by!r}")
+    return color_by
+
+
+def establishments_map(counts: dict[str, Any], districts: Sequence[tuple[str, str]],
+                       district: str | None = None, color_by: str = "trade",
+                       map_settings: MapSettings | None = None, has_demo: bool = False,
+                       bbox: Sequence[float] | None = None) -> folium.Map:
+    """The page: legend from COUNTS, filter form, search; points come from the endpoint."""
+    check_color_by(color_by)
+    names = dict(districts)
+    where = f" – {names[district]}" if district and district in names else ""
+    title = f"Cơ sở công nghiệp nông thôn{where}"
+    url = url_with("/api/establishments.geojson", {"district": district or ""})
+    m = map_page(map_settings, title, bounds_of_bbox(bbox), cluster=True, preload=url)
+    if color_by == "trade":
+        colors = trade_colors(counts["trades"])
+        entries = category_entries(counts["trades"], colors)
+    else:
+        colors = dict(STATUS_COLORS)
+        entries = category_entries(counts["statuses"], colors, STATUS_LABELS)
+    fields = [select("district", "Huyện", [ALL, *districts], district or ""),
+              select("color", "Tô màu theo", list(COLOR_BY.items()), color_by)]
+    side_panel(m, "establishments",
+               section("Bộ lọc", filter_form("/maps/establishments", fields))
+               + section("Tìm cơ sở", search_html("Ví dụ: mộc, Minh Phát"))
+               + section("Số liệu", counts_html(counts["drawn"], counts["not_drawn"], "cơ sở")
+                         + warnings_html(has_demo)))
+    MapBox(f'<div>{esc(title)}</div><div class="kc-subtitle">'
+           f'{esc("Tô màu theo " + COLOR_BY[color_by].lower())}</div>',
+           "topright", "kc-title").add_to(m)
+    legend(COLOR_BY[color_by], entries, note=POINT_NOTE).add_to(m)
+    if has_demo:
+        MapBox(warnings_html(True), "bottomleft", "kc-notes").add_to(m)
+    control = folium.LayerControl(collapsed=True)
+    control.add_to(m)
+    config = point_config(
+        url=url, cluster=True, layerName="Cơ sở CNNT", colorBy=color_by, colors=colors,
+        otherColor=OTHER_COLOR, recordUrl="/api/establishments/",
+        fields=[["trade", "Ngành nghề", "text"], ["workers", "Số lao động", "int"],
+                ["district", "Huyện", "district"], ["precision", "Vị trí", "precision"],
+                ["status", "Trạng thái định vị", "status"]],
+        districts=names, statusLabels=STATUS_LABELS)
+    PageScript("points", config, control).add_to(m)
+    return m

@@ -1,0 +1,68 @@
+"""Craft villages map: points coloured by trade, loaded by the page's script."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import folium
+
+from geo.core.settings import MapSettings
+from maps.core.format import esc
+from maps.core.legend import MapBox, legend
+from maps.core.map_forms import ALL, filter_form, select, url_with
+from maps.core.map_page import PageScript, map_page, section, side_panel
+from maps.core.palette import OTHER_COLOR, trade_colors
+from maps.views.points import (
+    POINT_NOTE,
+    bounds_of_bbox,
+    category_entries,
+    counts_html,
+    point_config,
+    search_html,
+    warnings_html,
+)
+
+
+def villages_map(villages: dict[str, Any], districts: Sequence[tuple[str, str]],
+                 district: str | None = None, map_settings: MapSettings | None = None,
+                 has_demo: bool = False, bbox: Sequence[float] | None = None) -> folium.Map:
+    """The page: legend of trades, filter by district, search; points from /api/villages."""
+    names = dict(districts)
+    where = f" – {names[district]}" if district and district in names else ""
+    title = f"Làng nghề{where}"
+    url = url_with("/api/villages", {"district": district or ""})
+    m = map_page(map_settings, title, bounds_of_bbox(bbox), preload=url)
+    counts: dict[str, int] = {}
+    drawn = 0
+    for f in villages["features"]:
+        if f["geometry"] is not None:
+            drawn += 1
+            trade = f["properties"]["trade"] or ""
+            counts[trade] = counts.get(trade, 0) + 1
+    colors = trade_colors(counts)
+    fields = [select("district", "Huyện", [ALL, *districts], district or "")]
+    side_panel(m, "villages",
+               section("Bộ lọc", filter_form("/maps/villages", fields))
+               + section("Tìm làng nghề", search_html("Ví dụ: bánh tráng"))
+               + section("Số liệu", counts_html(drawn, len(villages["features"]) - drawn,
+                                                "làng nghề") + warnings_html(has_demo)))
+    MapBox(f'<div>{esc(title)}</div><div class="kc-subtitle">'
+           f'{esc("Làng nghề được công nhận theo quyết định của UBND tỉnh")}</div>',
+           "topright", "kc-title").add_to(m)
+    legend("Ngành nghề", category_entries(counts, colors), note=POINT_NOTE).add_to(m)
+    if has_demo:
+        MapBox(warnings_html(True), "bottomleft", "kc-notes").add_to(m)
+    control = folium.LayerControl(collapsed=True)
+    control.add_to(m)
+    config = point_config(
+        url=url, cluster=False,
+        layerName="Làng nghề", colorBy="trade", colors=colors, otherColor=OTHER_COLOR,
+        recordUrl="/api/villages/", radius=8,
+        fields=[["trade", "Ngành nghề", "text"], ["decision", "Quyết định công nhận", "text"],
+                ["recognised_year", "Năm công nhận", "year"], ["households", "Số hộ", "int"],
+                ["workers", "Số lao động", "int"], ["commune_name", "Xã", "text"],
+                ["district_name", "Huyện", "text"], ["precision", "Vị trí", "precision"]],
+        districts=names)
+    PageScript("points", config, control).add_to(m)
+    return m
