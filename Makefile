@@ -17,7 +17,7 @@ test: system-test venv ## run the whole test suite on real PostGIS and Chromium
 
 lint: venv
 	$(VENV)/bin/ruff check geo api maps data tests
-	$(VENV)/bin/mypy geo api
+	$(VENV)/bin/mypy --strict geo api maps
 
 bench: system venv
 	$(PY) -m benchmarks

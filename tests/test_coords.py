@@ -9,7 +9,7 @@ from pyproj import Geod, Transformer
 from geo.core.errors import InvalidInput
 from geo.gazetteer.index import GazetteerIndex, load_index
 from geo.geocoding.coords import parse_coordinate, parse_point, vn2000_to_wgs84
-from geo.geocoding.geocoder import locate
+from geo.geocoding.point_match import locate
 
 GEOD = Geod(ellps="WGS84")
 # A known point in TP Quảng Ngãi (WGS 84)

@@ -15,7 +15,8 @@ from geo.core.errors import InvalidInput
 from geo.core.settings import AuthSettings, MapSettings
 from maps.core.base import offline_map
 from maps.core.format import esc, format_int, format_vnd
-from maps.views.coverage import classify, color_for, coverage_map
+from maps.views.choropleth import classify, color_for
+from maps.views.coverage import coverage_map
 
 EVIL = "<img src=x onerror=alert(1)>"
 JINJA = "{{ 7*7 }}"

@@ -14,10 +14,16 @@ from typer.testing import CliRunner
 
 from geo.boundaries.approx import build_approximate
 from geo.core.errors import InvalidInput
-from geo.intake.fields import (
+from geo.intake.columns import (
     header_key,
     load_mapping,
     money_multiplier,
+)
+from geo.intake.importer import import_file
+from geo.intake.results import ImportAborted, ImportResult
+from geo.intake.sheet_reader import merge_headers
+from geo.intake.store import table_counts
+from geo.intake.values import (
     parse_activity,
     parse_count,
     parse_funding,
@@ -25,9 +31,6 @@ from geo.intake.fields import (
     parse_status,
     parse_year,
 )
-from geo.intake.importer import ImportAborted, ImportResult, import_file
-from geo.intake.sheet_reader import merge_headers
-from geo.intake.store import table_counts
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 TEMPLATE = "{{7*7}}"

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import die as _fail
-from geo.core.errors import KcmapError
+from api.cli.common import in_transaction
 
 app = typer.Typer(help="Unit boundaries: import files, build approximate ones",
                   no_args_is_help=True)
@@ -43,18 +42,12 @@ def import_cmd(
     layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file")] = None,
 ) -> None:
     """Import official polygons from a file and print the quality report."""
-    from api.database import database_from_env
     from geo.boundaries.file_import import import_boundaries
     from geo.boundaries.qa import format_import_report
 
-    try:
-        database = database_from_env()
-        with database.transaction() as conn:
-            report = import_boundaries(conn, path, level.value, code_field=code_field,
-                                       name_field=name_field, crs=crs,
-                                       edition=edition.value, layer=layer)
-    except KcmapError as exc:
-        _fail(exc)
+    report = in_transaction(lambda conn: import_boundaries(
+        conn, path, level.value, code_field=code_field, name_field=name_field, crs=crs,
+        edition=edition.value, layer=layer))
     typer.echo(format_import_report(report))
 
 
@@ -63,14 +56,8 @@ def approximate_cmd(
     edition: Annotated[Edition, typer.Option(help="Gazetteer edition")] = Edition.legacy,
 ) -> None:
     """Build approximate polygons from gazetteer centroids (official ones are kept)."""
-    from api.database import database_from_env
     from geo.boundaries.approx import build_approximate
     from geo.boundaries.qa import format_approx_report
 
-    try:
-        database = database_from_env()
-        with database.transaction() as conn:
-            report = build_approximate(conn, edition=edition.value)
-    except KcmapError as exc:
-        _fail(exc)
+    report = in_transaction(lambda conn: build_approximate(conn, edition=edition.value))
     typer.echo(format_approx_report(report))

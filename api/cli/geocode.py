@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
+from api.cli.common import in_transaction
 from geo.core.errors import KcmapError
 
 if TYPE_CHECKING:
@@ -65,9 +66,8 @@ def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, str]]:
 
 def _geocode_csv(path: Path, column: str, lat_column: str | None, lon_column: str | None,
                  crs: str, output: Path) -> Counter[str]:
-    from api.database import database_from_env
     from geo.gazetteer.index import load_index
-    from geo.geocoding.geocoder import locate
+    from geo.geocoding.point_match import locate
 
     if not path.is_file():
         _fail(f"file not found: {path}")
@@ -79,9 +79,7 @@ def _geocode_csv(path: Path, column: str, lat_column: str | None, lon_column: st
             if wanted is not None and wanted not in header:
                 _fail(f"column {wanted!r} ({option}) not found in {path} "
                       f"(columns: {', '.join(header) or 'none'})")
-        database = database_from_env()
-        with database.transaction() as conn:
-            index = load_index(conn)
+        index = in_transaction(load_index)
         names = _out_names(header)
         counts: Counter[str] = Counter()
         with output.open("w", encoding="utf-8-sig", newline="") as out:
@@ -138,12 +136,9 @@ def geocode(
 
 
 def _print_one(text: str, lat: str | None, lon: str | None, crs: str) -> None:
-    from api.database import database_from_env
     from geo.gazetteer.index import load_index
-    from geo.geocoding.geocoder import locate
+    from geo.geocoding.point_match import locate
 
-    database = database_from_env()
-    with database.transaction() as conn:
-        index = load_index(conn)
+    index = in_transaction(load_index)
     result = locate(index, text, lat, lon, vn2000_crs=crs)
     sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")

@@ -15,7 +15,7 @@ import typer
 from api.cli.common import die as _fail
 from api.database import database_from_env
 from geo.core.errors import KcmapError
-from geo.intake.importer import ImportAborted, ImportResult, Progress
+from geo.intake.results import ImportAborted, ImportResult, Progress
 
 app = typer.Typer(help="Import spreadsheets (.xlsx, .csv) of establishments, villages, projects",
                   no_args_is_help=True)

@@ -7,7 +7,23 @@ from fastapi.staticfiles import StaticFiles
 
 from api.web import errors
 from api.web.auth import AuthMiddleware
-from api.web.routes import establishments, health, login, pages, record_edits, review, units
+from api.web.routes import (
+    coverage_api,
+    downloads,
+    edition2025,
+    establishments,
+    health,
+    login,
+    ogc,
+    pages,
+    record_edits,
+    records,
+    reports,
+    review,
+    units,
+)
+from api.web.routes import geocode as geocode_routes
+from api.web.routes import maps as maps_routes
 from geo.core.db import TransactionSource
 from geo.core.settings import AuthSettings, MapSettings
 from maps.core.assets import OWN_DIR, STATIC_PREFIX, vendor_dirs
@@ -34,27 +50,8 @@ def create_app(database: TransactionSource | None = None,
         app.mount(f"{STATIC_PREFIX}/vendor/{name}", StaticFiles(directory=directory),
                   name=f"vendor-{name}")
     app.mount(f"{STATIC_PREFIX}/kcmap", StaticFiles(directory=OWN_DIR), name="kcmap-static")
-    app.include_router(health.router)
-    app.include_router(units.router)
-    app.include_router(pages.router)
-    app.include_router(login.router)
-    app.include_router(establishments.router)
-    app.include_router(record_edits.router)
-    app.include_router(review.router)
-    _include_optional(app)
+    # reports' .png routes before downloads' generic ones
+    for module in (health, units, pages, login, establishments, record_edits, review, maps_routes,
+                   coverage_api, records, geocode_routes, edition2025, reports, downloads, ogc):
+        app.include_router(module.router)
     return app
-
-
-def _include_optional(app: FastAPI) -> None:
-    """Routers of features that may not exist yet in a partial checkout."""
-    from api.web.routes import coverage_api, records
-    from api.web.routes import geocode as geocode_routes
-    from api.web.routes import maps as maps_routes
-
-    app.include_router(maps_routes.router)
-    app.include_router(coverage_api.router)
-    app.include_router(records.router)
-    app.include_router(geocode_routes.router)
-    from api.web.routes import downloads, edition2025, ogc, reports  # issue 6: exports, 2025, OGC
-    for extra in (edition2025, reports, downloads, ogc):  # reports' .png before downloads
-        app.include_router(extra.router)

@@ -54,12 +54,14 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 def actor_of(request: Request) -> Actor | None:
     """The authenticated caller of a request, or None."""
-    return request.scope.get("state", {}).get("kcmap_actor")
+    actor: Actor | None = request.scope.get("state", {}).get("kcmap_actor")
+    return actor
 
 
 def session_of(request: Request) -> Session | None:
     """The page session of a request (None for API tokens and anonymous callers)."""
-    return request.scope.get("state", {}).get("kcmap_session")
+    session: Session | None = request.scope.get("state", {}).get("kcmap_session")
+    return session
 
 
 def csrf_token(request: Request) -> str:

@@ -49,11 +49,14 @@ def payload_response(request: Request, payload: Payload,
 
 
 MEDIA = {"csv": "text/csv; charset=utf-8",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json",
+         "pdf": "application/pdf", "png": "image/png"}
 
 
-def download(body: bytes, filename: str, kind: str) -> Response:
-    """A file download (attachment) of kind csv or xlsx."""
-    return Response(body, media_type=MEDIA[kind], headers={
-        "Content-Disposition": f"attachment; filename=\"{filename}\"; "
+def file_response(body: bytes, filename: str, fmt: str, inline: bool = False) -> Response:
+    """A file of one of the MEDIA formats: an attachment, or shown in the browser (inline)."""
+    disposition = "inline" if inline else "attachment"
+    return Response(body, media_type=MEDIA[fmt], headers={
+        "Content-Disposition": f"{disposition}; filename=\"{filename}\"; "
                                f"filename*=UTF-8''{quote(filename)}"})

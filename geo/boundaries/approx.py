@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -52,7 +53,7 @@ class _Plane:
         return shapely.transform(geom, lambda c: c / self.scale)
 
 
-def _units(conn: Connection, edition: str, level: str) -> list[tuple]:
+def _units(conn: Connection, edition: str, level: str) -> list[tuple[Any, ...]]:
     with conn.cursor() as cur:
         cur.execute(
             "SELECT code, name, parent_code, ST_X(centroid), ST_Y(centroid), ST_XMin(bbox),"
@@ -63,7 +64,7 @@ def _units(conn: Connection, edition: str, level: str) -> list[tuple]:
         return list(cur.fetchall())
 
 
-def _to_units(rows: list[tuple], plane: _Plane) -> list[_Unit]:
+def _to_units(rows: list[tuple[Any, ...]], plane: _Plane) -> list[_Unit]:
     units = []
     for code, name, parent, x, y, *bb in rows:
         if x is None:

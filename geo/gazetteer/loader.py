@@ -28,7 +28,8 @@ class GazetteerCounts:
 def _package_rows(sql: str) -> list[dict[str, Any]]:
     from vietnamadminunits.database import query
 
-    return query(sql)
+    rows: list[dict[str, Any]] = query(sql)
+    return rows
 
 
 def _bbox_wkt(bounds: str | None) -> str | None:

@@ -49,7 +49,7 @@ class Header:
     @property
     def letter(self) -> str:
         """Spreadsheet column letter: 'A', 'B', ..."""
-        return get_column_letter(self.column + 1)
+        return str(get_column_letter(self.column + 1))
 
 
 @dataclass

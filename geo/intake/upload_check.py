@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePath
 
 from geo.core.errors import PayloadTooLarge, UnsupportedType
@@ -33,7 +34,7 @@ def _is_text(data: bytes) -> bool:
     return True
 
 
-_CHECKS = {
+_CHECKS: dict[str, Callable[[bytes], bool]] = {
     "xlsx": _is_xlsx,
     "csv": _is_text,
     "geojson": lambda d: _is_text(d) and d.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{",

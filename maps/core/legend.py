@@ -45,7 +45,7 @@ class MapBox(MacroElement):
 
     def __init__(self, content_html: str, position: str = "topright",
                  css_class: str = "") -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         if position not in POSITIONS:
             raise ValueError(f"position must be one of {POSITIONS}")
         self._name = "MapBox"

@@ -55,7 +55,7 @@ class Fullscreen(MacroElement):
     )
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Fullscreen"
 
 
@@ -73,7 +73,7 @@ class PageScript(MacroElement):
 
     def __init__(self, function: str, config: dict[str, Any],
                  layer_control: folium.LayerControl | None = None) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         if function not in PAGE_FUNCTIONS:
             raise ValueError(f"unknown page function {function!r}")
         self._name = "PageScript"

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from maps.core.format import format_int, format_vnd
 from maps.export.static_map import draw_view, source_note, use_fonts
-from maps.views.coverage import ALLOCATION_WORDS
+from maps.views.choropleth import ALLOCATION_WORDS
 
 A4_LANDSCAPE = (11.69, 8.27)
 TITLE = "BÁO CÁO TÓM TẮT KẾT QUẢ KHUYẾN CÔNG"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from maps.export.tables import GAP_COLUMNS, INDICATOR_COLUMNS, Column, to_csv, to_xlsx
-from maps.views.coverage import ALLOCATION_WORDS
+from maps.views.choropleth import ALLOCATION_WORDS
 
 EDITION_COLUMNS = (
     Column("data_status", "Tình trạng dữ liệu"),

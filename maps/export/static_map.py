@@ -27,7 +27,7 @@ from shapely.geometry import shape
 
 from maps.core.format import format_int, format_vnd
 from maps.core.palette import ACTIVITY_COLORS, OTHER_COLOR, OTHER_TRADES, trade_colors
-from maps.views.coverage import (
+from maps.views.choropleth import (
     INDICATORS,
     NODATA_COLOR,
     ZERO_COLOR,
@@ -116,7 +116,7 @@ def source_note(data: dict[str, Any]) -> str:
 def _nice(length_m: float) -> float:
     """A round length (1, 2 or 5 × 10^k metres) not above LENGTH_M."""
     k = 10 ** math.floor(math.log10(length_m))
-    return max(m * k for m in (1, 2, 5) if m * k <= length_m)
+    return float(max(m * k for m in (1, 2, 5) if m * k <= length_m))
 
 
 def scale_bar(ax: Axes) -> None:

@@ -13,14 +13,14 @@ from maps.core.format import esc, format_vnd
 from maps.core.legend import MapBox
 from maps.core.map_forms import downloads_html, filter_form, project_fields, select, url_with
 from maps.core.map_page import section, side_panel
-from maps.views.coverage import (
+from maps.views.choropleth import (
     ALLOCATION_WORDS,
     CLASSIFICATIONS,
     EDITION_CHOICES,
     INDICATORS,
     bounds_of,
-    coverage_map,
 )
+from maps.views.coverage import coverage_map
 
 LEGACY_SUBTITLE = "Quảng Ngãi, đơn vị hành chính trước 1/7/2025"
 SUBTITLE_2025 = "Quảng Ngãi, đơn vị hành chính từ 1/7/2025 (gồm địa bàn Kon Tum cũ)"

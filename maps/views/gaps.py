@@ -14,15 +14,15 @@ from maps.core.format import esc, format_int, format_vnd
 from maps.core.legend import LegendEntry, MapBox, legend
 from maps.core.map_forms import downloads_html, filter_form, project_fields, select, url_with
 from maps.core.map_page import PageScript, map_page, section, side_panel
-from maps.views.coverage import (
+from maps.views.choropleth import (
     ALLOCATION_WORDS,
     BOUNDARY_WORDS,
     ValueClass,
     bounds_of,
     class_label,
     classify,
-    filter_text,
 )
+from maps.views.coverage import filter_text
 
 # ColorBrewer Reds, 5 classes, for positive scores (more underserved = darker).
 REDS = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")

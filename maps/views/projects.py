@@ -16,7 +16,8 @@ from maps.core.legend import LegendEntry, MapBox, legend_html
 from maps.core.map_forms import downloads_html, filter_form, project_fields, url_with
 from maps.core.map_page import PageScript, map_page, section, side_panel
 from maps.core.palette import ACTIVITY_COLORS, OTHER_COLOR, SOURCE_LABELS
-from maps.views.coverage import bounds_of, filter_text
+from maps.views.choropleth import bounds_of
+from maps.views.coverage import filter_text
 
 # Circle radius in pixels = RADIUS_PER_SQRT_MILLION × √(đồng / 1.000.000), at least MIN_RADIUS:
 # the area of a circle is proportional to the money placed there.

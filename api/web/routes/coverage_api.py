@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.web.filter_query import FilterQuery, Filters
-from api.web.responses import download
+from api.web.responses import file_response
 from api.web.routes.edition2025 import EDITION, check_edition, coverage_2025_json
 from geo.analytics.coverage import coverage_geojson
 from geo.analytics.filters import check_allocation
@@ -22,7 +22,7 @@ from maps.export.tables import (
     to_xlsx,
     unallocated_rows,
 )
-from maps.views.coverage import ALLOCATION_WORDS
+from maps.views.choropleth import ALLOCATION_WORDS
 
 router = APIRouter()
 LEVEL = Query("commune", description="district | commune")
@@ -58,7 +58,7 @@ def api_coverage_csv(request: Request, q: Filters, level: str = LEVEL,
     """The indicator table as CSV (UTF-8, one row per unit)."""
     data = _coverage(request, level, q, allocation)
     rows = [f["properties"] for f in data["features"]]
-    return download(to_csv(INDICATOR_COLUMNS, rows),
+    return file_response(to_csv(INDICATOR_COLUMNS, rows),
                     _stem("chi-so", level, data["summary"]) + ".csv", "csv")
 
 
@@ -84,7 +84,7 @@ def api_coverage_xlsx(request: Request, q: Filters, level: str = LEVEL,
     body = to_xlsx([("Chỉ số", INDICATOR_COLUMNS, [f["properties"] for f in data["features"]]),
                     ("Chưa phân bổ", UNALLOCATED_COLUMNS, unallocated_rows(s["unallocated"]))],
                    ("Đối chiếu", notes))
-    return download(body, _stem("chi-so", level, s) + ".xlsx", "xlsx")
+    return file_response(body, _stem("chi-so", level, s) + ".xlsx", "xlsx")
 
 
 def _ranking(request: Request, q: FilterQuery, allocation: str) -> dict[str, Any]:
@@ -106,7 +106,7 @@ def api_gaps_csv(request: Request, q: Filters,
     """The underserved ranking as CSV."""
     data = _ranking(request, q, allocation)
     summary = {"years": data["filter"]["years"], "allocation": allocation}
-    return download(to_csv(GAP_COLUMNS, data["communes"]),
+    return file_response(to_csv(GAP_COLUMNS, data["communes"]),
                     _stem("xep-hang", "xa", summary) + ".csv", "csv")
 
 
@@ -124,4 +124,4 @@ def api_gaps_xlsx(request: Request, q: Filters,
              ("Số xã xếp hạng", data["ranked"]), ("Số xã chưa được hỗ trợ", data["no_support"])]
     summary = {"years": f["years"], "allocation": allocation}
     body = to_xlsx([("Xếp hạng", GAP_COLUMNS, data["communes"])], ("Cách tính", notes))
-    return download(body, _stem("xep-hang", "xa", summary) + ".xlsx", "xlsx")
+    return file_response(body, _stem("xep-hang", "xa", summary) + ".xlsx", "xlsx")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.web.auth import actor_of
+from api.web.responses import file_response
 from geo.accounts.authz import can_see_personal
 from geo.core.errors import InvalidInput
 from geo.publish.exports import geojson, geopackage
@@ -16,17 +16,7 @@ from geo.publish.map_views import check_view, view_data
 from maps.export.download_tables import table_csv, table_xlsx
 
 router = APIRouter(tags=["downloads"])
-MEDIA = {"gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json",
-         "csv": "text/csv; charset=utf-8",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def file_response(body: bytes, filename: str, fmt: str) -> Response:
-    """An attachment of one of the download formats."""
-    return Response(body, media_type=MEDIA[fmt], headers={
-        "Content-Disposition": f"attachment; filename=\"{filename}\"; "
-                               f"filename*=UTF-8''{quote(filename)}"})
-
+FORMATS = ("gpkg", "geojson", "csv", "xlsx")
 
 def file_stem(data: dict[str, Any]) -> str:
     """kcmap-<view>[-2025][-<years>][-<district>] for a view's data."""
@@ -44,8 +34,8 @@ def file_stem(data: dict[str, Any]) -> str:
 def download_view(request: Request, view: str, fmt: str) -> Response:
     """The view's records with the page's filters as gpkg, geojson, csv or xlsx."""
     check_view(view)
-    if fmt not in MEDIA:
-        raise InvalidInput(f"format must be one of {', '.join(MEDIA)} (or png), not {fmt!r}")
+    if fmt not in FORMATS:
+        raise InvalidInput(f"format must be one of {', '.join(FORMATS)} (or png), not {fmt!r}")
     personal = can_see_personal(actor_of(request))
     with request.app.state.database.transaction() as conn:
         data = view_data(conn, view, dict(request.query_params), personal)

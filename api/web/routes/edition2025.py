@@ -16,7 +16,7 @@ from geo.analytics.edition2025 import coverage_geojson_2025, report_2025
 from geo.analytics.filters import activity_types, check_allocation
 from geo.core.errors import InvalidInput
 from maps.core.map_forms import url_with
-from maps.views.coverage import check_classification, check_indicator
+from maps.views.choropleth import check_classification, check_indicator
 from maps.views.coverage2025 import coverage_2025_map, query_of
 
 router = APIRouter(tags=["edition 2025"])

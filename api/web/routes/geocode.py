@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from geo.core.errors import InvalidInput
 from geo.gazetteer.index import refresh_index
 from geo.geocoding.coords import DEFAULT_VN2000
-from geo.geocoding.geocoder import locate
+from geo.geocoding.point_match import locate
 
 router = APIRouter()
 

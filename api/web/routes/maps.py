@@ -15,7 +15,8 @@ from geo.records.public_establishments import establishment_counts
 from geo.records.public_villages import village_features
 from geo.records.review import review_progress
 from maps.pages.review_progress import review_progress_box
-from maps.views.coverage import check_classification, check_indicator, coverage_map
+from maps.views.choropleth import check_classification, check_indicator
+from maps.views.coverage import coverage_map
 from maps.views.establishments import check_color_by, establishments_map
 from maps.views.gaps import gaps_map
 from maps.views.projects import projects_map

@@ -6,13 +6,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.web.auth import actor_of
+from api.web.responses import file_response
 from geo.accounts.authz import can_see_personal
 from geo.analytics.filters import activity_types
 from geo.publish.briefing_data import briefing_data
 from geo.publish.map_views import check_view, view_data
 from maps.export.briefing import briefing_pdf
 from maps.export.static_map import render_png
-from maps.views.coverage import check_classification, check_indicator
+from maps.views.choropleth import check_classification, check_indicator
 
 router = APIRouter(tags=["reports"])
 
@@ -32,8 +33,7 @@ def briefing(request: Request,
         data = briefing_data(conn, params)
     name = "kcmap-bao-cao-tom-tat" + (f"-{data['district']}" if data["district"] else "") + \
         f"-{data['filter'].years_param().replace(',', '_')}.pdf"
-    return Response(briefing_pdf(data), media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return file_response(briefing_pdf(data), name, "pdf", inline=True)
 
 
 @router.get("/maps/{view}.png", summary="A map view as a 300 dpi PNG")
@@ -48,5 +48,5 @@ def view_png(request: Request, view: str,
     with request.app.state.database.transaction() as conn:
         data = view_data(conn, view, dict(request.query_params), personal)
         names = activity_types(conn)
-    return Response(render_png(data, indicator, classes, names), media_type="image/png",
-                    headers={"Content-Disposition": f'inline; filename="kcmap-{view}.png"'})
+    return file_response(render_png(data, indicator, classes, names), f"kcmap-{view}.png", "png",
+                         inline=True)

@@ -1,0 +1,91 @@
+"""What an import reports: a status and issues per row, counts, the column mapping."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from geo.core.errors import InvalidInput
+from geo.intake.store import WriteCounts
+
+STATUSES = ("accepted", "rejected", "duplicate", "skipped")
+
+
+Progress = Callable[[int, int | None], None]
+
+
+class ImportAborted(InvalidInput):
+    """--strict and some rows were rejected: nothing was written; the result says why."""
+
+    def __init__(self, message: str, result: ImportResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass(slots=True)
+class RowResult:
+    """What happened to one sheet row."""
+
+    row: int
+    status: str
+    issues: list[dict[str, str]] = field(default_factory=list)
+    record_key: str | None = None
+    commune_code: str | None = None
+    district_code: str | None = None
+    commune_code_2025: str | None = None
+    precision: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    geocode_status: str | None = None
+    method: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready entry of the report's `rows`."""
+        return {"row": self.row, "status": self.status, "issues": self.issues,
+                "record_key": self.record_key, "commune_code": self.commune_code,
+                "district_code": self.district_code,
+                "commune_code_2025": self.commune_code_2025, "precision": self.precision,
+                "lon": self.lon, "lat": self.lat, "geocode_status": self.geocode_status,
+                "method": self.method}
+
+
+@dataclass
+class ImportResult:
+    """Everything an import did, row by row, with totals."""
+
+    kind: str
+    file: str
+    sheet: str
+    header_rows: tuple[int, int]
+    columns: list[dict[str, str | None]]
+    rows: list[RowResult] = field(default_factory=list)
+    written: WriteCounts = field(default_factory=WriteCounts)
+    dry_run: bool = False
+    strict: bool = False
+    aborted: bool = False
+
+    def summary(self) -> dict[str, int]:
+        """Rows per status, and in total."""
+        counts = Counter(r.status for r in self.rows)
+        return {**{s: counts.get(s, 0) for s in STATUSES}, "total": len(self.rows)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report: rows, summary, records and positions written, columns."""
+        accepted = [r for r in self.rows if r.status == "accepted"]
+        return {
+            "kind": self.kind, "file": self.file, "sheet": self.sheet,
+            "header_rows": list(self.header_rows), "dry_run": self.dry_run,
+            "strict": self.strict, "aborted": self.aborted,
+            "summary": self.summary(),
+            "records": {"inserted": self.written.inserted, "updated": self.written.updated,
+                        "unchanged": self.written.unchanged},
+            "locations": {"written": self.written.locations_written,
+                          "unchanged": self.written.locations_unchanged,
+                          "kept_reviewed": len(self.written.locations_kept)},
+            "precision": dict(Counter(str(r.precision) for r in accepted)),
+            "geocode_status": dict(Counter(str(r.geocode_status) for r in accepted)),
+            "columns": self.columns,
+            "rows": [r.to_dict() for r in self.rows],
+        }
