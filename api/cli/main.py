@@ -121,20 +121,28 @@ def setup(
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (KCMAP_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (KCMAP_PORT)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, max=64, help="Worker processes (KCMAP_WORKERS; default one per core)")] = None,
 ) -> None:
     """Serve the web application."""
     import uvicorn
+    from pydantic import ValidationError
 
-    from api.web.app import create_app
-    from geo.core.settings import ServerSettings
+    from geo.core.settings import AuthSettings, MapSettings, ServerSettings
 
-    settings = ServerSettings()
     try:
-        database = database_from_env()
+        settings = ServerSettings()
+        MapSettings(), AuthSettings()  # checked here once, read again by each worker
+        database_from_env().close()  # starts the local cluster if needed; fails early
+    except ValidationError as exc:
+        raise fail(KcmapError(f"Cấu hình máy chủ không hợp lệ: {exc.errors()[0]['msg']}")) \
+            from exc
     except KcmapError as exc:
         raise fail(exc) from exc
-    application = create_app(database=database)
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port,
+    # An import string and a factory: each worker process builds its own app (database pool,
+    # settings) from the environment it inherits.
+    uvicorn.run("api.web.app:create_app", factory=True, host=host or settings.host,
+                port=port or settings.port, workers=workers or settings.workers,
                 log_level="info")
 
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import gzip
+import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, Response
 
-from geo.core.payload_cache import Payload
+from geo.core.db import Connection
+from geo.core.payload_cache import Payload, cached_payload
 
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 1
@@ -46,6 +51,30 @@ def payload_response(request: Request, payload: Payload,
         headers["Content-Encoding"] = "gzip"
         return Response(_gzip(payload), media_type=media_type, headers=headers)
     return Response(payload.text.encode("utf-8"), media_type=media_type, headers=headers)
+
+
+def json_text(data: Any) -> str:
+    """DATA serialised as FastAPI's JSONResponse would (compact, UTF-8 text)."""
+    return json.dumps(jsonable_encoder(data), ensure_ascii=False, allow_nan=False,
+                      separators=(",", ":"))
+
+
+def cached_json(request: Request, kind: str, params: tuple[object, ...],
+                build: Callable[[Connection], Any]) -> Payload:
+    """The JSON text of BUILD(conn), cached by KIND, PARAMS and the data version."""
+    with request.app.state.database.transaction() as conn:
+        return cached_payload(conn, kind, params, lambda: json_text(build(conn)))
+
+
+def cached_page(request: Request, kind: str, params: tuple[object, ...],
+                build: Callable[[Connection], str]) -> HTMLResponse:
+    """An HTML page BUILD(conn) renders, cached by KIND, PARAMS, the basemap settings and the
+    data version (the map pages hold nothing that depends on who asks)."""
+    tiles = request.app.state.map_settings
+    key = (*params, tiles.tiles, tiles.tiles_attribution)
+    with request.app.state.database.transaction() as conn:
+        payload = cached_payload(conn, kind, key, lambda: build(conn))
+    return HTMLResponse(payload.text)
 
 
 MEDIA = {"csv": "text/csv; charset=utf-8",

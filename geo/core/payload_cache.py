@@ -1,9 +1,15 @@
-"""A small in-process cache of large JSON payloads, valid while the source tables are unchanged.
+"""A per-process cache of computed payloads (JSON, GeoJSON, HTML), keyed on the data version.
 
-The fingerprint of a set of tables is their row count and the sum of their rows' xmin (the id
-of the transaction that wrote each row version): any insert, update or delete changes it, and
-a transaction sees its own uncommitted changes. Checking it costs a scan of the tables'
-system column (~25 ms for 30,000 establishments) instead of rebuilding the payload.
+Every write to the tables the maps and indicators read bumps `data_version` in the same
+transaction (statement-level triggers, migration 0007), with a number from a sequence that is
+never reused. A payload is stored under (kind, parameters, database token, version), so:
+- it is never stale: a request reads the version first (READ COMMITTED: the data it then reads
+  is at least that new), and after any committed write every process sees a new version;
+- it works across uvicorn workers and app instances: each keeps its own entries, but they
+  all key them on the version PostgreSQL holds;
+- a transaction sees its own uncommitted writes and their version, which nobody else can see.
+Reading the version is one primary-key lookup. Concurrent requests for the same missing entry
+build it once (the others wait for it).
 """
 
 from __future__ import annotations
@@ -16,58 +22,81 @@ from dataclasses import dataclass
 
 from geo.core.db import Connection
 
-MAX_ENTRIES = 8
-# Tables whose changes invalidate a payload kind (constant SQL, no user input).
-FINGERPRINTS = {
-    "establishments": """
-        SELECT concat_ws('/', current_database(),
-          (SELECT count(*) || ':' || COALESCE(sum(xmin::text::bigint), 0) FROM establishment),
-          (SELECT count(*) || ':' || COALESCE(sum(xmin::text::bigint), 0) FROM location
-           WHERE establishment_id IS NOT NULL),
-          (SELECT count(*) || ':' || COALESCE(sum(xmin::text::bigint), 0) FROM admin_unit))""",
-    "projects": """
-        SELECT concat_ws('/', current_database(),
-          (SELECT count(*) || ':' || COALESCE(sum(xmin::text::bigint), 0) FROM project),
-          (SELECT count(*) || ':' || COALESCE(sum(xmin::text::bigint), 0) FROM location
-           WHERE project_id IS NOT NULL),
-          (SELECT count(*) || ':' || COALESCE(sum(xmin::text::bigint), 0) FROM activity_type),
-          (SELECT count(*) || ':' || COALESCE(sum(xmin::text::bigint), 0) FROM admin_unit))""",
-}
+MAX_ENTRIES = 64
+MAX_BYTES = 96 * 1024 * 1024  # per process; the largest payload (all points) is a few MB
 
 
 @dataclass(frozen=True)
 class Payload:
-    """A serialised JSON body and a tag naming its content (for ETag and compression)."""
+    """A serialised body and a tag naming its content (for ETag and compression)."""
 
     text: str
     tag: str
 
 
 _entries: OrderedDict[str, Payload] = OrderedDict()
+_size = 0
 _lock = threading.Lock()
+_building: dict[str, threading.Lock] = {}
 
 
-def cached_payload(conn: Connection, kind: str, params: tuple[object, ...],
-                   build: Callable[[], str]) -> Payload:
-    """The payload of KIND for PARAMS: from the cache if its tables are unchanged, else built."""
+def data_version(conn: Connection) -> str:
+    """'token:version' of the data this connection sees; changes with every write."""
     with conn.cursor() as cur:
-        cur.execute(FINGERPRINTS[kind])
+        cur.execute("SELECT token::text || ':' || version FROM data_version")
         row = cur.fetchone()
-    key = hashlib.sha256(repr((kind, params, row)).encode()).hexdigest()[:32]
+    if row is None:  # pragma: no cover - migration 0007 inserts the row
+        raise RuntimeError("data_version row missing")
+    return str(row[0])
+
+
+def _get(key: str) -> Payload | None:
     with _lock:
         hit = _entries.get(key)
         if hit is not None:
             _entries.move_to_end(key)
-            return hit
-    payload = Payload(build(), key)
+        return hit
+
+
+def _put(key: str, payload: Payload) -> None:
+    global _size
     with _lock:
+        if key in _entries:
+            return
         _entries[key] = payload
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
-    return payload
+        _size += len(payload.text)
+        while _entries and (len(_entries) > MAX_ENTRIES or _size > MAX_BYTES):
+            _, old = _entries.popitem(last=False)
+            _size -= len(old.text)
+
+
+def cached_payload(conn: Connection, kind: str, params: tuple[object, ...],
+                   build: Callable[[], str]) -> Payload:
+    """The payload of KIND for PARAMS at the data version CONN sees: cached, else built.
+
+    BUILD must read the database only through CONN (after the version was read here)."""
+    version = data_version(conn)
+    key = hashlib.sha256(repr((kind, params, version)).encode()).hexdigest()[:32]
+    hit = _get(key)
+    if hit is not None:
+        return hit
+    with _lock:
+        gate = _building.setdefault(key, threading.Lock())
+    try:
+        with gate:
+            hit = _get(key)
+            if hit is None:
+                hit = Payload(build(), key)
+                _put(key, hit)
+    finally:
+        with _lock:
+            _building.pop(key, None)
+    return hit
 
 
 def clear() -> None:
-    """Forget every cached payload."""
+    """Forget every cached payload (as after a restart)."""
+    global _size
     with _lock:
         _entries.clear()
+        _size = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, field_validator
@@ -27,12 +28,17 @@ class DatabaseSettings(BaseSettings):
     connect_timeout: int = 3
 
 
+def _cores() -> int:
+    return os.cpu_count() or 1
+
+
 class ServerSettings(BaseSettings):
-    """HTTP server address."""
+    """HTTP server address and how many worker processes serve it."""
 
     model_config = SettingsConfigDict(env_prefix="KCMAP_")
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = Field(default_factory=_cores, ge=1, le=64)  # default: one per core
 
 
 class MapSettings(BaseSettings):

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.web.filter_query import FilterQuery, Filters
-from api.web.responses import file_response
+from api.web.responses import cached_json, file_response, payload_response
 from api.web.routes.edition2025 import EDITION, check_edition, coverage_2025_json
 from geo.analytics.coverage import coverage_geojson
 from geo.analytics.filters import check_allocation
 from geo.analytics.gaps import FORMULA, gap_ranking, ranking_json
 from geo.analytics.indicators import check_level
+from geo.core.payload_cache import Payload
 from maps.export.tables import (
     GAP_COLUMNS,
     INDICATOR_COLUMNS,
@@ -30,11 +32,22 @@ ALLOCATION = Query("none", description="none | even | establishments: how distri
                                        "projects are shared out in the commune view")
 
 
-def _coverage(request: Request, level: str, q: FilterQuery, allocation: str) -> dict[str, Any]:
+def _coverage_payload(request: Request, level: str, q: FilterQuery, allocation: str
+                      ) -> Payload:
+    """The coverage GeoJSON text, cached by filter and data version."""
     check_level(level)
     check_allocation(allocation)
-    with request.app.state.database.transaction() as conn:
-        return coverage_geojson(conn, level, q.parse(conn), allocation)
+    return cached_json(request, "coverage", (level, allocation, *_raw(q)),
+                       lambda conn: coverage_geojson(conn, level, q.parse(conn), allocation))
+
+
+def _raw(q: FilterQuery) -> tuple[str | None, ...]:
+    """The filter as given (parsed and checked inside the build, on a cache miss)."""
+    return (q.years, q.source, q.activity, q.status)
+
+
+def _coverage(request: Request, level: str, q: FilterQuery, allocation: str) -> dict[str, Any]:
+    return dict(json.loads(_coverage_payload(request, level, q, allocation).text))
 
 
 @router.get("/api/coverage")
@@ -43,7 +56,8 @@ def api_coverage(request: Request, q: Filters, level: str = LEVEL,
     """Units with indicators (GeoJSON) and a summary: total = allocated + unallocated VND."""
     if check_edition(edition, level) == "2025":
         return coverage_2025_json(request, q, allocation)
-    return _coverage(request, level, q, allocation)
+    return payload_response(request, _coverage_payload(request, level, q, allocation),
+                            "application/json")
 
 
 def _stem(kind: str, level: str, summary: dict[str, Any]) -> str:
@@ -87,17 +101,23 @@ def api_coverage_xlsx(request: Request, q: Filters, level: str = LEVEL,
     return file_response(body, _stem("chi-so", level, s) + ".xlsx", "xlsx")
 
 
-def _ranking(request: Request, q: FilterQuery, allocation: str) -> dict[str, Any]:
+def _ranking_payload(request: Request, q: FilterQuery, allocation: str) -> Payload:
+    """The ranking JSON text, cached by filter and data version."""
     check_allocation(allocation)
-    with request.app.state.database.transaction() as conn:
-        return ranking_json(gap_ranking(conn, q.parse(conn), allocation))
+    return cached_json(request, "gaps", (allocation, *_raw(q)),
+                       lambda conn: ranking_json(gap_ranking(conn, q.parse(conn), allocation)))
+
+
+def _ranking(request: Request, q: FilterQuery, allocation: str) -> dict[str, Any]:
+    return dict(json.loads(_ranking_payload(request, q, allocation).text))
 
 
 @router.get("/api/gaps")
 def api_gaps(request: Request, q: Filters,
              allocation: str = ALLOCATION) -> Any:
     """Communes ranked by underserved score (formula included), highest first."""
-    return _ranking(request, q, allocation)
+    return payload_response(request, _ranking_payload(request, q, allocation),
+                            "application/json")
 
 
 @router.get("/api/gaps.csv")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.web.filter_query import Filters
+from api.web.filter_query import FilterQuery, Filters
+from api.web.responses import cached_page
 from api.web.routes.edition2025 import EDITION, check_edition, coverage_2025_page
 from geo.analytics.filters import activity_types, check_allocation
 from geo.analytics.gaps import ranking_of
 from geo.analytics.indicators import check_level, data_flags, indicator_report, unit_rows
+from geo.core.db import Connection
 from geo.gazetteer.places import check_district, district_bbox, district_choices
 from geo.records.public_establishments import establishment_counts
 from geo.records.public_villages import village_features
@@ -28,7 +30,16 @@ DISTRICT = Query(None, max_length=10, description="legacy district code (empty =
 
 
 def _page(m: object) -> HTMLResponse:
-    return HTMLResponse(m.get_root().render())  # type: ignore[attr-defined]
+    return HTMLResponse(_html(m))
+
+
+def _html(m: object) -> str:
+    return str(m.get_root().render())  # type: ignore[attr-defined]
+
+
+def _raw(q: FilterQuery) -> tuple[str | None, ...]:
+    """The filter as given (parsed and checked inside the page build, on a cache miss)."""
+    return (q.years, q.source, q.activity, q.status)
 
 
 @router.get("/maps/coverage", response_class=HTMLResponse)
@@ -51,14 +62,17 @@ def coverage(
     check_classification(classes)
     check_level(level)
     check_allocation(allocation)
-    with request.app.state.database.transaction() as conn:
-        flt = q.parse(conn)
-        data = indicator_report(conn, level, flt, allocation)
+
+    def build(conn: Connection) -> str:
+        data = indicator_report(conn, level, q.parse(conn), allocation)
         activities = activity_types(conn)
-        progress = review_progress(conn)
-    m = coverage_map(data, level, indicator, request.app.state.map_settings, classes, activities)
-    review_progress_box(progress, position="bottomright").add_to(m)
-    return _page(m)
+        m = coverage_map(data, level, indicator, request.app.state.map_settings, classes,
+                         activities)
+        review_progress_box(review_progress(conn), position="bottomright").add_to(m)
+        return _html(m)
+
+    return cached_page(request, "coverage-page",
+                       (level, indicator, classes, allocation, *_raw(q)), build)
 
 
 @router.get("/maps/gaps", response_class=HTMLResponse)
@@ -66,11 +80,13 @@ def gaps(request: Request, q: Filters,
          allocation: str = ALLOCATION) -> HTMLResponse:
     """Underserved communes: map, ranking beside it, formula on the page."""
     check_allocation(allocation)
-    with request.app.state.database.transaction() as conn:
+
+    def build(conn: Connection) -> str:
         report = indicator_report(conn, "commune", q.parse(conn), allocation)
-        activities = activity_types(conn)
-    return _page(gaps_map(report, ranking_of(report), request.app.state.map_settings,
-                          activities))
+        return _html(gaps_map(report, ranking_of(report), request.app.state.map_settings,
+                              activity_types(conn)))
+
+    return cached_page(request, "gaps-page", (allocation, *_raw(q)), build)
 
 
 @router.get("/maps/establishments", response_class=HTMLResponse)
@@ -78,13 +94,17 @@ def establishments(request: Request, district: str | None = DISTRICT,
                    color: str = Query("trade", description="trade | status")) -> HTMLResponse:
     """Clustered establishments coloured by trade or geocoding status; search, district filter."""
     check_color_by(color)
-    with request.app.state.database.transaction() as conn:
-        district = check_district(conn, district)
-        counts = establishment_counts(conn, district)
-        districts, bbox, flags = district_choices(conn), district_bbox(conn, district), \
+
+    def build(conn: Connection) -> str:
+        code = check_district(conn, district)
+        counts = establishment_counts(conn, code)
+        districts, bbox, flags = district_choices(conn), district_bbox(conn, code), \
             data_flags(conn)
-    return _page(establishments_map(counts, districts, district, color,
-                                    request.app.state.map_settings, flags["has_demo"], bbox))
+        return _html(establishments_map(counts, districts, code, color,
+                                        request.app.state.map_settings, flags["has_demo"],
+                                        bbox))
+
+    return cached_page(request, "establishments-page", (district, color), build)
 
 
 @router.get("/maps/projects", response_class=HTMLResponse)
