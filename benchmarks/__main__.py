@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-MODULES = ["coverage_page", "geocoder", "importer", "maps"]
+MODULES = ["coverage_page", "geocoder", "importer", "maps", "capacity"]
 
 
 def main() -> int:

@@ -33,6 +33,17 @@ def test_every_data_table_bumps_the_version(conn: Any, table: str) -> None:
     assert after.split(":")[0] == before.split(":")[0]  # same database token
 
 
+def test_a_table_bumps_only_its_own_version(conn: Any) -> None:
+    from geo.records.public_establishments import TABLES
+
+    points, everything = data_version(conn, TABLES), data_version(conn)
+    project(conn, "DV-P0", 1_000_000)
+    assert data_version(conn, TABLES) == points  # the points payload stays cached
+    assert data_version(conn) != everything
+    establishment(conn, "DV-E0")
+    assert data_version(conn, TABLES) != points
+
+
 def test_reading_does_not_bump_and_rollback_never_reuses_a_number(conn: Any) -> None:
     first = data_version(conn)
     with conn.cursor() as cur:

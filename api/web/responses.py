@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from geo.core.db import Connection
 from geo.core.payload_cache import Payload, cached_payload
@@ -67,14 +67,15 @@ def cached_json(request: Request, kind: str, params: tuple[object, ...],
 
 
 def cached_page(request: Request, kind: str, params: tuple[object, ...],
-                build: Callable[[Connection], str]) -> HTMLResponse:
+                build: Callable[[Connection], str]) -> Response:
     """An HTML page BUILD(conn) renders, cached by KIND, PARAMS, the basemap settings and the
-    data version (the map pages hold nothing that depends on who asks)."""
+    data version (the map pages hold nothing that depends on who asks); with an ETag, gzipped
+    when the browser accepts it."""
     tiles = request.app.state.map_settings
     key = (*params, tiles.tiles, tiles.tiles_attribution)
     with request.app.state.database.transaction() as conn:
         payload = cached_payload(conn, kind, key, lambda: build(conn))
-    return HTMLResponse(payload.text)
+    return payload_response(request, payload, "text/html; charset=utf-8")
 
 
 MEDIA = {"csv": "text/csv; charset=utf-8",

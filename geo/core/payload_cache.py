@@ -1,8 +1,9 @@
-"""A per-process cache of computed payloads (JSON, GeoJSON, HTML), keyed on the data version.
+"""A per-process cache of computed payloads (JSON, GeoJSON, HTML), keyed on data versions.
 
-Every write to the tables the maps and indicators read bumps `data_version` in the same
-transaction (statement-level triggers, migration 0007), with a number from a sequence that is
-never reused. A payload is stored under (kind, parameters, database token, version), so:
+Every write to a table the maps and indicators read bumps that table's row of `data_version`
+in the same transaction (statement-level triggers, migration 0007), with a number from a
+sequence that is never reused. A payload is stored under (kind, parameters, database token,
+versions of the tables it reads; all of them unless the caller names them), so:
 - it is never stale: a request reads the version first (READ COMMITTED: the data it then reads
   is at least that new), and after any committed write every process sees a new version;
 - it works across uvicorn workers and app instances: each keeps its own entries, but they
@@ -40,13 +41,17 @@ _lock = threading.Lock()
 _building: dict[str, threading.Lock] = {}
 
 
-def data_version(conn: Connection) -> str:
-    """'token:version' of the data this connection sees; changes with every write."""
+def data_version(conn: Connection, tables: tuple[str, ...] | None = None) -> str:
+    """'token:table=version,…' of TABLES (None: every data table) as this connection sees
+    them; changes with every write to one of them."""
     with conn.cursor() as cur:
-        cur.execute("SELECT token::text || ':' || version FROM data_version")
+        cur.execute("SELECT min(token::text) || ':' || string_agg(table_name || '=' || version,"
+                    " ',' ORDER BY table_name) FROM data_version"
+                    " WHERE %(t)s::text[] IS NULL OR table_name = ANY(%(t)s::text[])",
+                    {"t": list(tables) if tables is not None else None})
         row = cur.fetchone()
-    if row is None:  # pragma: no cover - migration 0007 inserts the row
-        raise RuntimeError("data_version row missing")
+    if row is None or row[0] is None:  # pragma: no cover - migration 0007 inserts the rows
+        raise RuntimeError("data_version rows missing")
     return str(row[0])
 
 
@@ -71,11 +76,12 @@ def _put(key: str, payload: Payload) -> None:
 
 
 def cached_payload(conn: Connection, kind: str, params: tuple[object, ...],
-                   build: Callable[[], str]) -> Payload:
-    """The payload of KIND for PARAMS at the data version CONN sees: cached, else built.
+                   build: Callable[[], str], tables: tuple[str, ...] | None = None) -> Payload:
+    """The payload of KIND for PARAMS at the data versions CONN sees: cached, else built.
 
-    BUILD must read the database only through CONN (after the version was read here)."""
-    version = data_version(conn)
+    BUILD must read the database only through CONN (after the versions were read here), and
+    only the TABLES named (None: any data table)."""
+    version = data_version(conn, tables)
     key = hashlib.sha256(repr((kind, params, version)).encode()).hexdigest()[:32]
     hit = _get(key)
     if hit is not None:

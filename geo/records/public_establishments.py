@@ -47,6 +47,7 @@ _FEATURE = ('{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":
             '"properties":{"name":%s,"trade":%s,"workers":%s,"precision":%s,"status":%s,'
             '"district":%s}}')
 _json = json.JSONEncoder(ensure_ascii=False).encode
+TABLES = ("establishment", "location", "admin_unit")  # what the queries above read
 
 
 def establishment_points(conn: Connection, district: str | None = None,
@@ -70,14 +71,15 @@ def establishment_payload(conn: Connection, district: str | None = None,
     """establishment_points as a payload, cached while establishments, their locations and
     the units are unchanged."""
     return cached_payload(conn, "establishments", (district, trade),
-                          lambda: establishment_points(conn, district, trade))
+                          lambda: establishment_points(conn, district, trade), TABLES)
 
 
 def establishment_counts(conn: Connection, district: str | None = None) -> dict[str, Any]:
     """Counts by trade and by geocoding status, and how many have no drawable point (cached
     with the points)."""
     payload = cached_payload(conn, "establishments", ("counts", district),
-                             lambda: json.dumps(_counts(conn, district), ensure_ascii=False))
+                             lambda: json.dumps(_counts(conn, district), ensure_ascii=False),
+                             TABLES)
     return dict(json.loads(payload.text))
 
 

@@ -106,7 +106,8 @@ def project_payload(conn: Connection, flt: ProjectFilter | None = None) -> Paylo
     unchanged."""
     f = flt or ProjectFilter()
     return cached_payload(conn, "projects", (f.years, f.sources, f.activities, f.statuses),
-                          lambda: project_features(conn, f))
+                          lambda: project_features(conn, f),
+                          ("project", "location", "activity_type", "admin_unit"))
 
 
 def project_detail(conn: Connection, project_id: int) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from api.web.filter_query import FilterQuery, Filters
 from api.web.responses import cached_page
@@ -54,7 +54,7 @@ def coverage(
     classes: str = Query("quantiles", description="quantiles | jenks (natural breaks)"),
     allocation: str = ALLOCATION,
     edition: str = EDITION,
-) -> HTMLResponse:
+) -> Response:
     """Choropleth of one khuyến công indicator per legacy district or commune (or 2025 commune)."""
     if check_edition(edition, level) == "2025":
         return coverage_2025_page(request, q, indicator, classes, allocation)
@@ -77,7 +77,7 @@ def coverage(
 
 @router.get("/maps/gaps", response_class=HTMLResponse)
 def gaps(request: Request, q: Filters,
-         allocation: str = ALLOCATION) -> HTMLResponse:
+         allocation: str = ALLOCATION) -> Response:
     """Underserved communes: map, ranking beside it, formula on the page."""
     check_allocation(allocation)
 
@@ -91,7 +91,7 @@ def gaps(request: Request, q: Filters,
 
 @router.get("/maps/establishments", response_class=HTMLResponse)
 def establishments(request: Request, district: str | None = DISTRICT,
-                   color: str = Query("trade", description="trade | status")) -> HTMLResponse:
+                   color: str = Query("trade", description="trade | status")) -> Response:
     """Clustered establishments coloured by trade or geocoding status; search, district filter."""
     check_color_by(color)
 
