@@ -15,7 +15,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import Response
 
 from geo.core.db import Connection
-from geo.core.payload_cache import Payload, cached_payload
+from geo.core.payload_cache import MAX_ENTRIES, Payload, cached_payload
 
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 1
@@ -23,7 +23,7 @@ GZIP_LEVEL = 1
 
 _gzipped: OrderedDict[str, bytes] = OrderedDict()
 _lock = threading.Lock()
-GZIP_CACHE_ENTRIES = 8
+GZIP_CACHE_ENTRIES = MAX_ENTRIES  # one per cached payload: a smaller LRU thrashes
 
 
 def _gzip(payload: Payload) -> bytes:
