@@ -48,9 +48,39 @@ def add(
 
 
 @app.command("token")
-def token(username: str) -> None:
+def token(
+    username: str,
+    days: Annotated[int | None, typer.Option(
+        help="Số ngày token còn hiệu lực (mặc định KCMAP_TOKEN_DAYS, 90)")] = None,
+    name: Annotated[str, typer.Option(help="Tên gợi nhớ của token, vd. tên script")] = "",
+) -> None:
     """Print a new API token for the user (shown once; only its hash is stored)."""
-    typer.echo(in_transaction(lambda c: accounts.issue_token(c, username)))
+    from geo.core.settings import AuthSettings
+
+    lifetime = days if days is not None else AuthSettings().token_days
+    typer.echo(in_transaction(lambda c: accounts.issue_token(c, username, lifetime, name)))
+
+
+@app.command("tokens")
+def tokens(username: str) -> None:
+    """List a user's API tokens: id, name, state, dates (never the token itself)."""
+    rows = in_transaction(lambda c: accounts.list_tokens(c, username))
+    if not rows:
+        typer.echo("(không có token)")
+    for t in rows:
+        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "-"
+        state = {"live": "còn hiệu lực", "expired": "hết hạn", "revoked": "đã thu hồi"}[t.state]
+        typer.echo(f"{t.id}\t{t.name or '-'}\t{t.prefix}…\t{state}\t"
+                   f"tạo {t.created_at:%Y-%m-%d}\thết hạn {t.expires_at:%Y-%m-%d}\t"
+                   f"dùng lần cuối {used}")
+
+
+@app.command("revoke-token")
+def revoke_token(token_id: Annotated[int, typer.Argument(
+        help="Số của token (xem `kcmap users tokens USER`)")]) -> None:
+    """Revoke one API token at once."""
+    owner = in_transaction(lambda c: accounts.revoke_token(c, token_id))
+    typer.echo(f"đã thu hồi token {token_id} của {owner}")
 
 
 @app.command("disable")
@@ -69,10 +99,11 @@ def enable(username: str) -> None:
 
 @app.command("passwd")
 def passwd(username: str) -> None:
-    """Set a new password (read from stdin); the user's sessions end."""
+    """Set a new password (read from stdin); the user's sessions and API tokens end."""
     password = read_password()
     in_transaction(lambda c: accounts.set_password(c, username, password))
-    typer.echo(f"password of {username.strip().lower()} changed")
+    typer.echo(f"password of {username.strip().lower()} changed; "
+               "mọi phiên đăng nhập và token API của người này đã bị thu hồi")
 
 
 @app.command("list")

@@ -19,17 +19,24 @@ _HASHER = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 
 
-def check_password_strength(password: str) -> None:
-    """Refuse empty, short, overlong or NUL-containing passwords."""
+def check_password_strength(password: str, username: str | None = None) -> None:
+    """Refuse short, overlong, NUL-containing, blank, one-character and username passwords."""
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự")
     if len(password) > MAX_PASSWORD or "\x00" in password:
         raise InvalidInput("Mật khẩu không hợp lệ")
+    if not password.strip():
+        raise InvalidInput("Mật khẩu không được chỉ gồm khoảng trắng")
+    if len(set(password.casefold())) == 1:
+        raise InvalidInput("Mật khẩu không được chỉ lặp lại một ký tự")
+    name = (username or "").strip().casefold()
+    if name and name in password.casefold():
+        raise InvalidInput("Mật khẩu không được chứa tên đăng nhập")
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, username: str | None = None) -> str:
     """The argon2id hash of a password (after the strength check)."""
-    check_password_strength(password)
+    check_password_strength(password, username)
     return _HASHER.hash(password)
 
 

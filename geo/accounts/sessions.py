@@ -119,12 +119,15 @@ def end_session(conn: Connection, token: str) -> None:
 
 
 def token_actor(conn: Connection, token: str) -> Actor | None:
-    """The active user of a live API token, or None; its last use is recorded."""
+    """The active user of a live (not revoked, not expired) API token, or None.
+
+    Its last use is recorded."""
     with conn.cursor() as cur:
         cur.execute("""
             UPDATE api_token t SET last_used_at = now()
             FROM app_user u
-            WHERE t.token_hash = %s AND t.revoked_at IS NULL AND u.id = t.user_id
+            WHERE t.token_hash = %s AND t.revoked_at IS NULL AND t.expires_at > now()
+                  AND u.id = t.user_id
                   AND u.is_active
             RETURNING u.id, u.username, u.role, u.district_code""", (token_digest(token),))
         row = cur.fetchone()

@@ -62,6 +62,7 @@ class AuthSettings(BaseSettings):
     login_max_failures_per_ip: int = Field(default=30, ge=1)  # any username, one address
     login_window_minutes: int = Field(default=15, ge=1)
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)  # any request body
+    token_days: int = Field(default=90, ge=1, le=3650)  # lifetime of a new API token
 
     @field_validator("secure_cookies", mode="before")
     @classmethod
