@@ -21,6 +21,7 @@ from pyproj.exceptions import CRSError
 
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
+from geo.core.settings import IntakeSettings
 from geo.gazetteer.index import GazetteerIndex, load_index
 from geo.intake.columns import (
     KINDS,
@@ -32,6 +33,7 @@ from geo.intake.columns import (
     load_mapping,
     match_columns,
 )
+from geo.intake.file_limits import ADDRESS_CHARS, over_long
 from geo.intake.results import ImportAborted, ImportResult, Progress, RowResult
 from geo.intake.row_locate import locate_row
 from geo.intake.rows import (
@@ -40,6 +42,7 @@ from geo.intake.rows import (
     SERIAL_KEYS,
     RowContext,
     add_issue,
+    cell_value,
     record_key,
     row_signature,
     skip_reason,
@@ -153,9 +156,20 @@ def _process(ctx: RowContext, progress: Progress | None) -> tuple[list[RowResult
             continue
         seen_rows[signature] = number
         result = RowResult(number, "accepted")
+        too_long = over_long({name: cell_value(values, ctx, name) for name in ctx.cols.by_field})
+        if too_long:  # refused before any parsing or geocoding of the long text
+            for name, message in too_long:
+                add_issue(result.issues, ctx, name, message)
+            result.status = "rejected"
+            results.append(result)
+            continue
         rejected: list[bool] = []
         parsed = parse(values, ctx, result.issues, rejected)
         location, place = locate_row(values, ctx, number, result)
+        if location.raw_address is not None and len(location.raw_address) > ADDRESS_CHARS:
+            add_issue(result.issues, ctx, "address", f"địa chỉ ghép lại dài "
+                      f"{len(location.raw_address)} ký tự, quá giới hạn {ADDRESS_CHARS}")
+            rejected.append(True)
         if rejected:
             result.status = "rejected"
             results.append(result)
@@ -218,15 +232,19 @@ def import_file(conn: Connection, kind: str, path: str | Path, *, sheet: str | N
                 mapping: str | Path | None = None, crs: str = "EPSG:5898",
                 strict: bool = False, dry_run: bool = False,
                 default_funding: str | None = None, progress: Progress | None = None,
-                index: GazetteerIndex | None = None) -> ImportResult:
-    """Import one sheet of `kind` into the open transaction of `conn` (never commits)."""
+                index: GazetteerIndex | None = None,
+                limits: IntakeSettings | None = None) -> ImportResult:
+    """Import one sheet of `kind` into the open transaction of `conn` (never commits).
+
+    A file over `limits` (rows, cell length, size, time; default from the environment), or
+    corrupt, or carrying XML declarations, raises InvalidInput before anything is written."""
     if kind not in KINDS:
         raise InvalidInput(f"unknown import kind '{kind}' ({', '.join(KINDS)})")
     check_crs(crs)
     if default_funding is not None:
         default_funding = parse_funding(default_funding) if default_funding else None
     table = load_mapping(mapping, kind) if mapping else None
-    opened = open_sheet(path, sheet, header_score(kind, table))
+    opened = open_sheet(path, sheet, header_score(kind, table), limits)
     cols = match_columns(kind, opened.headers, table)
     _check_columns(kind, opened, cols, default_funding)
     codes = _prerequisites(conn)

@@ -11,13 +11,23 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from geo.core.errors import InvalidInput
+from geo.core.errors import InvalidInput, KcmapError
+from geo.core.settings import IntakeSettings
+from geo.intake.file_limits import (
+    Budget,
+    check_cells,
+    check_row_count,
+    check_text_file,
+    check_workbook,
+    guard_rows,
+)
 
 HEADER_SCAN_ROWS = 30  # the header row must start within the first rows of a sheet
 CSV_DELIMITERS = (",", ";", "\t")
@@ -185,11 +195,16 @@ def read_merges(path: Path, sheet_name: str, max_row: int = HEADER_SCAN_ROWS + 2
     return sorted(set(out))
 
 
-def _open_xlsx(path: Path, sheet: str | None, score: Score) -> Sheet:
+def _open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSettings) -> Sheet:
+    row_counts = check_workbook(path, limits)  # size, ratio, DTD/entities, corrupt deflate
+    budget = Budget(path.name, limits)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise InvalidInput(f"{path.name}: not a readable Excel workbook (.xlsx): {exc}") from exc
+    except Exception as exc:  # lxml/expat errors of a malformed part
+        raise InvalidInput(f"{path.name}: không đọc được tệp Excel (.xlsx): "
+                           f"{type(exc).__name__}: {str(exc)[:200]}") from exc
     names = list(book.sheetnames)
     if sheet is None:
         if not names:
@@ -200,16 +215,24 @@ def _open_xlsx(path: Path, sheet: str | None, score: Score) -> Sheet:
     else:
         book.close()
         raise InvalidInput(f"{path.name}: no sheet '{sheet}' (sheets: {', '.join(names)})")
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_part(archive, name)
+    try:
+        check_row_count(path.name, name, row_counts.get(part or "", 0), limits,
+                        HEADER_SCAN_ROWS + 1)
+    except KcmapError:
+        book.close()
+        raise
     ws = book[name]
     declared = getattr(ws, "max_row", None)
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()  # a wrong <dimension> must not cut rows off
     source = ws.iter_rows(values_only=True)
-    head: list[list[object]] = []
-    for values in source:
-        head.append(list(values))
-        if len(head) >= HEADER_SCAN_ROWS + 1:
-            break
+    try:
+        head = _read_head(path.name, source, limits)
+    except KcmapError:
+        book.close()
+        raise
     merges = read_merges(path, name)
     found = _best_header(head, score, merges)
     if found is None:
@@ -229,14 +252,36 @@ def _open_xlsx(path: Path, sheet: str | None, score: Score) -> Sheet:
             book.close()
 
     estimate = declared - last - 1 if isinstance(declared, int) and declared > last else None
-    return Sheet(path.name, name, headers, (first + 1, last + 1), rows(), estimate, names)
+    return Sheet(path.name, name, headers, (first + 1, last + 1),
+                 guard_rows(path.name, rows(), limits, budget), estimate, names)
+
+
+def _read_head(file: str, source: Iterator[Any], limits: IntakeSettings) -> list[list[object]]:
+    """The first rows, where the header is looked for (cells checked, read errors named)."""
+    head: list[list[object]] = []
+    try:
+        for values in source:
+            head.append(list(values))
+            check_cells(file, len(head), head[-1], limits)
+            if len(head) >= HEADER_SCAN_ROWS + 1:
+                break
+    except KcmapError:
+        raise
+    except Exception as exc:  # openpyxl, lxml and csv raise many unrelated classes
+        raise InvalidInput(f"{file}: không đọc được dòng {len(head) + 1} "
+                           f"({type(exc).__name__}: {str(exc)[:200]})") from exc
+    return head
 
 
 # -- csv -------------------------------------------------------------------------------------
 
 
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
+def _decode(path: Path, limits: IntakeSettings) -> str:
+    check_text_file(path, limits)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{path.name}: không mở được tệp ({exc.strerror or exc})") from exc
     if raw[:4] == b"PK\x03\x04" or b"\x00" in raw[:4096]:
         raise InvalidInput(f"{path.name}: not a text CSV file (binary content)")
     try:
@@ -259,17 +304,14 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _open_csv(path: Path, sheet: str | None, score: Score) -> Sheet:
+def _open_csv(path: Path, sheet: str | None, score: Score, limits: IntakeSettings) -> Sheet:
     if sheet not in (None, CSV_SHEET):
         raise InvalidInput(f"{path.name}: no sheet '{sheet}' (a CSV file has one sheet, "
                            f"'{CSV_SHEET}')")
-    text = _decode(path)
+    budget = Budget(path.name, limits)
+    text = _decode(path, limits)
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
-    head: list[list[object]] = []
-    for values in reader:
-        head.append(list(values))
-        if len(head) >= HEADER_SCAN_ROWS + 1:
-            break
+    head = _read_head(path.name, reader, limits)
     found = _best_header(head, score, None)
     if found is None:
         raise InvalidInput(f"{path.name}, sheet '{CSV_SHEET}': no header row with known column "
@@ -284,20 +326,25 @@ def _open_csv(path: Path, sheet: str | None, score: Score) -> Sheet:
             yield number, list(cells)
 
     estimate = max(0, text.count("\n") - last - 1)
-    return Sheet(path.name, CSV_SHEET, headers, (first + 1, last + 1), rows(), estimate,
-                 [CSV_SHEET])
+    return Sheet(path.name, CSV_SHEET, headers, (first + 1, last + 1),
+                 guard_rows(path.name, rows(), limits, budget), estimate, [CSV_SHEET])
 
 
-def open_sheet(path: str | Path, sheet: str | None, score: Score) -> Sheet:
-    """Open a .xlsx or .csv, find its header (best `score`), and stream the rows below it."""
+def open_sheet(path: str | Path, sheet: str | None, score: Score,
+               limits: IntakeSettings | None = None) -> Sheet:
+    """Open a .xlsx or .csv, find its header (best `score`), and stream the rows below it.
+
+    The file is refused (InvalidInput naming it) over any of `limits` (default: from the
+    KCMAP_IMPORT_* environment), or when it is corrupt or carries XML declarations."""
+    limits = limits or IntakeSettings()
     p = Path(path)
     if not p.is_file():
         raise InvalidInput(f"{p.name}: no such file ({p})")
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _open_xlsx(p, sheet, score)
+        return _open_xlsx(p, sheet, score, limits)
     if suffix in (".csv", ".txt"):
-        return _open_csv(p, sheet, score)
+        return _open_csv(p, sheet, score, limits)
     if suffix == ".xls":
         raise InvalidInput(f"{p.name}: old Excel 97–2003 (.xls) files are not read; save it "
                            "as .xlsx")
