@@ -12,6 +12,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.geometry.base import BaseGeometry
 
+from geo.boundaries.extent import outside_province
 from geo.boundaries.match import (
     Match,
     UnitIndex,
@@ -151,6 +152,8 @@ def import_boundaries(conn: Connection, path: str | Path, level: str,
         elif polygon is None:
             kind = "no geometry" if geom is None or geom.is_empty else geom.geom_type
             report.skipped.append(FeatureNote(n, name, code, f"not a polygon ({kind})"))
+        elif (far := outside_province(polygon, edition)) is not None:
+            report.outside_province.append(FeatureNote(n, name, code, far))
         else:
             shapes.setdefault(match.code, []).append(polygon)
     with conn.cursor() as cur:

@@ -48,6 +48,7 @@ class ImportReport:
     unmatched: list[FeatureNote] = field(default_factory=list)
     ambiguous: list[FeatureNote] = field(default_factory=list)
     skipped: list[FeatureNote] = field(default_factory=list)
+    outside_province: list[FeatureNote] = field(default_factory=list)  # refused, not written
     merged: list[str] = field(default_factory=list)
     name_defects: list[FeatureNote] = field(default_factory=list)
     centroids_outside: list[CentroidOutside] = field(default_factory=list)
@@ -182,6 +183,9 @@ def format_import_report(r: ImportReport) -> str:
     lines += _section("Unmatched features", [_feature(n) for n in r.unmatched])
     lines += _section("Ambiguous names (not guessed)", [_feature(n) for n in r.ambiguous])
     lines += _section("Skipped features", [_feature(n) for n in r.skipped])
+    if r.outside_province:
+        lines += _section("Đối tượng nằm ngoài tỉnh (bị từ chối)",
+                          [_feature(n) for n in r.outside_province])
     lines += _section("Units with several features (merged)", r.merged)
     lines += _section("Gazetteer centroids outside polygons", outside)
     lines += _section(f"{r.level.capitalize()} units without any polygon",
