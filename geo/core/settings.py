@@ -79,5 +79,5 @@ class IntakeSettings(BaseSettings):
     import_max_rows: int = Field(default=200_000, ge=1)  # data rows below the header
     import_max_cell_chars: int = Field(default=32_767, ge=100)  # Excel's own cell limit
     import_max_unzipped_mb: int = Field(default=500, ge=1)  # xlsx parts together; CSV size
-    import_max_ratio: int = Field(default=200, ge=10)  # compression of an xlsx part >= 1 MB
+    import_max_ratio: int = Field(default=500, ge=10)  # compression of an xlsx part >= 1 MB
     import_max_seconds: int = Field(default=900, ge=1)  # reading and checking the rows
