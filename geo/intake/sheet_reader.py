@@ -201,7 +201,7 @@ def _open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSettin
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise InvalidInput(f"{path.name}: not a readable Excel workbook (.xlsx): {exc}") from exc
+        raise InvalidInput(f"{path.name}: không phải tệp Excel (.xlsx) đọc được: {exc}") from exc
     except Exception as exc:  # lxml/expat errors of a malformed part
         raise InvalidInput(f"{path.name}: không đọc được tệp Excel (.xlsx): "
                            f"{type(exc).__name__}: {str(exc)[:200]}") from exc
