@@ -10,7 +10,7 @@ from branca.element import Figure
 
 from geo.core.settings import MapSettings
 from maps.core.assets import own_url, vendor_url
-from maps.core.format import esc
+from maps.core.templates import render
 
 # Quảng Ngãi (legacy extent, islands included): south-west and north-east corners.
 QUANG_NGAI_BOUNDS = ((14.53, 108.23), (15.45, 109.17))
@@ -45,10 +45,7 @@ def offline_map(map_settings: MapSettings, title: str = "Bản đồ khuyến c�
     m.default_css = list(LOCAL_CSS)
     root = m.get_root()
     assert isinstance(root, Figure)
-    root.header.add_child(folium.Element(f"<title>{esc(title)}</title>"), name="kc_title")
-    root.header.add_child(folium.Element(
-        f'<link rel="icon" type="image/svg+xml" href="{own_url("favicon.svg")}">'),
-        name="kc_favicon")
+    root.header.add_child(folium.Element(render("map/head.html", title=title)), name="kc_head")
     if has_tiles(map_settings):
         folium.TileLayer(tiles=map_settings.tiles.strip(), attr=map_settings.tiles_attribution,
                          name="Bản đồ nền", overlay=False, control=True).add_to(m)

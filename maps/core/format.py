@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from html import escape
 
 
 def format_int(value: float | int | Decimal) -> str:
@@ -17,7 +16,3 @@ def format_vnd(value: float | int | Decimal) -> str:
     """Amount in đồng: 1250000000 -> '1.250.000.000 đ'."""
     return f"{format_int(value)} đ"
 
-
-def esc(text: object) -> str:
-    """HTML-escape text and its braces (Folium re-renders element output as a Jinja template)."""
-    return escape(str(text), quote=True).replace("{", "&#123;").replace("}", "&#125;")

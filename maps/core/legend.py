@@ -3,30 +3,32 @@
 Branca's colormaps load d3 from a CDN, so the legend is our own HTML. Every box is written
 into the page as static HTML (readable, printable, searchable) and a few lines of JS move it
 into a Leaflet control so it stacks with the zoom, scale and layer controls.
-MapBox takes trusted HTML whose texts were passed through maps.core.format.esc; the helpers here
-escape every text they receive.
+A box's content is Markup rendered from a template of maps/templates/ (escaped there).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from branca.element import MacroElement
 from folium.template import Template
+from markupsafe import Markup
 
-from maps.core.format import esc
+from maps.core.templates import render
 
 POSITIONS = ("topleft", "topright", "bottomleft", "bottomright")
+CSS_CLASS = re.compile(r"[a-z0-9 _-]*")
 
 
 class MapBox(MacroElement):
-    """A block of trusted HTML shown in a Leaflet control corner of its parent map."""
+    """A block of template-rendered HTML shown in a Leaflet control corner of its parent map."""
 
     _template = Template(
         """
         {% macro html(this, kwargs) %}
-        <div id="{{ this.get_name() }}" class="kc-box {{ this.css_class }}">{{ this.content }}</div>
+        {{ this.box_html() }}
         {% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
@@ -43,15 +45,22 @@ class MapBox(MacroElement):
         """
     )
 
-    def __init__(self, content_html: str, position: str = "topright",
+    def __init__(self, content: Markup, position: str = "topright",
                  css_class: str = "") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         if position not in POSITIONS:
             raise ValueError(f"position must be one of {POSITIONS}")
+        if not CSS_CLASS.fullmatch(css_class):
+            raise ValueError(f"not a CSS class list: {css_class!r}")
         self._name = "MapBox"
-        self.content = content_html
+        self.content = content
         self.position = position
-        self.css_class = esc(css_class)
+        self.css_class = css_class
+
+    def box_html(self) -> Markup:
+        """The box's element: its id, classes and content."""
+        return render("boxes/box.html", id=self.get_name(), css_class=self.css_class,
+                      content=self.content)
 
 
 @dataclass(frozen=True)
@@ -62,19 +71,18 @@ class LegendEntry:
     label: str
 
 
-def legend_html(title: str, entries: Sequence[LegendEntry], note: str = "") -> str:
+def legend_html(title: str, entries: Sequence[LegendEntry], note: str = "") -> Markup:
     """HTML of a legend: a title, colour swatches with labels, an optional note."""
-    rows = "".join(
-        f'<li><span class="kc-swatch" style="background:{esc(e.color)}"></span>'
-        f"{esc(e.label)}</li>"
-        for e in entries
-    )
-    note_html = f'<p class="kc-legend-note">{esc(note)}</p>' if note else ""
-    return (f'<div class="kc-legend-title">{esc(title)}</div>'
-            f'<ul class="kc-legend-list">{rows}</ul>{note_html}')
+    return render("boxes/legend.html", title=title, entries=entries, note=note)
 
 
 def legend(title: str, entries: Sequence[LegendEntry], note: str = "",
            position: str = "bottomright") -> MapBox:
     """A legend box for a map."""
     return MapBox(legend_html(title, entries, note), position, "kc-legend")
+
+
+def title_box(title: str, subtitle: str) -> MapBox:
+    """The map's title and subtitle, top right."""
+    return MapBox(render("boxes/title.html", title=title, subtitle=subtitle), "topright",
+                  "kc-title")

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
+from markupsafe import Markup
 
 from geo.core.settings import MapSettings
 from maps.core.assets import own_url, vendor_url
 from maps.core.base import offline_map
-from maps.core.format import esc
+from maps.core.templates import js_data, render
 
 NAV = (
     ("coverage", "/maps/coverage", "Độ phủ khuyến công"),
@@ -26,21 +26,6 @@ NAV = (
 # Zoom 7 shows the province with its neighbours, 17 a street.
 MIN_ZOOM, MAX_ZOOM = 7, 17
 PAGE_FUNCTIONS = ("points", "projects", "gapsList")
-_JS_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-               ("\u2029", "\\u2029"), ("{{", "{\\u007b"), ("{%", "{\\u0025"),
-               ("{#", "{\\u0023"))
-
-
-def js_data(obj: Any) -> str:
-    """JSON for inline JS that no text can break: no '</script>', no Jinja '{{', '{%', '{#'.
-
-    Folium re-renders element output as a Jinja template. In JSON, '{' followed by '{', '%'
-    or '#' can only occur inside a string, where the \\u escape keeps the value unchanged.
-    """
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    for raw, code in _JS_ESCAPES:
-        text = text.replace(raw, code)
-    return text
 
 
 class Fullscreen(MacroElement):
@@ -102,33 +87,15 @@ def map_page(map_settings: MapSettings | None, title: str,
     if preload:
         root = m.get_root()
         assert isinstance(root, Figure)
-        root.header.add_child(Element(
-            f'<link rel="preload" href="{esc(preload)}" as="fetch" crossorigin="anonymous">'),
-            name="kc_preload")
+        root.header.add_child(Element(render("map/preload.html", url=preload)),
+                              name="kc_preload")
     Fullscreen().add_to(m)
     return m
 
 
-def nav_html(current: str) -> str:
-    """Links to the five maps and the index page; the current one is marked."""
-    mark = ' aria-current="page"'
-    links = "".join(
-        f'<li><a href="{url}"{mark if key == current else ""}>{esc(label)}</a></li>'
-        for key, url, label in NAV)
-    return (f'<nav class="kc-mapnav"><a class="kc-home" href="/">kcmap</a>'
-            f"<ul>{links}</ul></nav>")
-
-
-def side_panel(m: folium.Map, current: str, body_html: str) -> None:
-    """Put a panel (navigation + trusted, escaped BODY_HTML) beside the map."""
+def side_panel(m: folium.Map, current: str, body: Markup) -> None:
+    """Put a panel (navigation + BODY, rendered from a template) beside the map."""
     root = m.get_root()
     assert isinstance(root, Figure)
-    root.html.add_child(Element(
-        f'<aside class="kc-aside" aria-label="Bảng điều khiển">{nav_html(current)}'
-        f"{body_html}</aside>"), name="kc_aside")
-
-
-def section(title: str, body_html: str, css_class: str = "") -> str:
-    """A titled block of the side panel."""
-    return (f'<section class="kc-section {esc(css_class)}"><h2>{esc(title)}</h2>'
-            f"{body_html}</section>")
+    root.html.add_child(Element(render("map/aside.html", nav=NAV, current=current, body=body)),
+                        name="kc_aside")

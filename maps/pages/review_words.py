@@ -1,11 +1,9 @@
-"""Vietnamese words for review pages: precision, status, flags, field names, change lists."""
+"""Vietnamese words for review pages: precision, status, flags, field names, changes."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-
-from maps.core.format import esc
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving time
 
@@ -26,7 +24,7 @@ FIELDS = {"name": "Tên", "owner_name": "Chủ cơ sở", "phone": "Điện tho�
 
 
 def word(table: dict[str, str], key: object) -> str:
-    """The Vietnamese word for a code, or the code itself (escaped by the caller)."""
+    """The Vietnamese word for a code, or the code itself."""
     return table.get(str(key), "" if key is None else str(key))
 
 
@@ -54,8 +52,8 @@ def value_text(value: Any, key: str = "") -> str:
     return str(value)
 
 
-def changes_html(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """An escaped list of the fields that differ: 'Tên: old → new'."""
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(field label, old text, new text) of the fields that differ."""
     items = []
     for key in FIELDS:
         if key in ("reviewed_by", "has_location"):
@@ -63,7 +61,5 @@ def changes_html(before: dict[str, Any], after: dict[str, Any]) -> str:
         if key in before or key in after:
             old, new = before.get(key), after.get(key)
             if old != new:
-                items.append(f"<li>{esc(FIELDS[key])}: <span class=\"kc-old\">"
-                             f"{esc(value_text(old, key))}</span> → <span class=\"kc-new\">"
-                             f"{esc(value_text(new, key))}</span></li>")
-    return f'<ul class="kc-changes">{"".join(items)}</ul>' if items else "—"
+                items.append((FIELDS[key], value_text(old, key), value_text(new, key)))
+    return items

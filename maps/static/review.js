@@ -35,11 +35,15 @@
     return "#2ca25f";
   }
 
+  function textElement(tag, text) {
+    var e = document.createElement(tag);
+    e.textContent = text === null || text === undefined ? "" : String(text);
+    return e;
+  }
+
   function popup(item, code) {
     var box = document.createElement("div");
-    var title = document.createElement("strong");
-    title.textContent = item.name;
-    box.appendChild(title);
+    box.appendChild(textElement("strong", item.name));
     box.appendChild(document.createElement("br"));
     var link = document.createElement("a");
     link.href = "/review/" + encodeURIComponent(code) + "/establishments/" + item.id;
@@ -57,7 +61,7 @@
         radius: 6, color: "#222", weight: 1, fillColor: colorOf(item.flags), fillOpacity: 0.9
       });
       marker.bindPopup(popup(item, data.district_code));
-      marker.bindTooltip(item.name);
+      marker.bindTooltip(textElement("span", item.name));
       marker.addTo(m.map);
       points.push([item.lat, item.lon]);
     });

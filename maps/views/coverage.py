@@ -6,15 +6,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
+from markupsafe import Markup
 
 from geo.analytics.filters import ProjectFilter
 from geo.core.errors import InvalidInput
 from geo.core.settings import MapSettings
-from maps.core.format import esc, format_int, format_vnd
-from maps.core.legend import LegendEntry, MapBox, legend
-from maps.core.map_forms import downloads_html, filter_form, project_fields, select, url_with
-from maps.core.map_page import map_page, section, side_panel
+from maps.core.format import format_int, format_vnd
+from maps.core.legend import LegendEntry, MapBox, legend, title_box
+from maps.core.map_forms import Field, project_fields, select, url_with
+from maps.core.map_page import map_page, side_panel
 from maps.core.palette import SOURCE_LABELS
+from maps.core.templates import render
 from maps.views.choropleth import (
     ALLOCATION_WORDS,
     BOUNDARY_WORDS,
@@ -62,7 +64,7 @@ def tooltip_fields(level: str, indicator: str = "kc_vnd",
 
 def _tooltip_properties(unit: dict[str, Any], level: str, indicator: str,
                         allocation: str) -> dict[str, str]:
-    """Escaped, formatted tooltip values of a unit (the tooltip shows them as HTML)."""
+    """The tooltip of a unit: its formatted values as a table rendered from a template."""
     value = indicator_value(unit, indicator)
     values = {
         "name": unit["name"], "type": unit["type"], "district": unit.get("district_name") or "",
@@ -75,7 +77,8 @@ def _tooltip_properties(unit: dict[str, Any], level: str, indicator: str,
         "value": "–" if value is None else INDICATORS[indicator].fmt(value),
         "boundary": BOUNDARY_WORDS.get(unit.get("boundary_quality") or "", ""),
     }
-    return {key: esc(values[key]) for key, _ in tooltip_fields(level, indicator, allocation)}
+    rows = [(label, values[key]) for key, label in tooltip_fields(level, indicator, allocation)]
+    return {"tip": render("tooltips/table.html", rows=rows)}
 
 
 def filter_text(flt: ProjectFilter, activity_types: Mapping[str, str] | None = None) -> str:
@@ -96,87 +99,43 @@ def _title(level: str, indicator: str, flt: ProjectFilter) -> str:
     return f"{ind.label} theo {LEVEL_WORD[level]}{period}"
 
 
-def _names(items: Sequence[dict[str, Any]]) -> str:
-    """Escaped comma list of names, cut after MAX_LISTED."""
-    names = [esc(i["name"]) for i in items[:MAX_LISTED]]
-    more = len(items) - MAX_LISTED
-    return ", ".join(names) + (f" và {more} đơn vị khác" if more > 0 else "")
+def _unallocated_rows(data: dict[str, Any]) -> list[tuple[str, int, str]]:
+    """(district or none, money not allocated to its communes, why) of the commune view."""
+    out = []
+    for row in data.get("unallocated", []):
+        if row["kc_vnd"] <= 0:
+            continue
+        why = ""
+        if row["district_code"] and not row.get("district_has_communes", True):
+            why = NO_COMMUNES
+        elif row.get("reason") == "no_weights":
+            why = NO_WEIGHTS
+        out.append((row["district_name"] or "Không xác định huyện", row["kc_vnd"], why))
+    return out
 
 
-def _unallocated_item(row: dict[str, Any]) -> str:
-    """Escaped list item: a district (or none) and the money not allocated to its communes."""
-    name = row["district_name"] or "Không xác định huyện"
-    why = ""
-    if row["district_code"] and not row.get("district_has_communes", True):
-        why = NO_COMMUNES
-    elif row.get("reason") == "no_weights":
-        why = NO_WEIGHTS
-    return f"<li>{esc(name)}: {esc(format_vnd(row['kc_vnd']))}{esc(why)}</li>"
-
-
-def _allocation_note(data: dict[str, Any]) -> str:
-    """What happened to money known only at district level, in the commune view."""
-    totals, allocation = data["totals"], data.get("allocation", "none")
-    parts = []
-    if allocation != "none":
-        how = "chia đều cho các xã trong huyện" if allocation == "even" \
-            else "chia cho các xã theo số cơ sở CNNT của từng xã"
-        parts.append(f"<p>Kinh phí đề án chỉ xác định đến cấp huyện được {how}: "
-                     f"{esc(format_vnd(totals.get('spread_kc_vnd', 0)))} "
-                     "(phần chia này không phải địa điểm thật của đề án).</p>")
-    parts.append("<p>Kinh phí chưa phân bổ được cho xã (đề án chỉ xác định đến cấp huyện "
-                 f"hoặc tỉnh): {esc(format_vnd(totals['unallocated_kc_vnd']))}</p>")
-    rows = [r for r in data.get("unallocated", []) if r["kc_vnd"] > 0]
-    if rows:
-        parts.append(f"<ul>{''.join(_unallocated_item(r) for r in rows)}</ul>")
-    return "".join(parts)
-
-
-def _notes_html(data: dict[str, Any], activity_types: Mapping[str, str] | None) -> str:
-    """Escaped HTML of the notes: boundary quality, demo data, allocation rules, gaps."""
-    level, totals = data["level"], data["totals"]
+def _notes_html(data: dict[str, Any], activity_types: Mapping[str, str] | None) -> Markup:
+    """The notes: boundary quality, demo data, allocation rules, units not drawn."""
     flt: ProjectFilter = data.get("filter") or ProjectFilter(
         years=tuple(range(data["years"][0], data["years"][1] + 1)),
         statuses=tuple(data["statuses"]))
-    parts: list[str] = []
-    if data.get("has_approximate"):
-        parts.append('<p class="kc-warn">Ranh giới gần đúng</p>'
-                     "<p>Ranh giới trên bản đồ được dựng từ tâm xã, không phải ranh giới "
-                     "chính thức; chỉ để minh họa, không dùng để đo diện tích hay xác định "
-                     "địa giới.</p>")
-    if data.get("has_demo"):
-        parts.append('<p class="kc-warn">Dữ liệu mẫu (tổng hợp), không phải số liệu thật</p>')
-    status_text = ", ".join(STATUS_WORDS.get(s, s) for s in flt.statuses)
-    which = filter_text(flt, activity_types)
-    parts.append(f"<p>Đề án năm {esc(flt.years_text())} ({esc(status_text)})"
-                 f"{'; ' + esc(which) if which else ''}: "
-                 f"{esc(format_int(totals['projects']))} đề án, tổng kinh phí khuyến công "
-                 f"{esc(format_vnd(totals['kc_vnd']))}; đã phân bổ theo {LEVEL_WORD[level]}: "
-                 f"{esc(format_vnd(totals['allocated_kc_vnd']))}.</p>")
-    parts.append("<p>Đề án có nhiều địa điểm: kinh phí chia đều cho các địa điểm"
-                 f" ({esc(format_int(totals['split_projects']))} đề án).</p>")
-    if level == "commune":
-        parts.append(_allocation_note(data))
-    elif totals["unallocated_kc_vnd"] > 0:
-        parts.append("<p>Kinh phí không xác định được huyện (đề án cấp tỉnh hoặc chưa có vị "
-                     f"trí): {esc(format_vnd(totals['unallocated_kc_vnd']))}</p>")
-    if totals.get("unallocated_establishments"):
-        parts.append(f"<p>Cơ sở CNNT chưa xác định được {LEVEL_WORD[level]}: "
-                     f"{esc(format_int(totals['unallocated_establishments']))}</p>")
-    missing = data.get("missing", [])
-    if missing:
-        parts.append(f'<p class="kc-warn">Chưa có ranh giới, không vẽ được '
-                     f"({esc(len(missing))} đơn vị):</p><p>{_names(missing)}</p>")
-    return "".join(parts)
+    return render(
+        "boxes/coverage_notes.html", has_approximate=data.get("has_approximate"),
+        has_demo=data.get("has_demo"), years=flt.years_text(),
+        statuses=", ".join(STATUS_WORDS.get(s, s) for s in flt.statuses),
+        which=filter_text(flt, activity_types), totals=data["totals"], level=data["level"],
+        level_word=LEVEL_WORD[data["level"]], allocation=data.get("allocation", "none"),
+        unallocated=_unallocated_rows(data), missing=data.get("missing", []),
+        max_listed=MAX_LISTED)
 
 
 def _features(units: Sequence[dict[str, Any]], level: str, indicator: str, allocation: str,
               classes: Sequence[ValueClass]) -> list[dict[str, Any]]:
-    """GeoJSON features of the drawn units; every string property is escaped."""
+    """GeoJSON features of the drawn units: fill and tooltip (template-rendered HTML)."""
     return [
         {
             "type": "Feature",
-            "id": esc(u["code"]),
+            "id": u["code"],
             "geometry": u["geometry"],
             "properties": {
                 "fill": color_for(indicator_value(u, indicator), classes),
@@ -188,11 +147,11 @@ def _features(units: Sequence[dict[str, Any]], level: str, indicator: str, alloc
 
 
 def _panel_html(data: dict[str, Any], level: str, indicator: str, method: str,
-                activity_types: Mapping[str, str]) -> str:
+                activity_types: Mapping[str, str]) -> Markup:
     """Side panel: the filter form and the download links of the indicator table."""
     flt: ProjectFilter = data["filter"]
     allocation = data.get("allocation", "none")
-    fields = [
+    fields: list[Field] = [
         select("level", "Cấp đơn vị", LEVEL_CHOICES, level),
         select("indicator", "Chỉ số", [(k, v.label) for k, v in INDICATORS.items()], indicator),
         select("classes", "Cách phân lớp", [(k, v.capitalize())
@@ -203,11 +162,10 @@ def _panel_html(data: dict[str, Any], level: str, indicator: str, method: str,
         select("edition", "Đơn vị hành chính", EDITION_CHOICES, "legacy"),
     ]
     query = {"level": level, **flt.query(), "allocation": allocation}
-    downloads = downloads_html([("CSV", url_with("/api/coverage.csv", query)),
-                                ("XLSX", url_with("/api/coverage.xlsx", query)),
-                                ("GeoJSON", url_with("/api/coverage", query))])
-    return (section("Bộ lọc", filter_form("/maps/coverage", fields))
-            + section("Bảng chỉ số", downloads))
+    links = [("CSV", url_with("/api/coverage.csv", query)),
+             ("XLSX", url_with("/api/coverage.xlsx", query)),
+             ("GeoJSON", url_with("/api/coverage", query))]
+    return render("panels/coverage.html", action="/maps/coverage", fields=fields, links=links)
 
 
 def coverage_map(data: dict[str, Any], level: str = "commune", indicator: str = "kc_vnd",
@@ -234,7 +192,6 @@ def coverage_map(data: dict[str, Any], level: str = "commune", indicator: str = 
         side_panel(m, "coverage", _panel_html(data, level, indicator, classes, activity_types))
 
     features = _features(units, level, indicator, allocation, value_classes)
-    fields = tooltip_fields(level, indicator, allocation)
     if features:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
@@ -242,17 +199,16 @@ def coverage_map(data: dict[str, Any], level: str = "commune", indicator: str = 
             style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555",
                                       "weight": 0.6, "fillOpacity": 0.8},
             highlight_function=lambda f: {"weight": 2.5, "color": "#111"},
-            tooltip=folium.GeoJsonTooltip(
-                fields=[k for k, _ in fields], aliases=[esc(label) for _, label in fields],
-                sticky=True, class_name="kc-tip"),
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True,
+                                          class_name="kc-tip"),
             className=f"kc-unit kc-{level}",
         ).add_to(m)
     outlines = [o for o in data.get("outlines", []) if o["geometry"] is not None]
     if outlines:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": [
-                {"type": "Feature", "id": esc(o["code"]), "geometry": o["geometry"],
-                 "properties": {"code": esc(o["code"])}} for o in outlines]},
+                {"type": "Feature", "id": o["code"], "geometry": o["geometry"],
+                 "properties": {"code": o["code"]}} for o in outlines]},
             name="Ranh giới huyện",
             style_function=lambda f: {"fill": False, "color": "#222", "weight": 1.6},
             interactive=False,
@@ -261,8 +217,7 @@ def coverage_map(data: dict[str, Any], level: str = "commune", indicator: str = 
 
     which = filter_text(flt, activity_types)
     subtitle = "Quảng Ngãi, đơn vị hành chính trước 1/7/2025" + (f"; {which}" if which else "")
-    MapBox(f'<div>{esc(title)}</div><div class="kc-subtitle">{esc(subtitle)}</div>',
-           "topright", "kc-title").add_to(m)
+    title_box(title, subtitle).add_to(m)
     entries = [LegendEntry(c.color, class_label(c, ind.fmt)) for c in value_classes]
     entries.append(LegendEntry(ZERO_COLOR, ZERO_LABEL))
     if any(v is None for v in values):

@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import folium
+from markupsafe import Markup
 
 from geo.analytics.filters import ProjectFilter
 from geo.core.settings import MapSettings
-from maps.core.format import esc, format_vnd
 from maps.core.legend import MapBox
-from maps.core.map_forms import downloads_html, filter_form, project_fields, select, url_with
-from maps.core.map_page import section, side_panel
+from maps.core.map_forms import Field, project_fields, select, url_with
+from maps.core.map_page import side_panel
+from maps.core.templates import render
 from maps.views.choropleth import (
     ALLOCATION_WORDS,
     CLASSIFICATIONS,
@@ -36,12 +37,12 @@ def query_of(flt: ProjectFilter, indicator: str, classes: str, allocation: str
             "allocation": allocation}
 
 
-def _panel(report: dict[str, Any], indicator: str, classes: str,
-           activity_types: Mapping[str, str]) -> str:
-    """Filter form (edition switch included) and downloads of the 2025 view."""
+def _fields(report: dict[str, Any], indicator: str, classes: str,
+            activity_types: Mapping[str, str]) -> tuple[list[Field], list[tuple[str, str]]]:
+    """Filter form fields (edition switch included) and download links of the 2025 view."""
     flt: ProjectFilter = report["filter"]
     allocation = report["allocation"]
-    fields = [
+    fields: list[Field] = [
         select("edition", "Đơn vị hành chính", EDITION_CHOICES, "2025"),
         select("indicator", "Chỉ số", [(k, v.label) for k, v in INDICATORS.items()], indicator),
         select("classes", "Cách phân lớp", [(k, v.capitalize())
@@ -52,34 +53,31 @@ def _panel(report: dict[str, Any], indicator: str, classes: str,
     query = {**query_of(flt, indicator, classes, allocation), "edition": "2025"}
     links = [(fmt.upper(), url_with(f"/maps/coverage.{fmt}", query))
              for fmt in ("csv", "xlsx", "gpkg", "geojson", "png")]
-    return (section("Bộ lọc", filter_form(PAGE, fields))
-            + section("Tải về", downloads_html(links)))
+    return fields, links
 
 
-def _methods_html(report: dict[str, Any]) -> str:
-    """How the legacy values were carried to the new communes (escaped HTML)."""
-    t = report["totals"]
-    parts = ["<p><b>Số liệu xã mới được chuyển từ xã cũ</b> theo bảng chuyển đổi: xã cũ nhập "
-             "nguyên vào xã mới thì chuyển nguyên.</p>"]
+def _splits(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """How each split legacy commune's values were carried to the new communes."""
+    out = []
     for s in report["split_communes"]:
         how = ("theo diện tích phần giao" + (" (ranh giới gần đúng)"
                                              if s["polygons"] == "approximate" else "")
                if s["method"] == "area" else "theo tỷ lệ của bảng chuyển đổi")
-        targets = ", ".join(f"{esc(x['name'])} {esc(round(100 * (x['share'] or 0)))} %"
-                            for x in s["targets"])
-        parts.append(f"<p>{esc(s['legacy_name'])} (cũ) bị chia: kinh phí {esc(how)} — "
-                     f"{targets}; cơ sở CNNT và làng nghề có tọa độ theo vị trí điểm.</p>")
-    if t["district_whole_kc_vnd"]:
-        parts.append("<p>Đề án cấp huyện của huyện cũ nằm trọn trong một xã mới (Lý Sơn) được "
-                     f"tính cho xã đó: {esc(format_vnd(t['district_whole_kc_vnd']))}.</p>")
-    parts.append(f"<p>Tổng kinh phí {esc(format_vnd(t['kc_vnd']))} = đã phân bổ cho xã mới "
-                 f"{esc(format_vnd(t['allocated_kc_vnd']))} + chưa phân bổ "
-                 f"{esc(format_vnd(t['unallocated_kc_vnd']))} (khớp với bản đồ trước "
-                 "1/7/2025).</p>")
-    if report["no_data_units"]:
-        parts.append(f"<p>{esc(report['no_data_units'])} xã, phường thuộc tỉnh Kon Tum cũ: "
-                     "chưa có dữ liệu.</p>")
-    return "".join(parts)
+        out.append({"legacy_name": s["legacy_name"], "how": how,
+                    "targets": [(x["name"], round(100 * (x["share"] or 0)))
+                                for x in s["targets"]]})
+    return out
+
+
+def _panel(report: dict[str, Any], indicator: str, classes: str,
+           activity_types: Mapping[str, str] | None) -> Markup:
+    """Filter form and downloads (with activity types), and how values were carried over."""
+    fields, links = _fields(report, indicator, classes, activity_types) \
+        if activity_types is not None else ([], [])
+    return render("panels/coverage2025.html", action=PAGE, fields=fields, links=links,
+                  splits=_splits(report), totals=report["totals"],
+                  no_data_units=report["no_data_units"], no_data_color=NO_DATA_COLOR,
+                  no_data_label=NO_DATA_LABEL)
 
 
 def _layer_control_last(m: folium.Map) -> None:
@@ -99,27 +97,23 @@ def coverage_2025_map(report: dict[str, Any], indicator: str = "kc_vnd",
     m = coverage_map({**report, "units": ok}, "commune", indicator, map_settings, classes)
     for child in m._children.values():  # stopgap until coverage_map takes a subtitle
         if isinstance(child, MapBox) and "kc-title" in child.css_class:
-            child.content = child.content.replace(esc(LEGACY_SUBTITLE), esc(SUBTITLE_2025))
+            child.content = child.content.replace(LEGACY_SUBTITLE, SUBTITLE_2025)
     if no_data:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": [
-                {"type": "Feature", "id": esc(u["code"]), "geometry": u["geometry"],
-                 "properties": {"name": esc(u["name"]), "status": esc(NO_DATA_LABEL)}}
+                {"type": "Feature", "id": u["code"], "geometry": u["geometry"],
+                 "properties": {"tip": render("tooltips/table.html", rows=[
+                     ("Đơn vị", u["name"]), ("Số liệu", NO_DATA_LABEL)])}}
                 for u in no_data]},
             name=NO_DATA_LABEL,
             style_function=lambda f: {"fillColor": NO_DATA_COLOR, "color": "#8c7fa3",
                                       "weight": 0.6, "fillOpacity": 0.7},
-            tooltip=folium.GeoJsonTooltip(fields=["name", "status"],
-                                          aliases=["Đơn vị", "Số liệu"], class_name="kc-tip"),
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, class_name="kc-tip"),
             className="kc-unit kc-nodata",
         ).add_to(m)
         _layer_control_last(m)
     bounds = bounds_of([u["geometry"] for u in report["units"] if u["geometry"]])
     if bounds:
         m.fit_bounds(bounds)
-    methods = section("Xã mới (từ 1/7/2025)", _methods_html(report) + (
-        f'<p><span class="kc-swatch" style="background:{NO_DATA_COLOR}"></span>'
-        f"{esc(NO_DATA_LABEL)}</p>"), "kc-edition")
-    side_panel(m, "coverage", (_panel(report, indicator, classes, activity_types)
-                               if activity_types is not None else "") + methods)
+    side_panel(m, "coverage", _panel(report, indicator, classes, activity_types))
     return m

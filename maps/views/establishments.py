@@ -9,19 +9,17 @@ import folium
 
 from geo.core.errors import InvalidInput
 from geo.core.settings import MapSettings
-from maps.core.format import esc
-from maps.core.legend import MapBox, legend
-from maps.core.map_forms import ALL, filter_form, select, url_with
-from maps.core.map_page import PageScript, map_page, section, side_panel
+from maps.core.legend import legend, title_box
+from maps.core.map_forms import ALL, Field, select, url_with
+from maps.core.map_page import PageScript, map_page, side_panel
 from maps.core.palette import OTHER_COLOR, STATUS_COLORS, STATUS_LABELS, trade_colors
 from maps.views.points import (
     POINT_NOTE,
     bounds_of_bbox,
     category_entries,
-    counts_html,
+    demo_box,
     point_config,
-    search_html,
-    warnings_html,
+    points_panel,
 )
 
 COLOR_BY = {"trade": "Ngành nghề", "status": "Trạng thái định vị (rà soát)"}
@@ -51,19 +49,15 @@ def establishments_map(counts: dict[str, Any], districts: Sequence[tuple[str, st
     else:
         colors = dict(STATUS_COLORS)
         entries = category_entries(counts["statuses"], colors, STATUS_LABELS)
-    fields = [select("district", "Huyện", [ALL, *districts], district or ""),
-              select("color", "Tô màu theo", list(COLOR_BY.items()), color_by)]
-    side_panel(m, "establishments",
-               section("Bộ lọc", filter_form("/maps/establishments", fields))
-               + section("Tìm cơ sở", search_html("Ví dụ: mộc, Minh Phát"))
-               + section("Số liệu", counts_html(counts["drawn"], counts["not_drawn"], "cơ sở")
-                         + warnings_html(has_demo)))
-    MapBox(f'<div>{esc(title)}</div><div class="kc-subtitle">'
-           f'{esc("Tô màu theo " + COLOR_BY[color_by].lower())}</div>',
-           "topright", "kc-title").add_to(m)
+    fields: list[Field] = [select("district", "Huyện", [ALL, *districts], district or ""),
+                           select("color", "Tô màu theo", list(COLOR_BY.items()), color_by)]
+    side_panel(m, "establishments", points_panel(
+        "/maps/establishments", fields, "Tìm cơ sở", "Ví dụ: mộc, Minh Phát", counts["drawn"],
+        counts["not_drawn"], "cơ sở", has_demo))
+    title_box(title, "Tô màu theo " + COLOR_BY[color_by].lower()).add_to(m)
     legend(COLOR_BY[color_by], entries, note=POINT_NOTE).add_to(m)
     if has_demo:
-        MapBox(warnings_html(True), "bottomleft", "kc-notes").add_to(m)
+        demo_box().add_to(m)
     control = folium.LayerControl(collapsed=True)
     control.add_to(m)
     config = point_config(

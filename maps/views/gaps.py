@@ -6,14 +6,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
+from markupsafe import Markup
 
 from geo.analytics.filters import ProjectFilter
 from geo.analytics.gaps import PRIORITY_WEIGHT
 from geo.core.settings import MapSettings
-from maps.core.format import esc, format_int, format_vnd
-from maps.core.legend import LegendEntry, MapBox, legend
-from maps.core.map_forms import downloads_html, filter_form, project_fields, select, url_with
-from maps.core.map_page import PageScript, map_page, section, side_panel
+from maps.core.format import format_int, format_vnd
+from maps.core.legend import LegendEntry, MapBox, legend, title_box
+from maps.core.map_forms import Field, project_fields, select, url_with
+from maps.core.map_page import PageScript, map_page, side_panel
+from maps.core.templates import render
 from maps.views.choropleth import (
     ALLOCATION_WORDS,
     BOUNDARY_WORDS,
@@ -30,15 +32,6 @@ SERVED_COLOR = "#d9ecf2"
 NO_NEED_COLOR = "#eeeeee"
 TOP_LABELED = 10
 K_TEXT = f"{PRIORITY_WEIGHT:g}".replace(".", ",")
-FORMULA_HTML = (
-    "<p><b>Điểm thiếu hỗ trợ = 100 × (k × N − S)</b></p><ul>"
-    "<li>N = (E/ΣE + L/ΣL + V/ΣV) / 3: tỷ trọng nhu cầu của xã trong toàn tỉnh — E số cơ sở "
-    "CNNT, L số lao động, V số làng nghề (thành phần có tổng toàn tỉnh bằng 0 được bỏ);</li>"
-    "<li>S = K/ΣK: tỷ trọng kinh phí khuyến công xã nhận được trong kỳ lọc;</li>"
-    f"<li>k = {K_TEXT} nếu xã thuộc danh sách ưu tiên (miền núi, đặc biệt khó khăn), "
-    "k = 1 nếu không.</li></ul>"
-    "<p>Điểm càng cao, xã càng thiếu hỗ trợ so với nhu cầu. Chỉ xếp hạng các xã có cơ sở "
-    "CNNT hoặc làng nghề.</p>")
 
 
 def _score_classes(rows: Sequence[dict[str, Any]]) -> list[ValueClass]:
@@ -67,8 +60,8 @@ def _fill(row: dict[str, Any] | None, classes: Sequence[ValueClass]) -> str:
     return classes[-1].color
 
 
-def _tooltip(unit: dict[str, Any], row: dict[str, Any] | None) -> dict[str, str]:
-    """Escaped tooltip values of a commune."""
+def _tooltip(unit: dict[str, Any], row: dict[str, Any] | None) -> Markup:
+    """The tooltip of a commune, rendered from a template."""
     values = {
         "name": unit["name"], "district": unit.get("district_name") or "",
         "rank": f"{row['rank']}" if row else "không xếp hạng (không có cơ sở, làng nghề)",
@@ -81,7 +74,8 @@ def _tooltip(unit: dict[str, Any], row: dict[str, Any] | None) -> dict[str, str]
         if unit.get("priority") else "không",
         "boundary": BOUNDARY_WORDS.get(unit.get("boundary_quality") or "", ""),
     }
-    return {k: esc(v) for k, v in values.items()}
+    return render("tooltips/table.html",
+                  rows=[(label, values[key]) for key, label in TOOLTIP_FIELDS])
 
 
 TOOLTIP_FIELDS = (("name", "Xã"), ("district", "Thuộc"), ("rank", "Hạng"),
@@ -91,48 +85,22 @@ TOOLTIP_FIELDS = (("name", "Xã"), ("district", "Thuộc"), ("rank", "Hạng"),
                   ("boundary", "Ranh giới"))
 
 
-def _list_html(rows: Sequence[dict[str, Any]]) -> str:
-    """The ranked list (escaped); each item zooms the map to its commune."""
-    items = []
-    for r in rows:
-        badges = ""
-        if r["no_support"]:
-            badges += '<span class="kc-badge kc-badge-none">chưa được hỗ trợ</span>'
-        if r["priority"]:
-            badges += '<span class="kc-badge kc-badge-prio">ưu tiên</span>'
-        bbox = ",".join(f"{v:.5f}" for v in r["bbox"]) if r.get("bbox") else ""
-        items.append(
-            f'<li data-code="{esc(r["code"])}" data-bbox="{esc(bbox)}" tabindex="0">'
-            f'<span class="kc-rank">{esc(r["rank"])}</span>'
-            f'<span class="kc-gap-name">{esc(r["name"])}</span>{badges}'
-            f'<span class="kc-gap-meta">{esc(r["district_name"] or "")} · điểm '
-            f'{esc(format_score(int(round(r["score"] * 100))))} · '
-            f'{esc(format_int(r["establishments"]))} cơ sở · '
-            f'{esc(format_vnd(r["support_vnd"]))}</span></li>')
-    if not items:
-        return "<p>Không có xã nào có cơ sở CNNT hoặc làng nghề.</p>"
-    return f'<ol class="kc-gaplist">{"".join(items)}</ol>'
-
-
-def _panel_html(ranking: dict[str, Any], activity_types: Mapping[str, str]) -> str:
-    """Side panel: filter form, formula, downloads and the ranked list."""
+def _panel_html(ranking: dict[str, Any], activity_types: Mapping[str, str]) -> Markup:
+    """Side panel: filter form, formula, downloads and the ranked list (each item zooms the
+    map to its commune)."""
     flt: ProjectFilter = ranking["filter"]
     allocation = ranking["allocation"]
-    fields = [*project_fields(flt, activity_types),
-              select("allocation", "Đề án cấp huyện", list(ALLOCATION_WORDS.items()),
-                     allocation)]
+    fields: list[Field] = [
+        *project_fields(flt, activity_types),
+        select("allocation", "Đề án cấp huyện", list(ALLOCATION_WORDS.items()), allocation)]
     query = {**flt.query(), "allocation": allocation}
-    rows = ranking["communes"]
-    summary = (f"<p>{esc(format_int(ranking['ranked']))} xã có cơ sở CNNT hoặc làng nghề; "
-               f"{esc(format_int(ranking['no_support']))} xã chưa nhận hỗ trợ nào trong kỳ; "
-               f"{esc(format_int(ranking['priority_communes']))} xã ưu tiên.</p>")
-    downloads = downloads_html([("CSV", url_with("/api/gaps.csv", query)),
-                                ("XLSX", url_with("/api/gaps.xlsx", query)),
-                                ("JSON", url_with("/api/gaps", query))])
-    return (section("Bộ lọc", filter_form("/maps/gaps", fields))
-            + section("Cách tính điểm", FORMULA_HTML, "kc-formula")
-            + section("Xếp hạng xã thiếu hỗ trợ", summary + downloads + _list_html(rows),
-                      "kc-ranking"))
+    links = [("CSV", url_with("/api/gaps.csv", query)), ("XLSX", url_with("/api/gaps.xlsx", query)),
+             ("JSON", url_with("/api/gaps", query))]
+    rows = [{**r, "bbox": ",".join(f"{v:.5f}" for v in r["bbox"]) if r.get("bbox") else "",
+             "district_name": r["district_name"] or "",
+             "score": format_score(int(round(r["score"] * 100)))} for r in ranking["communes"]]
+    return render("panels/gaps.html", action="/maps/gaps", fields=fields, links=links,
+                  ranking=ranking, rows=rows, k_text=K_TEXT)
 
 
 def gaps_map(report: dict[str, Any], ranking: dict[str, Any],
@@ -153,11 +121,11 @@ def gaps_map(report: dict[str, Any], ranking: dict[str, Any],
             continue
         row = rows_by_code.get(u["code"])
         features.append({
-            "type": "Feature", "id": esc(u["code"]), "geometry": u["geometry"],
+            "type": "Feature", "id": u["code"], "geometry": u["geometry"],
             "properties": {"fill": _fill(row, classes),
                            "is_gap": bool(row and row["no_support"]),
                            "is_priority": bool(u.get("priority")),
-                           **_tooltip(u, row)}})
+                           "tip": _tooltip(u, row)}})
     if features:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
@@ -168,10 +136,8 @@ def gaps_map(report: dict[str, Any], ranking: dict[str, Any],
                 "weight": 2.2 if f["properties"]["is_gap"] else 0.6,
                 "dashArray": "4 3" if f["properties"]["is_priority"] else None},
             highlight_function=lambda f: {"weight": 3, "color": "#111"},
-            tooltip=folium.GeoJsonTooltip(
-                fields=[k for k, _ in TOOLTIP_FIELDS],
-                aliases=[esc(label) for _, label in TOOLTIP_FIELDS],
-                sticky=True, class_name="kc-tip"),
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True,
+                                          class_name="kc-tip"),
             className="kc-unit kc-gap",
         ).add_to(m)
     top = folium.FeatureGroup(name=f"Thứ hạng {TOP_LABELED} xã đầu")
@@ -181,7 +147,7 @@ def gaps_map(report: dict[str, Any], ranking: dict[str, Any],
         w, s, e, n = r["bbox"]
         folium.Marker(
             [(s + n) / 2, (w + e) / 2],
-            icon=folium.DivIcon(html=f'<div class="kc-rank-pin">{esc(r["rank"])}</div>',
+            icon=folium.DivIcon(html=render("boxes/rank_pin.html", rank=r["rank"]),
                                 icon_size=(22, 22), icon_anchor=(11, 11),
                                 class_name="kc-rank-icon"),
             interactive=False, keyboard=False,
@@ -190,22 +156,18 @@ def gaps_map(report: dict[str, Any], ranking: dict[str, Any],
     which = filter_text(flt, activity_types)
     subtitle = "Điểm = 100 × (k × N − S), cách tính ở bảng bên trái" + (f"; {which}" if which
                                                                          else "")
-    MapBox(f'<div>{esc(title)}</div><div class="kc-subtitle">{esc(subtitle)}</div>',
-           "topright", "kc-title").add_to(m)
+    title_box(title, subtitle).add_to(m)
     entries = [LegendEntry(c.color, class_label(c, format_score)) for c in classes]
     entries += [LegendEntry(SERVED_COLOR, "Được hỗ trợ tương xứng hoặc hơn (điểm ≤ 0)"),
                 LegendEntry(NO_NEED_COLOR, "Không có cơ sở CNNT, làng nghề")]
     legend("Điểm thiếu hỗ trợ", entries,
            note="Viền đỏ đậm: chưa nhận hỗ trợ nào trong kỳ. Viền nét đứt: xã ưu tiên. "
                 "Số: thứ hạng.").add_to(m)
-    notes = []
-    if report.get("has_approximate"):
-        notes.append('<p class="kc-warn">Ranh giới gần đúng</p>')
-    if report.get("has_demo"):
-        notes.append('<p class="kc-warn">Dữ liệu mẫu (tổng hợp), không phải số liệu thật</p>')
-    notes.append(f"<p>{esc(ALLOCATION_WORDS[ranking['allocation']])}; kinh phí chưa phân bổ "
-                 f"cho xã: {esc(format_vnd(report['totals']['unallocated_kc_vnd']))}.</p>")
-    MapBox("".join(notes), "bottomleft", "kc-notes").add_to(m)
+    MapBox(render("boxes/notes.html", has_approximate=report.get("has_approximate"),
+                  has_demo=report.get("has_demo"), placeholder_id="", lines=[
+                      f"{ALLOCATION_WORDS[ranking['allocation']]}; kinh phí chưa phân bổ cho "
+                      f"xã: {format_vnd(report['totals']['unallocated_kc_vnd'])}."]),
+           "bottomleft", "kc-notes").add_to(m)
     control = folium.LayerControl(collapsed=True)
     control.add_to(m)
     PageScript("gapsList", {"list": ".kc-gaplist"}, control).add_to(m)

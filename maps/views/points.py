@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from maps.core.format import esc, format_int
-from maps.core.legend import LegendEntry
+from markupsafe import Markup
+
+from maps.core.format import format_int
+from maps.core.legend import LegendEntry, MapBox
+from maps.core.map_forms import Field
 from maps.core.palette import NO_TRADE, OTHER_COLOR, OTHER_TRADES
+from maps.core.templates import render
 
 PRECISION_LABELS = {"exact": "Chính xác", "commune": "Gần đúng (tâm xã)",
                     "district": "Cấp huyện", "province": "Cấp tỉnh", "none": "Không có"}
@@ -38,28 +42,18 @@ def category_entries(counts: Mapping[str, int], colors: Mapping[str, str],
     return entries
 
 
-def search_html(placeholder: str) -> str:
-    """A search box and its (script-filled) result list."""
-    return ('<label class="kc-field"><span>Tìm theo tên</span>'
-            f'<input type="search" id="kc-search" placeholder="{esc(placeholder)}" '
-            'autocomplete="off"></label>'
-            '<p class="kc-hint" id="kc-search-count" aria-live="polite"></p>'
-            '<ul class="kc-results" id="kc-results"></ul>')
+def points_panel(action: str, fields: list[Field], search_title: str, placeholder: str,
+                 drawn: int, not_drawn: int, noun: str, has_demo: bool) -> Markup:
+    """Side panel of a point map: filter form, search box and result list, counts, warning."""
+    return render("panels/points.html", action=action, fields=fields,
+                  search_title=search_title, placeholder=placeholder, drawn=drawn,
+                  not_drawn=not_drawn, noun=noun, has_demo=has_demo)
 
 
-def counts_html(drawn: int, not_drawn: int, noun: str) -> str:
-    """'1.234 cơ sở trên bản đồ; 56 không vẽ được (chỉ có huyện, tỉnh hoặc chưa có vị trí)'."""
-    text = f"{format_int(drawn)} {noun} trên bản đồ"
-    if not_drawn:
-        text += (f"; {format_int(not_drawn)} {noun} không vẽ thành điểm (chỉ xác định đến "
-                 "cấp huyện, tỉnh hoặc chưa có vị trí)")
-    return f"<p>{esc(text)}.</p>"
-
-
-def warnings_html(has_demo: bool) -> str:
-    """The demo-data warning, if any."""
-    return ('<p class="kc-warn">Dữ liệu mẫu (tổng hợp), không phải số liệu thật</p>'
-            if has_demo else "")
+def demo_box() -> MapBox:
+    """The demo-data warning as a map box, bottom left."""
+    return MapBox(render("boxes/notes.html", has_approximate=False, has_demo=True, lines=[],
+                         placeholder_id=""), "bottomleft", "kc-notes")
 
 
 def point_config(**extra: Any) -> dict[str, Any]:

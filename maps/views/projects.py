@@ -8,14 +8,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
+from markupsafe import Markup
 
 from geo.analytics.filters import ProjectFilter
 from geo.core.settings import MapSettings
-from maps.core.format import esc, format_vnd
-from maps.core.legend import LegendEntry, MapBox, legend_html
-from maps.core.map_forms import downloads_html, filter_form, project_fields, url_with
-from maps.core.map_page import PageScript, map_page, section, side_panel
+from maps.core.legend import LegendEntry, MapBox, title_box
+from maps.core.map_forms import project_fields, url_with
+from maps.core.map_page import PageScript, map_page, side_panel
 from maps.core.palette import ACTIVITY_COLORS, OTHER_COLOR, SOURCE_LABELS
+from maps.core.templates import render
 from maps.views.choropleth import bounds_of
 from maps.views.coverage import filter_text
 
@@ -32,34 +33,13 @@ def radius_for(vnd: int) -> float:
     return max(MIN_RADIUS, RADIUS_PER_SQRT_MILLION * math.sqrt(max(vnd, 0) / 1_000_000))
 
 
-def _sizes_html() -> str:
-    """Legend block of reference circle sizes."""
-    items = []
-    for vnd in SIZE_EXAMPLES:
-        d = round(2 * radius_for(vnd))
-        items.append(f'<li><span class="kc-size" style="width:{d}px;height:{d}px"></span>'
-                     f"{esc(format_vnd(vnd))}</li>")
-    return f'<ul class="kc-legend-list kc-sizes">{"".join(items)}</ul>'
-
-
-def _legend(activity_types: Mapping[str, str]) -> str:
+def _legend(activity_types: Mapping[str, str]) -> Markup:
     """Legend: activity colours, source strokes, sizes, district outlines."""
-    acts = legend_html("Hoạt động khuyến công", [
-        LegendEntry(ACTIVITY_COLORS.get(code, OTHER_COLOR), name)
-        for code, name in activity_types.items()])
-    sources = (
-        '<div class="kc-legend-title">Nguồn kinh phí</div><ul class="kc-legend-list">'
-        f'<li><span class="kc-dot kc-dot-kcqg"></span>{esc(SOURCE_LABELS["KCQG"])}: viền đen'
-        f'</li><li><span class="kc-dot kc-dot-kcdp"></span>{esc(SOURCE_LABELS["KCDP"])}: '
-        "viền trắng</li></ul>")
-    sizes = ('<div class="kc-legend-title">Kinh phí khuyến công tại địa điểm</div>'
-             + _sizes_html())
-    district = (
-        '<ul class="kc-legend-list"><li><span class="kc-swatch kc-swatch-district"></span>'
-        "Đề án chỉ xác định đến cấp huyện: tô viền cả huyện, không đặt điểm</li></ul>")
-    note = ('<p class="kc-legend-note">Đề án có nhiều địa điểm: kinh phí chia đều cho các '
-            "địa điểm. Điểm nét đứt: vị trí gần đúng (tâm xã).</p>")
-    return acts + sources + sizes + district + note
+    return render(
+        "boxes/projects_legend.html", sources=SOURCE_LABELS,
+        activities=[LegendEntry(ACTIVITY_COLORS.get(code, OTHER_COLOR), name)
+                    for code, name in activity_types.items()],
+        sizes=[(vnd, round(2 * radius_for(vnd))) for vnd in SIZE_EXAMPLES])
 
 
 def projects_map(flt: ProjectFilter, districts: Sequence[dict[str, Any]],
@@ -72,25 +52,15 @@ def projects_map(flt: ProjectFilter, districts: Sequence[dict[str, Any]],
     data_url = url_with("/api/projects", flt.query())
     m = map_page(map_settings, title, bounds_of([d["geometry"] for d in outlines]),
                  preload=data_url)
-    side_panel(m, "projects",
-               section("Bộ lọc", filter_form("/maps/projects", project_fields(flt,
-                                                                           activity_types)))
-               + section("Số liệu", '<p id="kc-project-summary" aria-live="polite">'
-                         "Đang tải đề án…</p>"
-                         + downloads_html([("GeoJSON", data_url)])
-                         + ('<p class="kc-warn">Dữ liệu mẫu (tổng hợp), không phải số liệu '
-                            "thật</p>" if has_demo else "")))
+    side_panel(m, "projects", render(
+        "panels/projects.html", action="/maps/projects",
+        fields=project_fields(flt, activity_types), links=[("GeoJSON", data_url)],
+        has_demo=has_demo))
     subtitle = "Quảng Ngãi, đơn vị hành chính trước 1/7/2025" + (f"; {which}" if which else "")
-    MapBox(f'<div>{esc(title)}</div><div class="kc-subtitle">{esc(subtitle)}</div>',
-           "topright", "kc-title").add_to(m)
+    title_box(title, subtitle).add_to(m)
     MapBox(_legend(activity_types), "bottomright", "kc-legend").add_to(m)
-    notes = []
-    if has_approximate:
-        notes.append('<p class="kc-warn">Ranh giới gần đúng</p>')
-    if has_demo:
-        notes.append('<p class="kc-warn">Dữ liệu mẫu (tổng hợp), không phải số liệu thật</p>')
-    notes.append('<p id="kc-project-notes"></p>')
-    MapBox("".join(notes), "bottomleft", "kc-notes").add_to(m)
+    MapBox(render("boxes/notes.html", has_approximate=has_approximate, has_demo=has_demo,
+                  lines=[], placeholder_id="kc-project-notes"), "bottomleft", "kc-notes").add_to(m)
     control = folium.LayerControl(collapsed=False)
     control.add_to(m)
     config = {

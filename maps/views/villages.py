@@ -8,19 +8,17 @@ from typing import Any
 import folium
 
 from geo.core.settings import MapSettings
-from maps.core.format import esc
-from maps.core.legend import MapBox, legend
-from maps.core.map_forms import ALL, filter_form, select, url_with
-from maps.core.map_page import PageScript, map_page, section, side_panel
+from maps.core.legend import legend, title_box
+from maps.core.map_forms import ALL, Field, select, url_with
+from maps.core.map_page import PageScript, map_page, side_panel
 from maps.core.palette import OTHER_COLOR, trade_colors
 from maps.views.points import (
     POINT_NOTE,
     bounds_of_bbox,
     category_entries,
-    counts_html,
+    demo_box,
     point_config,
-    search_html,
-    warnings_html,
+    points_panel,
 )
 
 
@@ -41,18 +39,14 @@ def villages_map(villages: dict[str, Any], districts: Sequence[tuple[str, str]],
             trade = f["properties"]["trade"] or ""
             counts[trade] = counts.get(trade, 0) + 1
     colors = trade_colors(counts)
-    fields = [select("district", "Huyện", [ALL, *districts], district or "")]
-    side_panel(m, "villages",
-               section("Bộ lọc", filter_form("/maps/villages", fields))
-               + section("Tìm làng nghề", search_html("Ví dụ: bánh tráng"))
-               + section("Số liệu", counts_html(drawn, len(villages["features"]) - drawn,
-                                                "làng nghề") + warnings_html(has_demo)))
-    MapBox(f'<div>{esc(title)}</div><div class="kc-subtitle">'
-           f'{esc("Làng nghề được công nhận theo quyết định của UBND tỉnh")}</div>',
-           "topright", "kc-title").add_to(m)
+    fields: list[Field] = [select("district", "Huyện", [ALL, *districts], district or "")]
+    side_panel(m, "villages", points_panel(
+        "/maps/villages", fields, "Tìm làng nghề", "Ví dụ: bánh tráng", drawn,
+        len(villages["features"]) - drawn, "làng nghề", has_demo))
+    title_box(title, "Làng nghề được công nhận theo quyết định của UBND tỉnh").add_to(m)
     legend("Ngành nghề", category_entries(counts, colors), note=POINT_NOTE).add_to(m)
     if has_demo:
-        MapBox(warnings_html(True), "bottomleft", "kc-notes").add_to(m)
+        demo_box().add_to(m)
     control = folium.LayerControl(collapsed=True)
     control.add_to(m)
     config = point_config(
