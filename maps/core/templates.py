@@ -50,7 +50,7 @@ def environment() -> Environment:
 
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True,
                       undefined=StrictUndefined, finalize=text, trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=False)
+                      lstrip_blocks=True, auto_reload=False)
     env.filters.update(js_data=js_data, num=format_int, vnd=format_vnd)
     env.globals.update(own_url=own_url, vendor_url=vendor_url)
     return env
