@@ -135,8 +135,6 @@ def test_bad_options_are_refused(conn: Conn) -> None:
         import_boundaries(conn, DISTRICTS.with_name("missing.geojson"), "district")
     with pytest.raises(InvalidInput, match="2025 edition has no district"):
         import_boundaries(conn, DISTRICTS, "district", edition="2025")
-    with pytest.raises(InvalidInput, match="edition must be one of"):
-        build_approximate(conn, edition="2020")
 
 
 # (c) The shared district file: codes, Tây Trà communes outside Trà Bồng's old polygon.

@@ -197,8 +197,6 @@ def test_years_statuses_and_flags(conn: Any) -> None:
     assert _by_code(coverage_by_unit(conn, "district", years=(2019, 2019)))[TP_QNG]["kc_vnd"] \
         == 5_000
     with pytest.raises(InvalidInput):
-        coverage_by_unit(conn, "province")
-    with pytest.raises(InvalidInput):
         coverage_report(conn, "commune", statuses=("bogus",))
 
 

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from api.cli.common import in_transaction
+from geo.core.vocab import Edition, Level
 
 app = typer.Typer(help="Unit boundaries: import files, build approximate ones",
                   no_args_is_help=True)
-
-
-class Level(StrEnum):
-    """Unit level of a boundary file."""
-
-    district = "district"
-    commune = "commune"
-
-
-class Edition(StrEnum):
-    """Gazetteer edition."""
-
-    legacy = "legacy"
-    e2025 = "2025"
-
-
 
 
 @app.command("import")
@@ -46,8 +30,8 @@ def import_cmd(
     from geo.boundaries.qa import format_import_report
 
     report = in_transaction(lambda conn: import_boundaries(
-        conn, path, level.value, code_field=code_field, name_field=name_field, crs=crs,
-        edition=edition.value, layer=layer))
+        conn, path, level, code_field=code_field, name_field=name_field, crs=crs,
+        edition=edition, layer=layer))
     typer.echo(format_import_report(report))
 
 
@@ -59,5 +43,5 @@ def approximate_cmd(
     from geo.boundaries.approx import build_approximate
     from geo.boundaries.qa import format_approx_report
 
-    report = in_transaction(lambda conn: build_approximate(conn, edition=edition.value))
+    report = in_transaction(lambda conn: build_approximate(conn, edition=edition))
     typer.echo(format_approx_report(report))

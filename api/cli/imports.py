@@ -6,7 +6,6 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,7 @@ import typer
 from api.cli.common import die as _fail
 from api.database import database_from_env
 from geo.core.errors import KcmapError
+from geo.core.vocab import FundingSource
 from geo.intake.results import ImportAborted, ImportResult, Progress
 
 app = typer.Typer(help="Import spreadsheets (.xlsx, .csv) of establishments, villages, projects",
@@ -32,15 +32,6 @@ StrictOpt = Annotated[bool, typer.Option("--strict",
                                          help="Any rejected row aborts the whole import")]
 ReportOpt = Annotated[Path | None, typer.Option(help="Write the row-by-row JSON report here")]
 CrsOpt = Annotated[str, typer.Option(help="CRS of VN-2000 metres typed in the lat/lon columns")]
-
-
-class Funding(StrEnum):
-    """Funding source for project rows whose 'Nguồn vốn' is blank or absent."""
-
-    KCQG = "KCQG"
-    KCDP = "KCDP"
-
-
 
 
 @contextmanager
@@ -155,7 +146,7 @@ def villages(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
 def projects(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
              dry_run: DryRunOpt = False, strict: StrictOpt = False,
              report: ReportOpt = None, crs: CrsOpt = "EPSG:5898",
-             funding_source: Annotated[Funding | None, typer.Option(
+             funding_source: Annotated[FundingSource | None, typer.Option(
                  help="Funding source of rows whose 'Nguồn vốn' is blank or absent")] = None,
              ) -> None:
     """Import khuyến công projects (đề án khuyến công)."""

@@ -9,6 +9,8 @@ from fastapi import Depends, Query
 
 from geo.analytics.filters import ProjectFilter, parse_filter
 from geo.core.db import Connection
+from geo.core.vocab import Allocation, Edition, Level
+from geo.publish.map_views import ViewQuery
 
 
 @dataclass
@@ -30,3 +32,23 @@ class FilterQuery:
 
 
 Filters = Annotated[FilterQuery, Depends()]
+
+
+LEVEL = Query(Level.commune, description="unit level")
+EDITION = Query(Edition.legacy, description="legacy (before 1 July 2025) | 2025 (after)")
+ALLOCATION = Query(Allocation.none,
+                   description="how district-level projects are shared out over the communes")
+DISTRICT = Query(None, max_length=10, description="legacy district code (empty = all)")
+TRADE = Query(None, max_length=200, description="trade (establishments, villages)")
+
+
+def view_query(q: Filters, level: Level = LEVEL, edition: Edition = EDITION,
+               allocation: Allocation = ALLOCATION, district: str | None = DISTRICT,
+               trade: str | None = TRADE) -> ViewQuery:
+    """The query parameters of a map view (PNG, downloads, briefing), typed."""
+    return ViewQuery(level=level, edition=edition, allocation=allocation, years=q.years,
+                     source=q.source, activity=q.activity, status=q.status,
+                     district=district or None, trade=trade or None)
+
+
+ViewParams = Annotated[ViewQuery, Depends(view_query)]

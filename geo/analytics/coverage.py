@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from geo.analytics.filters import ALL_STATUSES, DEFAULT_STATUSES, DEFAULT_YEARS, ProjectFilter
-from geo.analytics.indicators import LEVELS, SIMPLIFY, check_level, indicator_report
+from geo.analytics.indicators import LEVELS, SIMPLIFY, indicator_report
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
+from geo.core.vocab import Allocation, Level
 
 __all__ = ["LEVELS", "SIMPLIFY", "DEFAULT_YEARS", "DEFAULT_STATUSES", "ALL_STATUSES",
            "coverage_by_unit", "coverage_report", "coverage_geojson", "UNIT_PROPERTIES"]
@@ -38,17 +39,15 @@ def _legacy_filter(years: tuple[int, int], statuses: tuple[str, ...]) -> Project
     return ProjectFilter(years=tuple(range(years[0], years[1] + 1)), statuses=tuple(statuses))
 
 
-def coverage_by_unit(conn: Connection, level: str, years: tuple[int, int] = DEFAULT_YEARS,
+def coverage_by_unit(conn: Connection, level: Level, years: tuple[int, int] = DEFAULT_YEARS,
                      statuses: tuple[str, ...] = DEFAULT_STATUSES) -> list[dict[str, Any]]:
     """Per legacy unit: kc_vnd, counterpart_vnd, projects, establishments, geometry."""
-    check_level(level)
     return list(coverage_report(conn, level, years, statuses)["units"])
 
 
-def coverage_report(conn: Connection, level: str, years: tuple[int, int] = DEFAULT_YEARS,
+def coverage_report(conn: Connection, level: Level, years: tuple[int, int] = DEFAULT_YEARS,
                     statuses: tuple[str, ...] = DEFAULT_STATUSES) -> dict[str, Any]:
     """Units with sums and geometry, plus what was not allocated, totals and data caveats."""
-    check_level(level)
     report = indicator_report(conn, level, _legacy_filter(years, statuses))
     report["unallocated"] = [{k: r[k] for k in _UNALLOCATED_KEYS} for r in report["unallocated"]]
     return report
@@ -86,8 +85,8 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def coverage_geojson(conn: Connection, level: str, flt: ProjectFilter | None = None,
-                     allocation: str = "none") -> dict[str, Any]:
+def coverage_geojson(conn: Connection, level: Level, flt: ProjectFilter | None = None,
+                     allocation: Allocation = Allocation.none) -> dict[str, Any]:
     """FeatureCollection of units with indicators and a top-level reconciliation summary."""
     report = indicator_report(conn, level, flt, allocation)
     return {

@@ -33,6 +33,7 @@ from geo.analytics.edition2025_data import (
 from geo.analytics.filters import ProjectFilter
 from geo.analytics.indicators import indicator_report
 from geo.core.db import Connection
+from geo.core.vocab import Allocation, Level
 
 EDITION = "2025"
 SUMMED = ("establishments", "workers", "workers_unknown", "beneficiary_establishments",
@@ -135,11 +136,12 @@ def _single_target(district: str, targets: dict[str, list[tuple[str, float]]],
     return next(iter(codes)) if len(codes) == 1 else None
 
 
-def report_2025(conn: Connection, flt: ProjectFilter | None = None, allocation: str = "none",
+def report_2025(conn: Connection, flt: ProjectFilter | None = None,
+                allocation: Allocation = Allocation.none,
                 geometry: bool = True) -> dict[str, Any]:
     """Indicator report on the 2025 communes, shaped like analytics.indicators.indicator_report."""
     flt = flt or ProjectFilter()
-    legacy = indicator_report(conn, "commune", flt, allocation, geometry=False)
+    legacy = indicator_report(conn, Level.commune, flt, allocation, geometry=False)
     targets = crosswalk_targets(conn)
     communes_of: dict[str, list[str]] = defaultdict(list)
     for u in legacy["units"]:
@@ -293,7 +295,7 @@ def summary_2025(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def coverage_geojson_2025(conn: Connection, flt: ProjectFilter | None = None,
-                          allocation: str = "none") -> dict[str, Any]:
+                          allocation: Allocation = Allocation.none) -> dict[str, Any]:
     """/api/coverage?edition=2025: 2025 communes with indicators and a reconciled summary."""
     report = report_2025(conn, flt, allocation)
     return {

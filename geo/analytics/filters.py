@@ -8,12 +8,12 @@ from typing import Any
 
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
+from geo.core.vocab import FundingSource, ProjectStatus
 
 DEFAULT_YEARS = (2021, 2025)
 DEFAULT_STATUSES = ("approved", "in_progress", "completed")
-ALL_STATUSES = ("planned", "approved", "in_progress", "completed", "cancelled")
-SOURCES = ("KCQG", "KCDP")
-ALLOCATIONS = ("none", "even", "establishments")
+ALL_STATUSES = tuple(s.value for s in ProjectStatus)
+SOURCES = tuple(s.value for s in FundingSource)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 _RANGE = re.compile(r"^\s*(\d{4})\s*(?:-|–|—|\.\.)\s*(\d{4})\s*$")
 
@@ -159,10 +159,3 @@ def parse_filter(conn: Connection, years: str | None = None, source: str | None 
     return ProjectFilter(parse_years(years), parse_sources(source),
                          parse_activities(conn, activity), parse_statuses(status))
 
-
-def check_allocation(allocation: str) -> str:
-    """Return the allocation mode, or raise InvalidInput for an unknown one."""
-    if allocation not in ALLOCATIONS:
-        raise InvalidInput(f"allocation must be one of {', '.join(ALLOCATIONS)}, "
-                           f"not {allocation!r}")
-    return allocation

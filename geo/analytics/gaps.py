@@ -18,6 +18,7 @@ from geo.analytics.filters import ProjectFilter
 from geo.analytics.indicators import indicator_report
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
+from geo.core.vocab import Allocation, Level
 
 PRIORITY_WEIGHT = 1.5
 NEEDS = (("establishments", "E"), ("workers", "L"), ("craft_villages", "V"))
@@ -55,9 +56,9 @@ def score_units(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def gap_ranking(conn: Connection, flt: ProjectFilter | None = None,
-                allocation: str = "none") -> dict[str, Any]:
+                allocation: Allocation = Allocation.none) -> dict[str, Any]:
     """The underserved ranking of communes for a filter, with its formula and totals."""
-    return ranking_of(indicator_report(conn, "commune", flt, allocation, geometry=False))
+    return ranking_of(indicator_report(conn, Level.commune, flt, allocation, geometry=False))
 
 
 def ranking_json(ranking: dict[str, Any]) -> dict[str, Any]:

@@ -23,12 +23,13 @@ from collections import defaultdict
 from typing import Any
 
 from geo.analytics.allocation import split
-from geo.analytics.filters import FILTER_SQL, ProjectFilter, check_allocation
+from geo.analytics.filters import FILTER_SQL, ProjectFilter
 from geo.core.bulk_query import bulk_cursor
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
+from geo.core.vocab import Allocation, Level
 
-LEVELS = ("district", "commune")
+LEVELS = tuple(Level)
 # Simplification tolerance in degrees (~30 m for communes, ~80 m for districts).
 SIMPLIFY = {"commune": 0.0003, "district": 0.0008}
 FINE = ("exact", "commune")
@@ -161,13 +162,6 @@ def data_flags(conn: Connection) -> dict[str, bool]:
     return {"has_demo": bool(demo and demo[0]), "has_approximate": bool(approx and approx[0])}
 
 
-def check_level(level: str) -> str:
-    """Return the level, or raise InvalidInput for one other than district/commune."""
-    if level not in LEVELS:
-        raise InvalidInput(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    return level
-
-
 def _rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     with bulk_cursor(conn, dict_rows=True) as cur:
         cur.execute(sql, params)
@@ -182,9 +176,10 @@ def _acc() -> dict[str, Any]:
             "beneficiary_establishments": 0, "craft_villages": 0}
 
 
-def unit_rows(conn: Connection, level: str, geometry: bool = True) -> list[dict[str, Any]]:
+def unit_rows(conn: Connection, level: Level, geometry: bool = True) -> list[dict[str, Any]]:
     """Every legacy unit of the level: names, district, priority flag, boundary (GeoJSON)."""
-    rows = _rows(conn, _UNITS, {"level": level, "tol": SIMPLIFY[level], "geometry": geometry})
+    rows = _rows(conn, _UNITS, {"level": str(level), "tol": SIMPLIFY[level],
+                               "geometry": geometry})
     return [{
         "code": r["code"], "name": r["name"], "short_name": r["short_name"], "type": r["type"],
         "district_code": r["parent_code"] if level == "commune" else r["code"],
@@ -207,7 +202,8 @@ def _bbox(envelope: dict[str, Any]) -> list[float]:
 
 
 def _spread(pools: dict[str | None, dict[str, Any]], acc: dict[str, dict[str, Any]],
-            districts: dict[str, tuple[str, list[str]]], allocation: str) -> dict[str, str]:
+            districts: dict[str, tuple[str, list[str]]],
+            allocation: Allocation) -> dict[str, str]:
     """Share district pools out over their communes (in place); return kept-back reasons."""
     kept: dict[str, str] = {}
     for code, pool in pools.items():
@@ -256,11 +252,10 @@ def _unit_values(a: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def indicator_report(conn: Connection, level: str, flt: ProjectFilter | None = None,
-                     allocation: str = "none", geometry: bool = True) -> dict[str, Any]:
+def indicator_report(conn: Connection, level: Level, flt: ProjectFilter | None = None,
+                     allocation: Allocation = Allocation.none,
+                     geometry: bool = True) -> dict[str, Any]:
     """Units with indicators (and geometry), what stayed unallocated, totals and caveats."""
-    check_level(level)
-    check_allocation(allocation)
     flt = flt or ProjectFilter()
     if not flt.years or not flt.statuses:
         raise InvalidInput("the filter selects no year or no status")
@@ -324,7 +319,7 @@ def indicator_report(conn: Connection, level: str, flt: ProjectFilter | None = N
     if level == "commune" and geometry:
         outlines = [{"code": d["code"], "name": d["name"],
                      "boundary_quality": d["boundary_quality"], "geometry": d["geometry"]}
-                    for d in unit_rows(conn, "district") if d["geometry"] is not None]
+                    for d in unit_rows(conn, Level.district) if d["geometry"] is not None]
     drawn = [u for u in units if u["geometry"] is not None]
     return {
         "level": level,
@@ -358,7 +353,7 @@ def indicator_report(conn: Connection, level: str, flt: ProjectFilter | None = N
 
 def _unallocated_rows(buckets: dict[str | None, dict[str, Any]],
                       districts: dict[str, tuple[str, list[str]]], kept: dict[str, str],
-                      level: str) -> list[dict[str, Any]]:
+                      level: Level) -> list[dict[str, Any]]:
     """Money and records not placed in a unit, per district bucket (None = no district)."""
     rows = []
     for code, b in buckets.items():

@@ -22,7 +22,7 @@ from geo.boundaries.store import (
 )
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
-from geo.gazetteer.units import EDITIONS
+from geo.core.vocab import Edition
 
 SOURCE = "approximate: voronoi of gazetteer centroids"
 M_PER_DEG = 111_320.0  # metres per degree of latitude (and of scaled longitude)
@@ -240,10 +240,8 @@ def _districts(conn: Connection, plane: _Plane, official: dict[str, BaseGeometry
     report.districts_written.sort()
 
 
-def build_approximate(conn: Connection, edition: str = "legacy") -> ApproxReport:
+def build_approximate(conn: Connection, edition: Edition = Edition.legacy) -> ApproxReport:
     """Replace approximate polygons of an edition from gazetteer centroids; keep official ones."""
-    if edition not in EDITIONS:
-        raise InvalidInput(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}")
     check_area_srid(conn)
     rows = _units(conn, edition, "commune")
     lats = [r[4] for r in rows if r[4] is not None]

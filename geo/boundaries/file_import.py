@@ -34,7 +34,7 @@ from geo.boundaries.store import check_area_srid, polygonal, write_boundary
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
 from geo.core.textnorm import name_key
-from geo.gazetteer.units import check_level_edition
+from geo.core.vocab import Edition, Level, check_edition_level
 
 
 def _crs_label(crs: CRS) -> str:
@@ -118,12 +118,12 @@ def _has_approximate_communes(conn: Connection, edition: str) -> bool:
     return bool(row and row[0])
 
 
-def import_boundaries(conn: Connection, path: str | Path, level: str,
+def import_boundaries(conn: Connection, path: str | Path, level: Level,
                       code_field: str | None = None, name_field: str | None = None,
-                      crs: str | None = None, edition: str = "legacy",
+                      crs: str | None = None, edition: Edition = Edition.legacy,
                       layer: str | None = None) -> ImportReport:
     """Import official polygons of one level from a file; return the QA report."""
-    check_level_edition(level, edition)
+    check_edition_level(edition, level)
     path = Path(path)
     frame, crs_note = read_boundary_file(path, crs, layer)
     check_area_srid(conn)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from geo.core.db import Connection
 from geo.core.migrate import migrate
+from geo.core.vocab import Edition
 from geo.gazetteer import loader as gazetteer
 
 _COUNTS = {
@@ -38,7 +39,7 @@ def bootstrap(conn: Connection, demo_scale: int = 1) -> list[str]:
         build_approximate(conn)
         steps.append("approximate boundaries built (Ranh giới gần đúng)")
     if _count(conn, "boundaries_2025") == 0:
-        build_approximate(conn, "2025")
+        build_approximate(conn, Edition.e2025)
         steps.append("approximate 2025 commune boundaries built (Ranh giới gần đúng)")
     if _count(conn, "records") == 0:
         load_demo(conn, scale=demo_scale)

@@ -6,26 +6,13 @@ import json
 from typing import Any
 
 from geo.core.db import Connection
-from geo.core.errors import InvalidInput
-
-LEVELS = ("district", "commune")
-EDITIONS = ("legacy", "2025")
+from geo.core.vocab import Edition, Level, check_edition_level
 
 
-def check_level_edition(level: str, edition: str) -> None:
-    """Raise InvalidInput for an unknown level or edition (or districts in 2025)."""
-    if level not in LEVELS:
-        raise InvalidInput(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    if edition not in EDITIONS:
-        raise InvalidInput(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}")
-    if edition == "2025" and level == "district":
-        raise InvalidInput("the 2025 edition has no district level (abolished 1 July 2025)")
-
-
-def units_geojson(conn: Connection, level: str, edition: str = "legacy",
+def units_geojson(conn: Connection, level: Level, edition: Edition = Edition.legacy,
                   simplify: float = 0.0) -> dict[str, Any]:
     """FeatureCollection of the units of a level, with boundary geometry and its quality."""
-    check_level_edition(level, edition)
+    check_edition_level(edition, level)
     with conn.cursor() as cur:
         cur.execute(
             """
@@ -39,7 +26,7 @@ def units_geojson(conn: Connection, level: str, edition: str = "legacy",
             WHERE u.edition = %(edition)s AND u.level = %(level)s
             ORDER BY u.code
             """,
-            {"edition": edition, "level": level, "tol": simplify},
+            {"edition": str(edition), "level": str(level), "tol": simplify},
         )
         rows = cur.fetchall()
     features = [

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from geo.analytics.gaps import FORMULA, ranking_of
 from geo.analytics.indicators import indicator_report
 from geo.core.db import Connection
+from geo.core.vocab import Edition, Level, MapView
 from geo.gazetteer.places import check_district, district_choices
-from geo.publish.map_views import view_data
+from geo.publish.map_views import ViewQuery, view_data
 
 TOP = 10
 
@@ -28,7 +29,7 @@ def _province_figures(report: dict[str, Any], ranking: dict[str, Any]) -> dict[s
 def _district_figures(conn: Connection, report: dict[str, Any], ranking: dict[str, Any],
                       district: str) -> dict[str, int]:
     """The same figures for one legacy district (its projects at any precision within it)."""
-    dreport = indicator_report(conn, "district", report["filter"], report["allocation"],
+    dreport = indicator_report(conn, Level.district, report["filter"], report["allocation"],
                                geometry=False)
     d = next(u for u in dreport["units"] if u["code"] == district)
     communes = [u for u in report["units"] if u["district_code"] == district]
@@ -44,13 +45,13 @@ def _district_figures(conn: Connection, report: dict[str, Any], ranking: dict[st
             "communes_no_support": sum(1 for r in rows if r["no_support"])}
 
 
-def briefing_data(conn: Connection, params: Mapping[str, str]) -> dict[str, Any]:
+def briefing_data(conn: Connection, params: ViewQuery) -> dict[str, Any]:
     """Everything the briefing shows, for ?district=&years= (and source/activity/allocation)."""
-    district = check_district(conn, params.get("district"))
-    coverage = view_data(conn, "coverage", {k: v for k, v in params.items()
-                                            if k in ("years", "source", "activity", "status",
-                                                     "allocation")})
-    report = indicator_report(conn, "commune", coverage["filter"], coverage["allocation"],
+    district = check_district(conn, params.district)
+    coverage = view_data(conn, MapView.coverage,
+                         replace(params, level=Level.commune, edition=Edition.legacy,
+                                 district=None, trade=None))
+    report = indicator_report(conn, Level.commune, coverage["filter"], coverage["allocation"],
                               geometry=False)
     ranking = ranking_of(report)
     if district:

@@ -7,30 +7,27 @@ GeoJSON-like features, a summary and what to draw beneath them, for PNG maps and
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from geo.analytics.filters import ProjectFilter, check_allocation, parse_filter
+from geo.analytics.filters import ProjectFilter, parse_filter
 from geo.core.db import Connection
-from geo.core.errors import InvalidInput
-
-VIEWS = ("coverage", "gaps", "projects", "establishments", "villages")
-EDITIONS = ("legacy", "2025")
+from geo.core.vocab import Allocation, Edition, Level, MapView, check_edition_level
 
 
-def check_view(view: str) -> str:
-    """The view name, or InvalidInput."""
-    if view not in VIEWS:
-        raise InvalidInput(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
-    return view
+@dataclass(frozen=True)
+class ViewQuery:
+    """The query parameters of a map view (the same as the map page's), typed at the edge."""
 
-
-def check_edition(edition: str | None) -> str:
-    """'legacy' (default) or '2025', or InvalidInput."""
-    edition = edition or "legacy"
-    if edition not in EDITIONS:
-        raise InvalidInput(f"edition must be legacy or 2025, not {edition!r}")
-    return edition
+    level: Level = Level.commune
+    edition: Edition = Edition.legacy
+    allocation: Allocation = Allocation.none
+    years: str | None = None
+    source: str | None = None
+    activity: str | None = None
+    status: str | None = None
+    district: str | None = None
+    trade: str | None = None
 
 
 def data_date(conn: Connection) -> str | None:
@@ -43,49 +40,44 @@ def data_date(conn: Connection) -> str | None:
     return row[0].isoformat() if row and row[0] else None
 
 
-def _filter(conn: Connection, p: Mapping[str, str]) -> ProjectFilter:
-    return parse_filter(conn, p.get("years"), p.get("source"), p.get("activity"),
-                        p.get("status"))
+def _filter(conn: Connection, p: ViewQuery) -> ProjectFilter:
+    return parse_filter(conn, p.years, p.source, p.activity, p.status)
 
 
-def _units(conn: Connection, level: str) -> list[dict[str, Any]]:
+def _units(conn: Connection, level: Level) -> list[dict[str, Any]]:
     """Legacy units of a level with geometry (to draw beneath points)."""
     from geo.analytics.indicators import unit_rows
 
     return [u for u in unit_rows(conn, level) if u["geometry"] is not None]
 
 
-def _coverage(conn: Connection, p: Mapping[str, str]) -> dict[str, Any]:
+def _coverage(conn: Connection, p: ViewQuery) -> dict[str, Any]:
     from geo.analytics.coverage import coverage_geojson
     from geo.analytics.edition2025 import coverage_geojson_2025
-    from geo.analytics.indicators import check_level
 
-    level = check_level(p.get("level") or "commune")
-    edition = check_edition(p.get("edition"))
-    allocation = check_allocation(p.get("allocation") or "none")
+    level, edition, allocation = p.level, p.edition, p.allocation
+    check_edition_level(edition, level)
     flt = _filter(conn, p)
-    if edition == "2025":
-        if level != "commune":
-            raise InvalidInput("the 2025 edition has communes only (no district level)")
+    if edition == Edition.e2025:
         data = coverage_geojson_2025(conn, flt, allocation)
     else:
         data = coverage_geojson(conn, level, flt, allocation)
-    outlines = _units(conn, "district") if level == "commune" and edition == "legacy" else []
+    outlines = _units(conn, Level.district) \
+        if level == Level.commune and edition == Edition.legacy else []
     return {"features": data["features"], "summary": data["summary"], "filter": flt,
             "level": level, "edition": edition, "allocation": allocation,
             "background": [], "outlines": outlines}
 
 
-def _gaps(conn: Connection, p: Mapping[str, str]) -> dict[str, Any]:
+def _gaps(conn: Connection, p: ViewQuery) -> dict[str, Any]:
     from geo.analytics.edition2025 import report_2025
     from geo.analytics.gaps import FORMULA, PRIORITY_WEIGHT, score_units
     from geo.analytics.indicators import indicator_report
 
-    edition = check_edition(p.get("edition"))
-    allocation = check_allocation(p.get("allocation") or "none")
+    edition, allocation = p.edition, p.allocation
     flt = _filter(conn, p)
-    report = report_2025(conn, flt, allocation) if edition == "2025" else \
-        indicator_report(conn, "commune", flt, allocation)
+    report = report_2025(conn, flt, allocation) if edition == Edition.e2025 else \
+        indicator_report(conn, Level.commune, flt, allocation)
     with_data = [u for u in report["units"] if u.get("data_status", "ok") == "ok"]
     ranked = {r["code"]: r for r in score_units(with_data)}
     features = []
@@ -104,13 +96,13 @@ def _gaps(conn: Connection, p: Mapping[str, str]) -> dict[str, Any]:
                                                         if r["no_support"]),
                "totals": report["totals"], "has_demo": report["has_demo"],
                "has_approximate": report["has_approximate"]}
-    outlines = _units(conn, "district") if edition == "legacy" else []
+    outlines = _units(conn, Level.district) if edition == Edition.legacy else []
     return {"features": features, "summary": summary, "filter": flt, "level": "commune",
             "edition": edition, "allocation": allocation, "background": [],
             "outlines": outlines}
 
 
-def _projects(conn: Connection, p: Mapping[str, str]) -> dict[str, Any]:
+def _projects(conn: Connection, p: ViewQuery) -> dict[str, Any]:
     from geo.records.public_projects import project_features
 
     flt = _filter(conn, p)
@@ -127,33 +119,33 @@ def _projects(conn: Connection, p: Mapping[str, str]) -> dict[str, Any]:
             commune_codes=",".join(sorted({str(x["commune"]) for x in locs if x["commune"]})))
         f["locations"] = locs
     return {"features": data["features"], "summary": data["summary"], "filter": flt,
-            "background": _units(conn, "commune"), "outlines": _units(conn, "district")}
+            "background": _units(conn, Level.commune), "outlines": _units(conn, Level.district)}
 
 
-def _points(conn: Connection, collection_id: str, p: Mapping[str, str],
+def _points(conn: Connection, collection_id: str, p: ViewQuery,
             personal: bool) -> dict[str, Any]:
     from geo.gazetteer.places import check_district, district_bbox
     from geo.publish.ogc_features import collection, query_features
 
-    district = check_district(conn, p.get("district"))
+    district = check_district(conn, p.district)
     props = {"district_code": district} if district else {}
-    if p.get("trade"):
-        props["trade"] = str(p["trade"])
+    if p.trade:
+        props["trade"] = p.trade
     matched, features = query_features(conn, collection(collection_id), props, None,
                                        10**9, 0, personal)
     return {"features": features, "summary": {"records": matched,
                                               "drawn": sum(1 for f in features
                                                            if f["geometry"])},
             "district": district, "bbox": district_bbox(conn, district),
-            "background": _units(conn, "commune"), "outlines": _units(conn, "district")}
+            "background": _units(conn, Level.commune), "outlines": _units(conn, Level.district)}
 
 
-def view_data(conn: Connection, view: str, params: Mapping[str, str],
+def view_data(conn: Connection, view: MapView, params: ViewQuery | None = None,
               personal: bool = False) -> dict[str, Any]:
     """Features, summary and background of a map view for the page's query parameters."""
     from geo.analytics.indicators import data_flags
 
-    check_view(view)
+    params = params or ViewQuery()
     if view == "coverage":
         data = _coverage(conn, params)
     elif view == "gaps":

@@ -19,6 +19,7 @@ from psycopg2 import sql
 
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput, NotFound
+from geo.core.vocab import Allocation, Edition, Level, parse_term
 from geo.publish.ogc_collections import COLLECTIONS, UNIT_ARGS, Collection
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -275,22 +276,20 @@ def coverage_features(conn: Connection, params: dict[str, str]) -> list[dict[str
     """Features of the coverage collection for the filter in PARAMS (legacy or 2025)."""
     from geo.analytics.coverage import coverage_geojson
     from geo.analytics.edition2025 import coverage_geojson_2025
-    from geo.analytics.filters import check_allocation, parse_filter
+    from geo.analytics.filters import parse_filter
 
     flt = parse_filter(conn, params.get("years"), params.get("source"),
                        params.get("activity"), params.get("status"))
-    allocation = check_allocation(params.get("allocation") or "none")
-    edition = params.get("edition") or "legacy"
-    if edition == "2025":
+    allocation = parse_term(Allocation, "allocation", params.get("allocation"), Allocation.none)
+    edition = parse_term(Edition, "edition", params.get("edition"), Edition.legacy)
+    if edition == Edition.e2025:
         data = coverage_geojson_2025(conn, flt, allocation)
-    elif edition == "legacy":
-        data = coverage_geojson(conn, "commune", flt, allocation)
+    else:
+        data = coverage_geojson(conn, Level.commune, flt, allocation)
         for f in data["features"]:
             f["properties"].update(edition="legacy", data_status="ok",
                                    allocation_method="legacy", count_method="legacy",
                                    legacy_codes=f["properties"]["code"])
-    else:
-        raise InvalidInput("edition must be legacy or 2025")
     return [_feature(f["id"], None, f["properties"]) | {"geometry": f["geometry"]}
             for f in data["features"]]
 

@@ -11,6 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from geo.core.vocab import IndicatorKey
 from maps.core.format import format_int, format_vnd
 from maps.export.static_map import draw_view, source_note, use_fonts
 from maps.views.choropleth import ALLOCATION_WORDS
@@ -91,7 +92,7 @@ def _page_one(pdf: PdfPages, data: dict[str, Any], today: date) -> None:
     FigureCanvasAgg(fig)
     _header(fig, data, 1, today)
     ax = fig.add_axes((0.04, 0.1, 0.5, 0.72))
-    draw_view(ax, data["map"], "kc_vnd", legend_outside=False)
+    draw_view(ax, data["map"], IndicatorKey.kc_vnd, legend_outside=False)
     fig.text(0.04, 0.835, "Kinh phí khuyến công theo xã", fontsize=11, fontweight="bold",
              va="bottom")
     f = data["figures"]

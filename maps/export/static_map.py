@@ -25,6 +25,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import shape
 
+from geo.core.vocab import Classification, IndicatorKey
 from maps.core.format import format_int, format_vnd
 from maps.core.palette import ACTIVITY_COLORS, OTHER_COLOR, OTHER_TRADES, trade_colors
 from maps.views.choropleth import (
@@ -32,7 +33,6 @@ from maps.views.choropleth import (
     NODATA_COLOR,
     ZERO_COLOR,
     ZERO_LABEL,
-    check_indicator,
     class_label,
     classify,
     color_for,
@@ -79,11 +79,12 @@ def _years(data: dict[str, Any]) -> str:
     return flt.years_text() if flt is not None else ""
 
 
-def view_title(data: dict[str, Any], indicator: str = "kc_vnd") -> tuple[str, str]:
+def view_title(data: dict[str, Any],
+               indicator: IndicatorKey = IndicatorKey.kc_vnd) -> tuple[str, str]:
     """(title, subtitle) of a view's map, in Vietnamese."""
     view = data["view"]
     if view == "coverage":
-        ind = INDICATORS[check_indicator(indicator)]
+        ind = INDICATORS[indicator]
         level = "xã" if data.get("level", "commune") == "commune" else "huyện"
         title = f"{ind.label} theo {level}" + (f", {_years(data)}" if ind.per_period else "")
     else:
@@ -176,10 +177,9 @@ def _outlines(ax: Axes, data: dict[str, Any]) -> None:
         lines.plot(ax=ax, facecolor="none", edgecolor="#555555", linewidth=0.8, zorder=5)
 
 
-def _coverage(ax: Axes, data: dict[str, Any], indicator: str, classes: str
-              ) -> tuple[list[Any], str]:
+def _coverage(ax: Axes, data: dict[str, Any], indicator: IndicatorKey,
+              classes: Classification) -> tuple[list[Any], str]:
     """Choropleth of one indicator; returns legend handles and title."""
-    indicator = check_indicator(indicator)
     ind = INDICATORS[indicator]
     feats = [{**f, "properties": {**f["properties"],
                                   "kc_vnd": f["properties"].get("support_vnd")}}
@@ -300,8 +300,9 @@ def _records(ax: Axes, data: dict[str, Any], marker: str) -> tuple[list[Any], st
     return handles, "Ngành nghề"
 
 
-def draw_view(ax: Axes, data: dict[str, Any], indicator: str = "kc_vnd",
-              classes: str = "quantiles", activity_names: dict[str, str] | None = None,
+def draw_view(ax: Axes, data: dict[str, Any], indicator: IndicatorKey = IndicatorKey.kc_vnd,
+              classes: Classification = Classification.quantiles,
+              activity_names: dict[str, str] | None = None,
               legend_outside: bool = True) -> None:
     """Draw a view's map into AX: layers, legend, north arrow and scale bar."""
     view = data["view"]
@@ -330,7 +331,8 @@ def draw_view(ax: Axes, data: dict[str, Any], indicator: str = "kc_vnd",
     scale_bar(ax)
 
 
-def map_figure(data: dict[str, Any], indicator: str = "kc_vnd", classes: str = "quantiles",
+def map_figure(data: dict[str, Any], indicator: IndicatorKey = IndicatorKey.kc_vnd,
+               classes: Classification = Classification.quantiles,
                activity_names: dict[str, str] | None = None,
                size: tuple[float, float] = (11.0, 7.5)) -> Figure:
     """A figure of one view: title, subtitle, the map and the source note."""
@@ -347,7 +349,8 @@ def map_figure(data: dict[str, Any], indicator: str = "kc_vnd", classes: str = "
     return fig
 
 
-def render_png(data: dict[str, Any], indicator: str = "kc_vnd", classes: str = "quantiles",
+def render_png(data: dict[str, Any], indicator: IndicatorKey = IndicatorKey.kc_vnd,
+               classes: Classification = Classification.quantiles,
                activity_names: dict[str, str] | None = None, dpi: int = PNG_DPI) -> bytes:
     """The view's map as a PNG at DPI (300 by default: 3300 × 2250 pixels)."""
     fig = map_figure(data, indicator, classes, activity_names)

@@ -11,7 +11,7 @@ from typing import Any
 import mapclassify
 import numpy as np
 
-from geo.core.errors import InvalidInput
+from geo.core.vocab import IndicatorKey
 from maps.core.format import format_int, format_vnd
 
 EDITION_CHOICES = (("legacy", "Trước 1/7/2025 (có cấp huyện)"),
@@ -32,19 +32,23 @@ class Indicator:
     per_period: bool = True
 
 
+# Label and formatter of every IndicatorKey (tests check none is missing).
 INDICATORS: dict[str, Indicator] = {
-    "kc_vnd": Indicator("Kinh phí khuyến công", format_vnd),
-    "counterpart_vnd": Indicator("Vốn đối ứng", format_vnd),
-    "projects": Indicator("Số đề án khuyến công", format_int),
-    "beneficiaries": Indicator("Số đối tượng thụ hưởng (khác nhau)", format_int),
-    "establishments": Indicator("Số cơ sở công nghiệp nông thôn", format_int, per_period=False),
-    "workers": Indicator("Số lao động của cơ sở CNNT", format_int, per_period=False),
-    "craft_villages": Indicator("Số làng nghề", format_int, per_period=False),
-    "vnd_per_establishment": Indicator("Kinh phí khuyến công bình quân một cơ sở", format_vnd),
-    "vnd_per_worker": Indicator("Kinh phí khuyến công bình quân một lao động", format_vnd),
-    "beneficiary_share": Indicator("Tỷ lệ cơ sở CNNT được hỗ trợ", format_permille, 1000),
+    IndicatorKey.kc_vnd: Indicator("Kinh phí khuyến công", format_vnd),
+    IndicatorKey.counterpart_vnd: Indicator("Vốn đối ứng", format_vnd),
+    IndicatorKey.projects: Indicator("Số đề án khuyến công", format_int),
+    IndicatorKey.beneficiaries: Indicator("Số đối tượng thụ hưởng (khác nhau)", format_int),
+    IndicatorKey.establishments:
+        Indicator("Số cơ sở công nghiệp nông thôn", format_int, per_period=False),
+    IndicatorKey.workers: Indicator("Số lao động của cơ sở CNNT", format_int, per_period=False),
+    IndicatorKey.craft_villages: Indicator("Số làng nghề", format_int, per_period=False),
+    IndicatorKey.vnd_per_establishment:
+        Indicator("Kinh phí khuyến công bình quân một cơ sở", format_vnd),
+    IndicatorKey.vnd_per_worker:
+        Indicator("Kinh phí khuyến công bình quân một lao động", format_vnd),
+    IndicatorKey.beneficiary_share:
+        Indicator("Tỷ lệ cơ sở CNNT được hỗ trợ", format_permille, 1000),
 }
-ALIASES = {"support_vnd": "kc_vnd"}
 CLASSIFICATIONS = {"quantiles": "phân vị", "jenks": "khoảng tự nhiên (Jenks)"}
 ALLOCATION_WORDS = {
     "none": "Không chia (đề án cấp huyện để riêng)",
@@ -65,21 +69,6 @@ MAX_LISTED = 15
 NO_COMMUNES = " (huyện không có đơn vị cấp xã)"
 NO_WEIGHTS = " (huyện không có cơ sở CNNT để chia theo)"
 BOUNDARY_WORDS = {"approximate": "gần đúng (dựng từ tâm xã)", "official": "chính thức"}
-
-
-def check_indicator(indicator: str) -> str:
-    """The indicator key (aliases resolved); InvalidInput for one the map cannot show."""
-    indicator = ALIASES.get(indicator, indicator)
-    if indicator not in INDICATORS:
-        raise InvalidInput(f"indicator must be one of {', '.join(INDICATORS)}, not {indicator!r}")
-    return indicator
-
-
-def check_classification(method: str) -> str:
-    """The classification method, or InvalidInput."""
-    if method not in CLASSIFICATIONS:
-        raise InvalidInput(f"classes must be one of {', '.join(CLASSIFICATIONS)}, not {method!r}")
-    return method
 
 
 def indicator_value(unit: Mapping[str, Any], indicator: str) -> int | None:

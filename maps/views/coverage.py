@@ -11,6 +11,7 @@ from markupsafe import Markup
 from geo.analytics.filters import ProjectFilter
 from geo.core.errors import InvalidInput
 from geo.core.settings import MapSettings
+from geo.core.vocab import Classification, IndicatorKey, Level
 from maps.core.format import format_int, format_vnd
 from maps.core.legend import LegendEntry, MapBox, legend, title_box
 from maps.core.map_forms import Field, project_fields, select, url_with
@@ -35,8 +36,6 @@ from maps.views.choropleth import (
     ZERO_LABEL,
     ValueClass,
     bounds_of,
-    check_classification,
-    check_indicator,
     class_label,
     classify,
     color_for,
@@ -168,13 +167,13 @@ def _panel_html(data: dict[str, Any], level: str, indicator: str, method: str,
     return render("panels/coverage.html", action="/maps/coverage", fields=fields, links=links)
 
 
-def coverage_map(data: dict[str, Any], level: str = "commune", indicator: str = "kc_vnd",
-                 map_settings: MapSettings | None = None, classes: str = "quantiles",
+def coverage_map(data: dict[str, Any], level: Level = Level.commune,
+                 indicator: IndicatorKey = IndicatorKey.kc_vnd,
+                 map_settings: MapSettings | None = None,
+                 classes: Classification = Classification.quantiles,
                  activity_types: Mapping[str, str] | None = None) -> folium.Map:
     """A choropleth of one indicator per unit, with legend, title, notes and (if activity
     types are given) the side panel with the filter form."""
-    indicator = check_indicator(indicator)
-    check_classification(classes)
     if level != data["level"]:
         raise InvalidInput(f"data is for level {data['level']!r}, not {level!r}")
     ind = INDICATORS[indicator]

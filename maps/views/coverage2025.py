@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from geo.analytics.filters import ProjectFilter
 from geo.core.settings import MapSettings
+from geo.core.vocab import Allocation, Classification, IndicatorKey, Level
 from maps.core.legend import MapBox
 from maps.core.map_forms import Field, project_fields, select, url_with
 from maps.core.map_page import side_panel
@@ -30,14 +31,14 @@ NO_DATA_LABEL = "Chưa có dữ liệu"
 PAGE = "/maps/coverage"
 
 
-def query_of(flt: ProjectFilter, indicator: str, classes: str, allocation: str
-             ) -> dict[str, str]:
+def query_of(flt: ProjectFilter, indicator: IndicatorKey, classes: Classification,
+             allocation: Allocation) -> dict[str, str]:
     """The page's query parameters (to keep them when switching edition or downloading)."""
     return {**flt.query(), "indicator": indicator, "classes": classes,
             "allocation": allocation}
 
 
-def _fields(report: dict[str, Any], indicator: str, classes: str,
+def _fields(report: dict[str, Any], indicator: IndicatorKey, classes: Classification,
             activity_types: Mapping[str, str]) -> tuple[list[Field], list[tuple[str, str]]]:
     """Filter form fields (edition switch included) and download links of the 2025 view."""
     flt: ProjectFilter = report["filter"]
@@ -88,13 +89,14 @@ def _layer_control_last(m: folium.Map) -> None:
             m.add_child(child, name=key)
 
 
-def coverage_2025_map(report: dict[str, Any], indicator: str = "kc_vnd",
-                      map_settings: MapSettings | None = None, classes: str = "quantiles",
+def coverage_2025_map(report: dict[str, Any], indicator: IndicatorKey = IndicatorKey.kc_vnd,
+                      map_settings: MapSettings | None = None,
+                      classes: Classification = Classification.quantiles,
                       activity_types: Mapping[str, str] | None = None) -> folium.Map:
     """The 2025 coverage choropleth: data units coloured, Kon Tum units 'no data'."""
     ok = [u for u in report["units"] if u["data_status"] == "ok"]
     no_data = [u for u in report["units"] if u["data_status"] != "ok" and u["geometry"]]
-    m = coverage_map({**report, "units": ok}, "commune", indicator, map_settings, classes)
+    m = coverage_map({**report, "units": ok}, Level.commune, indicator, map_settings, classes)
     for child in m._children.values():  # stopgap until coverage_map takes a subtitle
         if isinstance(child, MapBox) and "kc-title" in child.css_class:
             child.content = child.content.replace(LEGACY_SUBTITLE, SUBTITLE_2025)

@@ -7,8 +7,8 @@ from typing import Any
 
 import folium
 
-from geo.core.errors import InvalidInput
 from geo.core.settings import MapSettings
+from geo.core.vocab import ColorBy
 from maps.core.legend import legend, title_box
 from maps.core.map_forms import ALL, Field, select, url_with
 from maps.core.map_page import PageScript, map_page, side_panel
@@ -22,22 +22,14 @@ from maps.views.points import (
     points_panel,
 )
 
-COLOR_BY = {"trade": "Ngành nghề", "status": "Trạng thái định vị (rà soát)"}
-
-
-def check_color_by(color_by: str) -> str:
-    """The colouring mode, or InvalidInput."""
-    if color_by not in COLOR_BY:
-        raise InvalidInput(f"color must be one of {', '.join(COLOR_BY)}, not {color_by!r}")
-    return color_by
+COLOR_BY = {ColorBy.trade: "Ngành nghề", ColorBy.status: "Trạng thái định vị (rà soát)"}
 
 
 def establishments_map(counts: dict[str, Any], districts: Sequence[tuple[str, str]],
-                       district: str | None = None, color_by: str = "trade",
+                       district: str | None = None, color_by: ColorBy = ColorBy.trade,
                        map_settings: MapSettings | None = None, has_demo: bool = False,
                        bbox: Sequence[float] | None = None) -> folium.Map:
     """The page: legend from COUNTS, filter form, search; points come from the endpoint."""
-    check_color_by(color_by)
     names = dict(districts)
     where = f" – {names[district]}" if district and district in names else ""
     title = f"Cơ sở công nghiệp nông thôn{where}"

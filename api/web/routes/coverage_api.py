@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.web.filter_query import FilterQuery, Filters
+from api.web.filter_query import ALLOCATION, EDITION, LEVEL, FilterQuery, Filters
 from api.web.responses import cached_json, file_response, payload_response
-from api.web.routes.edition2025 import EDITION, check_edition, coverage_2025_json
+from api.web.routes.edition2025 import coverage_2025_json
 from geo.analytics.coverage import coverage_geojson
-from geo.analytics.filters import check_allocation
 from geo.analytics.gaps import FORMULA, gap_ranking, ranking_json
-from geo.analytics.indicators import check_level
 from geo.core.payload_cache import Payload
+from geo.core.vocab import Allocation, Edition, Level, check_edition_level
 from maps.export.tables import (
     GAP_COLUMNS,
     INDICATOR_COLUMNS,
@@ -27,16 +26,11 @@ from maps.export.tables import (
 from maps.views.choropleth import ALLOCATION_WORDS
 
 router = APIRouter()
-LEVEL = Query("commune", description="district | commune")
-ALLOCATION = Query("none", description="none | even | establishments: how district-level "
-                                       "projects are shared out in the commune view")
 
 
-def _coverage_payload(request: Request, level: str, q: FilterQuery, allocation: str
+def _coverage_payload(request: Request, level: Level, q: FilterQuery, allocation: Allocation
                       ) -> Payload:
     """The coverage GeoJSON text, cached by filter and data version."""
-    check_level(level)
-    check_allocation(allocation)
     return cached_json(request, "coverage", (level, allocation, *_raw(q)),
                        lambda conn: coverage_geojson(conn, level, q.parse(conn), allocation))
 
@@ -46,15 +40,17 @@ def _raw(q: FilterQuery) -> tuple[str | None, ...]:
     return (q.years, q.source, q.activity, q.status)
 
 
-def _coverage(request: Request, level: str, q: FilterQuery, allocation: str) -> dict[str, Any]:
+def _coverage(request: Request, level: Level, q: FilterQuery,
+              allocation: Allocation) -> dict[str, Any]:
     return dict(json.loads(_coverage_payload(request, level, q, allocation).text))
 
 
 @router.get("/api/coverage")
-def api_coverage(request: Request, q: Filters, level: str = LEVEL,
-                 allocation: str = ALLOCATION, edition: str = EDITION) -> Any:
+def api_coverage(request: Request, q: Filters, level: Level = LEVEL,
+                 allocation: Allocation = ALLOCATION, edition: Edition = EDITION) -> Any:
     """Units with indicators (GeoJSON) and a summary: total = allocated + unallocated VND."""
-    if check_edition(edition, level) == "2025":
+    check_edition_level(edition, level)
+    if edition == Edition.e2025:
         return coverage_2025_json(request, q, allocation)
     return payload_response(request, _coverage_payload(request, level, q, allocation),
                             "application/json")
@@ -67,8 +63,8 @@ def _stem(kind: str, level: str, summary: dict[str, Any]) -> str:
 
 
 @router.get("/api/coverage.csv")
-def api_coverage_csv(request: Request, q: Filters, level: str = LEVEL,
-                     allocation: str = ALLOCATION) -> Response:
+def api_coverage_csv(request: Request, q: Filters, level: Level = LEVEL,
+                     allocation: Allocation = ALLOCATION) -> Response:
     """The indicator table as CSV (UTF-8, one row per unit)."""
     data = _coverage(request, level, q, allocation)
     rows = [f["properties"] for f in data["features"]]
@@ -77,8 +73,8 @@ def api_coverage_csv(request: Request, q: Filters, level: str = LEVEL,
 
 
 @router.get("/api/coverage.xlsx")
-def api_coverage_xlsx(request: Request, q: Filters, level: str = LEVEL,
-                      allocation: str = ALLOCATION) -> Response:
+def api_coverage_xlsx(request: Request, q: Filters, level: Level = LEVEL,
+                      allocation: Allocation = ALLOCATION) -> Response:
     """The indicator table as XLSX, with the unallocated money and the reconciliation."""
     data = _coverage(request, level, q, allocation)
     s = data["summary"]
@@ -101,20 +97,19 @@ def api_coverage_xlsx(request: Request, q: Filters, level: str = LEVEL,
     return file_response(body, _stem("chi-so", level, s) + ".xlsx", "xlsx")
 
 
-def _ranking_payload(request: Request, q: FilterQuery, allocation: str) -> Payload:
+def _ranking_payload(request: Request, q: FilterQuery, allocation: Allocation) -> Payload:
     """The ranking JSON text, cached by filter and data version."""
-    check_allocation(allocation)
     return cached_json(request, "gaps", (allocation, *_raw(q)),
                        lambda conn: ranking_json(gap_ranking(conn, q.parse(conn), allocation)))
 
 
-def _ranking(request: Request, q: FilterQuery, allocation: str) -> dict[str, Any]:
+def _ranking(request: Request, q: FilterQuery, allocation: Allocation) -> dict[str, Any]:
     return dict(json.loads(_ranking_payload(request, q, allocation).text))
 
 
 @router.get("/api/gaps")
 def api_gaps(request: Request, q: Filters,
-             allocation: str = ALLOCATION) -> Any:
+             allocation: Allocation = ALLOCATION) -> Any:
     """Communes ranked by underserved score (formula included), highest first."""
     return payload_response(request, _ranking_payload(request, q, allocation),
                             "application/json")
@@ -122,7 +117,7 @@ def api_gaps(request: Request, q: Filters,
 
 @router.get("/api/gaps.csv")
 def api_gaps_csv(request: Request, q: Filters,
-                 allocation: str = ALLOCATION) -> Response:
+                 allocation: Allocation = ALLOCATION) -> Response:
     """The underserved ranking as CSV."""
     data = _ranking(request, q, allocation)
     summary = {"years": data["filter"]["years"], "allocation": allocation}
@@ -132,7 +127,7 @@ def api_gaps_csv(request: Request, q: Filters,
 
 @router.get("/api/gaps.xlsx")
 def api_gaps_xlsx(request: Request, q: Filters,
-                  allocation: str = ALLOCATION) -> Response:
+                  allocation: Allocation = ALLOCATION) -> Response:
     """The underserved ranking as XLSX, with the formula."""
     data = _ranking(request, q, allocation)
     f = data["filter"]

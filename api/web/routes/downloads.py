@@ -8,15 +8,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.web.auth import actor_of
+from api.web.filter_query import ViewParams
 from api.web.responses import file_response
 from geo.accounts.authz import can_see_personal
-from geo.core.errors import InvalidInput
+from geo.core.vocab import DownloadFormat, MapView
 from geo.publish.exports import geojson, geopackage
-from geo.publish.map_views import check_view, view_data
+from geo.publish.map_views import view_data
 from maps.export.download_tables import table_csv, table_xlsx
 
 router = APIRouter(tags=["downloads"])
-FORMATS = ("gpkg", "geojson", "csv", "xlsx")
 
 def file_stem(data: dict[str, Any]) -> str:
     """kcmap-<view>[-2025][-<years>][-<district>] for a view's data."""
@@ -31,17 +31,15 @@ def file_stem(data: dict[str, Any]) -> str:
 
 
 @router.get("/maps/{view}.{fmt}", summary="Download a map view")
-def download_view(request: Request, view: str, fmt: str) -> Response:
+def download_view(request: Request, view: MapView, fmt: DownloadFormat,
+                  params: ViewParams) -> Response:
     """The view's records with the page's filters as gpkg, geojson, csv or xlsx."""
-    check_view(view)
-    if fmt not in FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FORMATS)} (or png), not {fmt!r}")
     personal = can_see_personal(actor_of(request))
     with request.app.state.database.transaction() as conn:
-        data = view_data(conn, view, dict(request.query_params), personal)
+        data = view_data(conn, view, params, personal)
     name = f"{file_stem(data)}.{fmt}"
     if fmt == "gpkg":
-        return file_response(geopackage(data["features"], view), name, fmt)
+        return file_response(geopackage(data["features"], view.value), name, fmt)
     if fmt == "geojson":
         return file_response(geojson(data["features"], {"summary": _summary(data)}), name, fmt)
     if fmt == "csv":

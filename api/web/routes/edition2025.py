@@ -11,43 +11,29 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.web.filter_query import FilterQuery, Filters
+from api.web.filter_query import ALLOCATION, FilterQuery, Filters
 from geo.analytics.edition2025 import coverage_geojson_2025, report_2025
-from geo.analytics.filters import activity_types, check_allocation
-from geo.core.errors import InvalidInput
+from geo.analytics.filters import activity_types
+from geo.core.vocab import Allocation, Classification, Edition, IndicatorKey, IndicatorParam
 from maps.core.map_forms import url_with
-from maps.views.choropleth import check_classification, check_indicator
 from maps.views.coverage2025 import coverage_2025_map, query_of
 
 router = APIRouter(tags=["edition 2025"])
-ALLOCATION = Query("none", description="none | even | establishments")
+INDICATOR = Query(IndicatorKey.kc_vnd, description="indicator to map (support_vnd = kc_vnd)")
+CLASSES = Query(Classification.quantiles, description="quantiles | jenks (natural breaks)")
+EDITION_2025 = Query(Edition.e2025, description="2025 | legacy (back to the legacy map)")
 
 
-EDITION = Query("legacy", description="legacy (before 1 July 2025) | 2025 (after)")
-
-
-def check_edition(edition: str, level: str) -> str:
-    """Validate the edition; the 2025 edition has communes only."""
-    if edition not in ("legacy", "2025"):
-        raise InvalidInput(f"edition must be legacy or 2025, not {edition!r}")
-    if edition == "2025" and level != "commune":
-        raise InvalidInput("the 2025 edition has no district level (abolished 1 July 2025)")
-    return edition
-
-
-def coverage_2025_json(request: Request, q: FilterQuery, allocation: str) -> dict[str, Any]:
+def coverage_2025_json(request: Request, q: FilterQuery,
+                       allocation: Allocation) -> dict[str, Any]:
     """/api/coverage?edition=2025: 2025 communes with indicators, summary reconciled."""
-    check_allocation(allocation)
     with request.app.state.database.transaction() as conn:
         return coverage_geojson_2025(conn, q.parse(conn), allocation)
 
 
-def coverage_2025_page(request: Request, q: FilterQuery, indicator: str, classes: str,
-                       allocation: str) -> HTMLResponse:
+def coverage_2025_page(request: Request, q: FilterQuery, indicator: IndicatorKey,
+                       classes: Classification, allocation: Allocation) -> HTMLResponse:
     """/maps/coverage?edition=2025: the choropleth on the 2025 communes."""
-    indicator = check_indicator(indicator)
-    check_classification(classes)
-    check_allocation(allocation)
     with request.app.state.database.transaction() as conn:
         report = report_2025(conn, q.parse(conn), allocation)
         names = activity_types(conn)
@@ -56,19 +42,20 @@ def coverage_2025_page(request: Request, q: FilterQuery, indicator: str, classes
 
 
 @router.get("/api/coverage/2025")
-def api_coverage_2025(request: Request, q: Filters, allocation: str = ALLOCATION) -> Any:
+def api_coverage_2025(request: Request, q: Filters,
+                      allocation: Allocation = ALLOCATION) -> Any:
     """Coverage on the 2025 communes (GeoJSON); summary.total_vnd equals the legacy one."""
     return coverage_2025_json(request, q, allocation)
 
 
 @router.get("/maps/coverage/2025", response_class=HTMLResponse)
 def map_coverage_2025(request: Request, q: Filters,
-                      indicator: str = Query("kc_vnd", max_length=40),
-                      classes: str = Query("quantiles", max_length=20),
-                      allocation: str = ALLOCATION,
-                      edition: str = Query("2025", max_length=10)) -> Response:
+                      indicator: IndicatorParam = INDICATOR,
+                      classes: Classification = CLASSES,
+                      allocation: Allocation = ALLOCATION,
+                      edition: Edition = EDITION_2025) -> Response:
     """Coverage map on the 2025 communes; edition=legacy goes back keeping the filters."""
-    if edition == "legacy":
+    if edition == Edition.legacy:
         with request.app.state.database.transaction() as conn:
             flt = q.parse(conn)
         return RedirectResponse(url_with("/maps/coverage",

@@ -5,28 +5,36 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.web.filter_query import FilterQuery, Filters
+from api.web.filter_query import ALLOCATION, EDITION, LEVEL, FilterQuery, Filters
 from api.web.responses import cached_page
-from api.web.routes.edition2025 import EDITION, check_edition, coverage_2025_page
-from geo.analytics.filters import activity_types, check_allocation
+from api.web.routes.edition2025 import CLASSES, INDICATOR, coverage_2025_page
+from geo.analytics.filters import activity_types
 from geo.analytics.gaps import ranking_of
-from geo.analytics.indicators import check_level, data_flags, indicator_report, unit_rows
+from geo.analytics.indicators import data_flags, indicator_report, unit_rows
 from geo.core.db import Connection
+from geo.core.vocab import (
+    Allocation,
+    Classification,
+    ColorBy,
+    Edition,
+    IndicatorKey,
+    Level,
+    check_edition_level,
+)
 from geo.gazetteer.places import check_district, district_bbox, district_choices
 from geo.records.public_establishments import establishment_counts
 from geo.records.public_villages import village_features
 from geo.records.review import review_progress
 from maps.pages.review_progress import review_progress_box
-from maps.views.choropleth import check_classification, check_indicator
 from maps.views.coverage import coverage_map
-from maps.views.establishments import check_color_by, establishments_map
+from maps.views.establishments import establishments_map
 from maps.views.gaps import gaps_map
 from maps.views.projects import projects_map
 from maps.views.villages import villages_map
 
 router = APIRouter()
-ALLOCATION = Query("none", description="none | even | establishments")
 DISTRICT = Query(None, max_length=10, description="legacy district code (empty = all)")
+COLOR = Query(ColorBy.trade, description="what colours the points")
 
 
 def _page(m: object) -> HTMLResponse:
@@ -46,22 +54,16 @@ def _raw(q: FilterQuery) -> tuple[str | None, ...]:
 def coverage(
     request: Request,
     q: Filters,
-    level: str = Query("commune", description="district | commune"),
-    indicator: str = Query("kc_vnd", description="kc_vnd, counterpart_vnd, projects, "
-                                                 "beneficiaries, establishments, workers, "
-                                                 "craft_villages, vnd_per_establishment, "
-                                                 "vnd_per_worker, beneficiary_share"),
-    classes: str = Query("quantiles", description="quantiles | jenks (natural breaks)"),
-    allocation: str = ALLOCATION,
-    edition: str = EDITION,
+    level: Level = LEVEL,
+    indicator: IndicatorKey = INDICATOR,
+    classes: Classification = CLASSES,
+    allocation: Allocation = ALLOCATION,
+    edition: Edition = EDITION,
 ) -> Response:
     """Choropleth of one khuyến công indicator per legacy district or commune (or 2025 commune)."""
-    if check_edition(edition, level) == "2025":
+    check_edition_level(edition, level)
+    if edition == Edition.e2025:
         return coverage_2025_page(request, q, indicator, classes, allocation)
-    indicator = check_indicator(indicator)
-    check_classification(classes)
-    check_level(level)
-    check_allocation(allocation)
 
     def build(conn: Connection) -> str:
         data = indicator_report(conn, level, q.parse(conn), allocation)
@@ -77,12 +79,11 @@ def coverage(
 
 @router.get("/maps/gaps", response_class=HTMLResponse)
 def gaps(request: Request, q: Filters,
-         allocation: str = ALLOCATION) -> Response:
+         allocation: Allocation = ALLOCATION) -> Response:
     """Underserved communes: map, ranking beside it, formula on the page."""
-    check_allocation(allocation)
 
     def build(conn: Connection) -> str:
-        report = indicator_report(conn, "commune", q.parse(conn), allocation)
+        report = indicator_report(conn, Level.commune, q.parse(conn), allocation)
         return _html(gaps_map(report, ranking_of(report), request.app.state.map_settings,
                               activity_types(conn)))
 
@@ -91,9 +92,8 @@ def gaps(request: Request, q: Filters,
 
 @router.get("/maps/establishments", response_class=HTMLResponse)
 def establishments(request: Request, district: str | None = DISTRICT,
-                   color: str = Query("trade", description="trade | status")) -> Response:
+                   color: ColorBy = COLOR) -> Response:
     """Clustered establishments coloured by trade or geocoding status; search, district filter."""
-    check_color_by(color)
 
     def build(conn: Connection) -> str:
         code = check_district(conn, district)
@@ -112,7 +112,7 @@ def projects(request: Request, q: Filters) -> HTMLResponse:
     """Projects by activity type and source, sized by budget; district-level as outlines."""
     with request.app.state.database.transaction() as conn:
         flt = q.parse(conn)
-        districts = unit_rows(conn, "district")
+        districts = unit_rows(conn, Level.district)
         activities = activity_types(conn)
         flags = data_flags(conn)
     return _page(projects_map(flt, districts, activities, request.app.state.map_settings,

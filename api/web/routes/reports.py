@@ -6,14 +6,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.web.auth import actor_of
+from api.web.filter_query import ALLOCATION, ViewParams
 from api.web.responses import file_response
+from api.web.routes.edition2025 import CLASSES, INDICATOR
 from geo.accounts.authz import can_see_personal
 from geo.analytics.filters import activity_types
+from geo.core.vocab import Allocation, Classification, IndicatorParam, MapView
 from geo.publish.briefing_data import briefing_data
-from geo.publish.map_views import check_view, view_data
+from geo.publish.map_views import ViewQuery, view_data
 from maps.export.briefing import briefing_pdf
 from maps.export.static_map import render_png
-from maps.views.choropleth import check_classification, check_indicator
 
 router = APIRouter(tags=["reports"])
 
@@ -25,10 +27,10 @@ def briefing(request: Request,
              years: str | None = Query(None, max_length=200, description="e.g. 2021-2025"),
              source: str | None = Query(None, max_length=40),
              activity: str | None = Query(None, max_length=400),
-             allocation: str | None = Query(None, max_length=20)) -> Response:
+             allocation: Allocation = ALLOCATION) -> Response:
     """A4 landscape briefing in Vietnamese: coverage map, key figures, ten most underserved."""
-    params = {k: v for k, v in {"district": district, "years": years, "source": source,
-                                "activity": activity, "allocation": allocation}.items() if v}
+    params = ViewQuery(allocation=allocation, years=years, source=source, activity=activity,
+                       district=district or None)
     with request.app.state.database.transaction() as conn:
         data = briefing_data(conn, params)
     name = "kcmap-bao-cao-tom-tat" + (f"-{data['district']}" if data["district"] else "") + \
@@ -37,16 +39,13 @@ def briefing(request: Request,
 
 
 @router.get("/maps/{view}.png", summary="A map view as a 300 dpi PNG")
-def view_png(request: Request, view: str,
-             indicator: str = Query("kc_vnd", max_length=40),
-             classes: str = Query("quantiles", max_length=20)) -> Response:
+def view_png(request: Request, view: MapView, params: ViewParams,
+             indicator: IndicatorParam = INDICATOR,
+             classes: Classification = CLASSES) -> Response:
     """The map view (coverage, gaps, projects, establishments, villages) with its filters."""
-    check_view(view)
-    indicator = check_indicator(indicator)
-    check_classification(classes)
     personal = can_see_personal(actor_of(request))
     with request.app.state.database.transaction() as conn:
-        data = view_data(conn, view, dict(request.query_params), personal)
+        data = view_data(conn, view, params, personal)
         names = activity_types(conn)
     return file_response(render_png(data, indicator, classes, names), f"kcmap-{view}.png", "png",
                          inline=True)

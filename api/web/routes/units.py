@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
+from api.web.filter_query import EDITION, LEVEL
+from geo.core.vocab import Edition, Level
 from geo.gazetteer.units import units_geojson
 
 router = APIRouter()
@@ -14,8 +16,8 @@ router = APIRouter()
 @router.get("/api/units")
 def api_units(
     request: Request,
-    level: str = Query("commune", description="district | commune"),
-    edition: str = Query("legacy", description="legacy | 2025"),
+    level: Level = LEVEL,
+    edition: Edition = EDITION,
 ) -> Any:
     """Units of a level and edition with boundary, type, parent and boundary quality."""
     with request.app.state.database.transaction() as conn:
