@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from geo.analytics.filters import ALL_STATUSES, DEFAULT_STATUSES, DEFAULT_YEARS, ProjectFilter
-from geo.analytics.indicators import LEVELS, SIMPLIFY, indicator_report
+from geo.analytics.indicators import DERIVED, LEVELS, SIMPLIFY, indicator_report
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
 from geo.core.vocab import Allocation, Level
@@ -17,14 +17,16 @@ from geo.core.vocab import Allocation, Level
 __all__ = ["LEVELS", "SIMPLIFY", "DEFAULT_YEARS", "DEFAULT_STATUSES", "ALL_STATUSES",
            "coverage_by_unit", "coverage_report", "coverage_geojson", "UNIT_PROPERTIES"]
 
-# Properties of a /api/coverage feature, in order (support_vnd is the khuyến công money).
-UNIT_PROPERTIES = (
+# Properties of a /api/coverage feature, in order (support_vnd is the khuyến công money);
+# a DERIVED indicator not listed here comes last but one.
+_LISTED = (
     "code", "name", "type", "district_code", "district_name", "priority",
     "support_vnd", "direct_vnd", "spread_vnd", "counterpart_vnd", "projects",
     "spread_projects", "beneficiaries", "establishments", "workers", "craft_villages",
     "beneficiary_establishments", "beneficiary_share", "vnd_per_establishment",
-    "vnd_per_worker", "boundary_quality",
+    "vnd_per_worker",
 )
+UNIT_PROPERTIES = (*_LISTED, *(str(k) for k in DERIVED if k not in _LISTED), "boundary_quality")
 _UNALLOCATED_KEYS = ("district_code", "district_name", "district_has_communes", "kc_vnd",
                      "counterpart_vnd", "projects", "establishments")
 

@@ -31,7 +31,7 @@ from geo.analytics.edition2025_data import (
     units_2025,
 )
 from geo.analytics.filters import ProjectFilter
-from geo.analytics.indicators import indicator_report
+from geo.analytics.indicators import DERIVED, derived_values, indicator_report
 from geo.core.db import Connection
 from geo.core.vocab import Allocation, Level
 
@@ -39,8 +39,7 @@ EDITION = "2025"
 SUMMED = ("establishments", "workers", "workers_unknown", "beneficiary_establishments",
           "craft_villages")
 NO_DATA_VALUES = ("kc_vnd", "counterpart_vnd", "direct_kc_vnd", "spread_kc_vnd", "projects",
-                  "spread_projects", "beneficiaries", *SUMMED, "vnd_per_establishment",
-                  "vnd_per_worker", "beneficiary_share")
+                  "spread_projects", "beneficiaries", *SUMMED, *(str(k) for k in DERIVED))
 METHOD_WORDS = {
     "whole": "nguyên xã cũ (không chia)",
     "area": "chia theo diện tích phần giao của ranh giới cũ và mới",
@@ -103,16 +102,13 @@ def _carry(acc: dict[str, dict[str, Any]], unit: dict[str, Any], weights: list[t
 
 def _values(a: dict[str, Any]) -> dict[str, Any]:
     """Indicator values of one 2025 accumulator (as geo.analytics.indicators names them)."""
-    est, workers, kc = a["establishments"], a["workers"], a["kc"]
-    return {
-        "kc_vnd": kc, "counterpart_vnd": a["cp"], "direct_kc_vnd": a["direct_kc"],
+    counted = {
+        "kc_vnd": a["kc"], "counterpart_vnd": a["cp"], "direct_kc_vnd": a["direct_kc"],
         "spread_kc_vnd": a["spread_kc"], "projects": len(a["projects"]),
         "spread_projects": len(a["spread_projects"]), "beneficiaries": len(a["beneficiaries"]),
         **{k: a[k] for k in SUMMED},
-        "vnd_per_establishment": round(kc / est) if est else None,
-        "vnd_per_worker": round(kc / workers) if workers else None,
-        "beneficiary_share": round(a["beneficiary_establishments"] / est, 4) if est else None,
     }
+    return {**counted, **derived_values(counted)}
 
 
 def _method(methods: set[str]) -> str:

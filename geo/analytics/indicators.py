@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from geo.analytics.allocation import split
@@ -27,7 +28,7 @@ from geo.analytics.filters import FILTER_SQL, ProjectFilter
 from geo.core.bulk_query import bulk_cursor
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
-from geo.core.vocab import Allocation, Level
+from geo.core.vocab import Allocation, IndicatorKey, Level
 
 LEVELS = tuple(Level)
 # Simplification tolerance in degrees (~30 m for communes, ~80 m for districts).
@@ -235,21 +236,38 @@ def _spread(pools: dict[str | None, dict[str, Any]], acc: dict[str, dict[str, An
     return kept
 
 
+def _per(num: int, den: int) -> int | None:
+    return round(num / den) if den else None
+
+
+# Indicators computed from a unit's counted values (legacy and 2025 units alike), in order;
+# None where the denominator is 0. A new ratio indicator is one line here.
+DERIVED: dict[IndicatorKey, Callable[[Mapping[str, int]], int | float | None]] = {
+    IndicatorKey.vnd_per_establishment: lambda v: _per(v["kc_vnd"], v["establishments"]),
+    IndicatorKey.vnd_per_worker: lambda v: _per(v["kc_vnd"], v["workers"]),
+    IndicatorKey.beneficiary_share: lambda v: round(
+        v["beneficiary_establishments"] / v["establishments"], 4)
+    if v["establishments"] else None,
+}
+
+
+def derived_values(counted: Mapping[str, int]) -> dict[str, int | float | None]:
+    """The DERIVED indicators of a unit's counted values."""
+    return {str(k): f(counted) for k, f in DERIVED.items()}
+
+
 def _unit_values(a: dict[str, Any]) -> dict[str, Any]:
     """Indicator values of one accumulator."""
-    est, workers, kc = a["establishments"], a["workers"], a["kc"]
-    return {
-        "kc_vnd": kc, "counterpart_vnd": a["cp"],
+    counted = {
+        "kc_vnd": a["kc"], "counterpart_vnd": a["cp"],
         "direct_kc_vnd": a["direct_kc"], "spread_kc_vnd": a["spread_kc"],
         "projects": len(a["projects"]), "spread_projects": len(a["spread_projects"]),
         "beneficiaries": len(a["beneficiaries"]),
-        "establishments": est, "workers": workers, "workers_unknown": a["workers_unknown"],
-        "craft_villages": a["craft_villages"],
+        "establishments": a["establishments"], "workers": a["workers"],
+        "workers_unknown": a["workers_unknown"], "craft_villages": a["craft_villages"],
         "beneficiary_establishments": a["beneficiary_establishments"],
-        "vnd_per_establishment": round(kc / est) if est else None,
-        "vnd_per_worker": round(kc / workers) if workers else None,
-        "beneficiary_share": round(a["beneficiary_establishments"] / est, 4) if est else None,
     }
+    return {**counted, **derived_values(counted)}
 
 
 def indicator_report(conn: Connection, level: Level, flt: ProjectFilter | None = None,

@@ -9,9 +9,7 @@ combine values (the 2025 edition has no district level) live in `check_edition_l
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, TypeVar
-
-from pydantic import BeforeValidator
+from typing import TypeVar
 
 from geo.core.errors import InvalidInput
 
@@ -54,17 +52,10 @@ class IndicatorKey(StrEnum):
     vnd_per_worker = "vnd_per_worker"
     beneficiary_share = "beneficiary_share"
 
-
-# Older names still accepted in URLs.
-INDICATOR_ALIASES = {"support_vnd": IndicatorKey.kc_vnd}
-
-
-def _indicator_alias(value: object) -> object:
-    return INDICATOR_ALIASES.get(value, value) if isinstance(value, str) else value
-
-
-# An indicator as a request parameter: aliases resolved, then checked against IndicatorKey.
-IndicatorParam = Annotated[IndicatorKey, BeforeValidator(_indicator_alias)]
+    @classmethod
+    def _missing_(cls, value: object) -> IndicatorKey | None:
+        """Older names still accepted in URLs: support_vnd is kc_vnd."""
+        return cls.kc_vnd if value == "support_vnd" else None
 
 
 class Classification(StrEnum):

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.web.filter_query import ALLOCATION, FilterQuery, Filters
 from geo.analytics.edition2025 import coverage_geojson_2025, report_2025
 from geo.analytics.filters import activity_types
-from geo.core.vocab import Allocation, Classification, Edition, IndicatorKey, IndicatorParam
+from geo.core.vocab import Allocation, Classification, Edition, IndicatorKey
 from maps.core.map_forms import url_with
 from maps.views.coverage2025 import coverage_2025_map, query_of
 
@@ -50,7 +50,7 @@ def api_coverage_2025(request: Request, q: Filters,
 
 @router.get("/maps/coverage/2025", response_class=HTMLResponse)
 def map_coverage_2025(request: Request, q: Filters,
-                      indicator: IndicatorParam = INDICATOR,
+                      indicator: IndicatorKey = INDICATOR,
                       classes: Classification = CLASSES,
                       allocation: Allocation = ALLOCATION,
                       edition: Edition = EDITION_2025) -> Response:

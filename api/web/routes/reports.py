@@ -11,7 +11,7 @@ from api.web.responses import file_response
 from api.web.routes.edition2025 import CLASSES, INDICATOR
 from geo.accounts.authz import can_see_personal
 from geo.analytics.filters import activity_types
-from geo.core.vocab import Allocation, Classification, IndicatorParam, MapView
+from geo.core.vocab import Allocation, Classification, IndicatorKey, MapView
 from geo.publish.briefing_data import briefing_data
 from geo.publish.map_views import ViewQuery, view_data
 from maps.export.briefing import briefing_pdf
@@ -40,7 +40,7 @@ def briefing(request: Request,
 
 @router.get("/maps/{view}.png", summary="A map view as a 300 dpi PNG")
 def view_png(request: Request, view: MapView, params: ViewParams,
-             indicator: IndicatorParam = INDICATOR,
+             indicator: IndicatorKey = INDICATOR,
              classes: Classification = CLASSES) -> Response:
     """The map view (coverage, gaps, projects, establishments, villages) with its filters."""
     personal = can_see_personal(actor_of(request))

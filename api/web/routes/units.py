@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from api.web.filter_query import EDITION, LEVEL
-from geo.core.vocab import Edition, Level
+from geo.core.vocab import Edition, Level, check_edition_level
 from geo.gazetteer.units import units_geojson
 
 router = APIRouter()
@@ -20,5 +20,6 @@ def api_units(
     edition: Edition = EDITION,
 ) -> Any:
     """Units of a level and edition with boundary, type, parent and boundary quality."""
+    check_edition_level(edition, level)
     with request.app.state.database.transaction() as conn:
         return units_geojson(conn, level, edition)
