@@ -10,6 +10,7 @@ from typing import Any
 
 from geo.analytics.filters import ALL_STATUSES, DEFAULT_STATUSES, DEFAULT_YEARS, ProjectFilter
 from geo.analytics.indicators import DERIVED, LEVELS, SIMPLIFY, indicator_report
+from geo.analytics.report_types import IndicatorReport, UnallocatedRow
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
 from geo.core.vocab import Allocation, Level
@@ -27,8 +28,6 @@ _LISTED = (
     "vnd_per_worker",
 )
 UNIT_PROPERTIES = (*_LISTED, *(str(k) for k in DERIVED if k not in _LISTED), "boundary_quality")
-_UNALLOCATED_KEYS = ("district_code", "district_name", "district_has_communes", "kc_vnd",
-                     "counterpart_vnd", "projects", "establishments")
 
 
 def _legacy_filter(years: tuple[int, int], statuses: tuple[str, ...]) -> ProjectFilter:
@@ -48,10 +47,14 @@ def coverage_by_unit(conn: Connection, level: Level, years: tuple[int, int] = DE
 
 
 def coverage_report(conn: Connection, level: Level, years: tuple[int, int] = DEFAULT_YEARS,
-                    statuses: tuple[str, ...] = DEFAULT_STATUSES) -> dict[str, Any]:
+                    statuses: tuple[str, ...] = DEFAULT_STATUSES) -> IndicatorReport:
     """Units with sums and geometry, plus what was not allocated, totals and data caveats."""
     report = indicator_report(conn, level, _legacy_filter(years, statuses))
-    report["unallocated"] = [{k: r[k] for k in _UNALLOCATED_KEYS} for r in report["unallocated"]]
+    report["unallocated"] = [UnallocatedRow(
+        district_code=r["district_code"], district_name=r["district_name"],
+        district_has_communes=r["district_has_communes"], kc_vnd=r["kc_vnd"],
+        counterpart_vnd=r["counterpart_vnd"], projects=r["projects"],
+        establishments=r["establishments"]) for r in report["unallocated"]]
     return report
 
 
@@ -62,7 +65,7 @@ def unit_properties(unit: dict[str, Any]) -> dict[str, Any]:
     return {k: values.get(k) for k in UNIT_PROPERTIES}
 
 
-def summary(report: dict[str, Any]) -> dict[str, Any]:
+def summary(report: IndicatorReport) -> dict[str, Any]:
     """Reconciliation of an indicator report: total = allocated + unallocated, in đồng."""
     t, flt = report["totals"], report["filter"]
     return {

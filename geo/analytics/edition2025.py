@@ -19,7 +19,7 @@ Rules:
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from geo.analytics.allocation import split
 from geo.analytics.edition2025_data import (
@@ -32,8 +32,9 @@ from geo.analytics.edition2025_data import (
 )
 from geo.analytics.filters import ProjectFilter
 from geo.analytics.indicators import DERIVED, derived_values, indicator_report
+from geo.analytics.report_types import IndicatorReport, UnallocatedRow
 from geo.core.db import Connection
-from geo.core.vocab import Allocation, Level
+from geo.core.vocab import Allocation, Edition, Level
 
 EDITION = "2025"
 SUMMED = ("establishments", "workers", "workers_unknown", "beneficiary_establishments",
@@ -134,7 +135,7 @@ def _single_target(district: str, targets: dict[str, list[tuple[str, float]]],
 
 def report_2025(conn: Connection, flt: ProjectFilter | None = None,
                 allocation: Allocation = Allocation.none,
-                geometry: bool = True) -> dict[str, Any]:
+                geometry: bool = True) -> IndicatorReport:
     """Indicator report on the 2025 communes, shaped like analytics.indicators.indicator_report."""
     flt = flt or ProjectFilter()
     legacy = indicator_report(conn, Level.commune, flt, allocation, geometry=False)
@@ -205,9 +206,9 @@ def _move_districts(acc: dict[str, dict[str, Any]], unallocated: list[dict[str, 
     return moved
 
 
-def _report(legacy: dict[str, Any], units: list[dict[str, Any]],
+def _report(legacy: IndicatorReport, units: list[dict[str, Any]],
             acc: dict[str, dict[str, Any]], unallocated: list[dict[str, Any]],
-            moved: dict[str, int], shares: Weights) -> dict[str, Any]:
+            moved: dict[str, int], shares: Weights) -> IndicatorReport:
     """Assemble the 2025 report: units with values or 'no data', totals, methods."""
     names = {u["code"]: u["name"] for u in units}
     for u in units:
@@ -230,27 +231,25 @@ def _report(legacy: dict[str, Any], units: list[dict[str, Any]],
                                 "share": round(w / sum(x for _, x in ws), 4) if any(
                                     x for _, x in ws) else None} for t, w in ws]}
                   for code, (method, ws, quality) in sorted(shares.items())]
-    t = dict(legacy["totals"])
+    t = legacy["totals"].copy()
     data_units = [u for u in units if u["data_status"] == "ok"]
-    t.update(
-        legacy_allocated_kc_vnd=t["allocated_kc_vnd"],
-        legacy_unallocated_kc_vnd=t["unallocated_kc_vnd"],
-        district_whole_kc_vnd=moved["kc_vnd"],
-        allocated_kc_vnd=sum(u["kc_vnd"] for u in data_units),
-        allocated_counterpart_vnd=sum(u["counterpart_vnd"] for u in data_units),
-        unallocated_kc_vnd=sum(r["kc_vnd"] for r in unallocated),
-        unallocated_counterpart_vnd=sum(r["counterpart_vnd"] for r in unallocated),
-        unallocated_establishments=sum(r["establishments"] for r in unallocated),
-    )
+    t["legacy_allocated_kc_vnd"] = t["allocated_kc_vnd"]
+    t["legacy_unallocated_kc_vnd"] = t["unallocated_kc_vnd"]
+    t["district_whole_kc_vnd"] = moved["kc_vnd"]
+    t["allocated_kc_vnd"] = sum(u["kc_vnd"] for u in data_units)
+    t["allocated_counterpart_vnd"] = sum(u["counterpart_vnd"] for u in data_units)
+    t["unallocated_kc_vnd"] = sum(r["kc_vnd"] for r in unallocated)
+    t["unallocated_counterpart_vnd"] = sum(r["counterpart_vnd"] for r in unallocated)
+    t["unallocated_establishments"] = sum(r["establishments"] for r in unallocated)
     drawn = [u for u in units if u["geometry"] is not None]
     return {
-        "level": "commune", "edition": EDITION,
+        "level": Level.commune, "edition": Edition.e2025,
         "filter": legacy["filter"], "years": legacy["years"], "statuses": legacy["statuses"],
         "allocation": legacy["allocation"],
         "units": units, "outlines": [],
         "missing": [{"code": u["code"], "name": u["name"]} for u in units
                     if u["geometry"] is None],
-        "unallocated": unallocated,
+        "unallocated": cast(list[UnallocatedRow], unallocated),
         "totals": t,
         "split_communes": split_rows,
         "no_data_units": len(units) - len(data_units),
@@ -276,17 +275,17 @@ def unit_properties_2025(unit: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
-def summary_2025(report: dict[str, Any]) -> dict[str, Any]:
+def summary_2025(report: IndicatorReport) -> dict[str, Any]:
     """The /api/coverage summary of a 2025 report, with how it reconciles to the legacy one."""
     from geo.analytics.coverage import summary
 
     t = report["totals"]
     return {**summary(report), "edition": EDITION,
-            "legacy_allocated_vnd": t["legacy_allocated_kc_vnd"],
-            "legacy_unallocated_vnd": t["legacy_unallocated_kc_vnd"],
-            "district_whole_vnd": t["district_whole_kc_vnd"],
-            "no_data_units": report["no_data_units"],
-            "split_communes": report["split_communes"],
+            "legacy_allocated_vnd": t.get("legacy_allocated_kc_vnd"),
+            "legacy_unallocated_vnd": t.get("legacy_unallocated_kc_vnd"),
+            "district_whole_vnd": t.get("district_whole_kc_vnd"),
+            "no_data_units": report.get("no_data_units", 0),
+            "split_communes": report.get("split_communes", []),
             "methods": METHOD_WORDS}
 
 

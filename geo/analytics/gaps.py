@@ -16,6 +16,7 @@ from typing import Any
 
 from geo.analytics.filters import ProjectFilter
 from geo.analytics.indicators import indicator_report
+from geo.analytics.report_types import IndicatorReport, Ranking
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
 from geo.core.vocab import Allocation, Level
@@ -56,17 +57,17 @@ def score_units(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def gap_ranking(conn: Connection, flt: ProjectFilter | None = None,
-                allocation: Allocation = Allocation.none) -> dict[str, Any]:
+                allocation: Allocation = Allocation.none) -> Ranking:
     """The underserved ranking of communes for a filter, with its formula and totals."""
     return ranking_of(indicator_report(conn, Level.commune, flt, allocation, geometry=False))
 
 
-def ranking_json(ranking: dict[str, Any]) -> dict[str, Any]:
+def ranking_json(ranking: Ranking) -> dict[str, Any]:
     """The ranking with its filter as plain lists (for JSON)."""
     return {**ranking, "filter": ranking["filter"].to_dict()}
 
 
-def ranking_of(report: dict[str, Any]) -> dict[str, Any]:
+def ranking_of(report: IndicatorReport) -> Ranking:
     """The underserved ranking of a commune-level indicator report."""
     if report["level"] != "commune":
         raise InvalidInput("the underserved ranking is per commune")

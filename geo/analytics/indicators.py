@@ -25,6 +25,7 @@ from typing import Any
 
 from geo.analytics.allocation import split
 from geo.analytics.filters import FILTER_SQL, ProjectFilter
+from geo.analytics.report_types import IndicatorReport, Outline, UnallocatedRow
 from geo.core.bulk_query import bulk_cursor
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
@@ -272,7 +273,7 @@ def _unit_values(a: dict[str, Any]) -> dict[str, Any]:
 
 def indicator_report(conn: Connection, level: Level, flt: ProjectFilter | None = None,
                      allocation: Allocation = Allocation.none,
-                     geometry: bool = True) -> dict[str, Any]:
+                     geometry: bool = True) -> IndicatorReport:
     """Units with indicators (and geometry), what stayed unallocated, totals and caveats."""
     flt = flt or ProjectFilter()
     if not flt.years or not flt.statuses:
@@ -333,7 +334,7 @@ def indicator_report(conn: Connection, level: Level, flt: ProjectFilter | None =
     with conn.cursor() as cur:
         cur.execute(_HAS_DEMO)
         demo_row = cur.fetchone()
-    outlines: list[dict[str, Any]] = []
+    outlines: list[Outline] = []
     if level == "commune" and geometry:
         outlines = [{"code": d["code"], "name": d["name"],
                      "boundary_quality": d["boundary_quality"], "geometry": d["geometry"]}
@@ -353,7 +354,8 @@ def indicator_report(conn: Connection, level: Level, flt: ProjectFilter | None =
         "totals": {
             "kc_vnd": seen["kc"], "counterpart_vnd": seen["cp"],
             "projects": len(seen["projects"]), "split_projects": len(seen["split"]),
-            **stock,
+            "establishments": stock["establishments"], "workers": stock["workers"],
+            "craft_villages": stock["craft_villages"],
             "allocated_kc_vnd": sum(u["kc_vnd"] for u in units),
             "allocated_counterpart_vnd": sum(u["counterpart_vnd"] for u in units),
             "unallocated_kc_vnd": sum(r["kc_vnd"] for r in unallocated),
@@ -371,9 +373,9 @@ def indicator_report(conn: Connection, level: Level, flt: ProjectFilter | None =
 
 def _unallocated_rows(buckets: dict[str | None, dict[str, Any]],
                       districts: dict[str, tuple[str, list[str]]], kept: dict[str, str],
-                      level: Level) -> list[dict[str, Any]]:
+                      level: Level) -> list[UnallocatedRow]:
     """Money and records not placed in a unit, per district bucket (None = no district)."""
-    rows = []
+    rows: list[UnallocatedRow] = []
     for code, b in buckets.items():
         if not (b["kc"] or b["cp"] or b["establishments"] or b["craft_villages"]
                 or (b["projects"] and not b.get("spread"))):

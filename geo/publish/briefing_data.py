@@ -3,19 +3,54 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TypedDict
 
+from geo.analytics.filters import ProjectFilter
 from geo.analytics.gaps import FORMULA, ranking_of
 from geo.analytics.indicators import indicator_report
+from geo.analytics.report_types import GapRow, IndicatorReport, Ranking
 from geo.core.db import Connection
-from geo.core.vocab import Edition, Level, MapView
+from geo.core.vocab import Allocation, Edition, Level, MapView
 from geo.gazetteer.places import check_district, district_choices
-from geo.publish.map_views import ViewQuery, view_data
+from geo.publish.map_views import ViewData, ViewQuery, view_data
 
 TOP = 10
 
 
-def _province_figures(report: dict[str, Any], ranking: dict[str, Any]) -> dict[str, int]:
+class Figures(TypedDict):
+    """The key figures of the province or of one district."""
+
+    projects: int
+    kc_vnd: int
+    counterpart_vnd: int
+    allocated_vnd: int
+    unallocated_vnd: int
+    establishments: int
+    workers: int
+    craft_villages: int
+    communes: int
+    communes_supported: int
+    communes_with_need: int
+    communes_no_support: int
+
+
+class Briefing(TypedDict):
+    """Everything the briefing PDF shows."""
+
+    map: ViewData
+    figures: Figures
+    top: list[GapRow]
+    formula: str
+    district: str | None
+    district_name: str | None
+    filter: ProjectFilter
+    allocation: Allocation
+    data_date: str | None
+    has_demo: bool
+    has_approximate: bool
+
+
+def _province_figures(report: IndicatorReport, ranking: Ranking) -> Figures:
     t = report["totals"]
     return {"projects": t["projects"], "kc_vnd": t["kc_vnd"],
             "counterpart_vnd": t["counterpart_vnd"], "allocated_vnd": t["allocated_kc_vnd"],
@@ -26,8 +61,8 @@ def _province_figures(report: dict[str, Any], ranking: dict[str, Any]) -> dict[s
             "communes_with_need": ranking["ranked"], "communes_no_support": ranking["no_support"]}
 
 
-def _district_figures(conn: Connection, report: dict[str, Any], ranking: dict[str, Any],
-                      district: str) -> dict[str, int]:
+def _district_figures(conn: Connection, report: IndicatorReport, ranking: Ranking,
+                      district: str) -> Figures:
     """The same figures for one legacy district (its projects at any precision within it)."""
     dreport = indicator_report(conn, Level.district, report["filter"], report["allocation"],
                                geometry=False)
@@ -45,7 +80,7 @@ def _district_figures(conn: Connection, report: dict[str, Any], ranking: dict[st
             "communes_no_support": sum(1 for r in rows if r["no_support"])}
 
 
-def briefing_data(conn: Connection, params: ViewQuery) -> dict[str, Any]:
+def briefing_data(conn: Connection, params: ViewQuery) -> Briefing:
     """Everything the briefing shows, for ?district=&years= (and source/activity/allocation)."""
     district = check_district(conn, params.district)
     coverage = view_data(conn, MapView.coverage,

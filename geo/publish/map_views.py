@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from geo.analytics.filters import ProjectFilter, parse_filter
+from geo.analytics.report_types import GeoJSON, UnitRow
 from geo.core.db import Connection
 from geo.core.vocab import Allocation, Edition, Level, MapView, check_edition_level
 
@@ -30,6 +31,30 @@ class ViewQuery:
     trade: str | None = None
 
 
+class ViewData(TypedDict, total=False):
+    """What a map view draws (PNG) and downloads: features, summary, layers beneath, caveats.
+
+    Every view has view, features, summary, background, outlines, edition, data_date, has_demo
+    and has_approximate; coverage and gaps add filter, level and allocation; projects adds
+    filter; establishments and villages add district and bbox.
+    """
+
+    view: MapView
+    features: list[GeoJSON]
+    summary: dict[str, Any]
+    background: list[UnitRow]
+    outlines: list[UnitRow]
+    edition: Edition
+    data_date: str | None
+    has_demo: bool
+    has_approximate: bool
+    filter: ProjectFilter
+    level: Level
+    allocation: Allocation
+    district: str | None
+    bbox: list[float] | None
+
+
 def data_date(conn: Connection) -> str | None:
     """Date (YYYY-MM-DD) of the latest change to any record, None without records."""
     with conn.cursor() as cur:
@@ -44,14 +69,14 @@ def _filter(conn: Connection, p: ViewQuery) -> ProjectFilter:
     return parse_filter(conn, p.years, p.source, p.activity, p.status)
 
 
-def _units(conn: Connection, level: Level) -> list[dict[str, Any]]:
+def _units(conn: Connection, level: Level) -> list[UnitRow]:
     """Legacy units of a level with geometry (to draw beneath points)."""
     from geo.analytics.indicators import unit_rows
 
     return [u for u in unit_rows(conn, level) if u["geometry"] is not None]
 
 
-def _coverage(conn: Connection, p: ViewQuery) -> dict[str, Any]:
+def _coverage(conn: Connection, p: ViewQuery) -> ViewData:
     from geo.analytics.coverage import coverage_geojson
     from geo.analytics.edition2025 import coverage_geojson_2025
 
@@ -69,7 +94,7 @@ def _coverage(conn: Connection, p: ViewQuery) -> dict[str, Any]:
             "background": [], "outlines": outlines}
 
 
-def _gaps(conn: Connection, p: ViewQuery) -> dict[str, Any]:
+def _gaps(conn: Connection, p: ViewQuery) -> ViewData:
     from geo.analytics.edition2025 import report_2025
     from geo.analytics.gaps import FORMULA, PRIORITY_WEIGHT, score_units
     from geo.analytics.indicators import indicator_report
@@ -97,12 +122,12 @@ def _gaps(conn: Connection, p: ViewQuery) -> dict[str, Any]:
                "totals": report["totals"], "has_demo": report["has_demo"],
                "has_approximate": report["has_approximate"]}
     outlines = _units(conn, Level.district) if edition == Edition.legacy else []
-    return {"features": features, "summary": summary, "filter": flt, "level": "commune",
+    return {"features": features, "summary": summary, "filter": flt, "level": Level.commune,
             "edition": edition, "allocation": allocation, "background": [],
             "outlines": outlines}
 
 
-def _projects(conn: Connection, p: ViewQuery) -> dict[str, Any]:
+def _projects(conn: Connection, p: ViewQuery) -> ViewData:
     from geo.records.public_projects import project_features
 
     flt = _filter(conn, p)
@@ -123,7 +148,7 @@ def _projects(conn: Connection, p: ViewQuery) -> dict[str, Any]:
 
 
 def _points(conn: Connection, collection_id: str, p: ViewQuery,
-            personal: bool) -> dict[str, Any]:
+            personal: bool) -> ViewData:
     from geo.gazetteer.places import check_district, district_bbox
     from geo.publish.ogc_features import collection, query_features
 
@@ -141,7 +166,7 @@ def _points(conn: Connection, collection_id: str, p: ViewQuery,
 
 
 def view_data(conn: Connection, view: MapView, params: ViewQuery | None = None,
-              personal: bool = False) -> dict[str, Any]:
+              personal: bool = False) -> ViewData:
     """Features, summary and background of a map view for the page's query parameters."""
     from geo.analytics.indicators import data_flags
 
@@ -158,7 +183,9 @@ def view_data(conn: Connection, view: MapView, params: ViewQuery | None = None,
     flags = data_flags(conn)
     drawn = [*data["features"], *data["background"], *data["outlines"]]
     quality = {(f.get("properties") or f).get("boundary_quality") for f in drawn}
-    data.update(view=view, data_date=data_date(conn), has_demo=flags["has_demo"],
-                has_approximate="approximate" in quality)
-    data.setdefault("edition", "legacy")
+    data["view"] = view
+    data["data_date"] = data_date(conn)
+    data["has_demo"] = flags["has_demo"]
+    data["has_approximate"] = "approximate" in quality
+    data.setdefault("edition", Edition.legacy)
     return data

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import cast
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -12,6 +13,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from geo.core.vocab import IndicatorKey
+from geo.publish.briefing_data import Briefing
 from maps.core.format import format_int, format_vnd
 from maps.export.static_map import draw_view, source_note, use_fonts
 from maps.views.choropleth import ALLOCATION_WORDS
@@ -46,14 +48,14 @@ def _day(iso: str | None) -> str:
     return f"{d}/{m}/{y}"
 
 
-def place_name(data: dict[str, Any]) -> str:
+def place_name(data: Briefing) -> str:
     """'tỉnh Quảng Ngãi' or 'Huyện Bình Sơn, tỉnh Quảng Ngãi'."""
     if data.get("district_name"):
         return f"{data['district_name']}, tỉnh Quảng Ngãi"
     return "tỉnh Quảng Ngãi"
 
 
-def _header(fig: Figure, data: dict[str, Any], page: int, today: date) -> None:
+def _header(fig: Figure, data: Briefing, page: int, today: date) -> None:
     years = data["filter"].years_text()
     fig.text(0.04, 0.955, TITLE, fontsize=17, fontweight="bold", va="top")
     fig.text(0.04, 0.905, f"{place_name(data)[0].upper()}{place_name(data)[1:]} – "
@@ -87,7 +89,7 @@ def _table(ax: Axes, rows: list[list[str]], header: tuple[str, ...] | None,
             cell.get_text().set_fontweight("bold")
 
 
-def _page_one(pdf: PdfPages, data: dict[str, Any], today: date) -> None:
+def _page_one(pdf: PdfPages, data: Briefing, today: date) -> None:
     fig = Figure(figsize=A4_LANDSCAPE)
     FigureCanvasAgg(fig)
     _header(fig, data, 1, today)
@@ -95,7 +97,7 @@ def _page_one(pdf: PdfPages, data: dict[str, Any], today: date) -> None:
     draw_view(ax, data["map"], IndicatorKey.kc_vnd, legend_outside=False)
     fig.text(0.04, 0.835, "Kinh phí khuyến công theo xã", fontsize=11, fontweight="bold",
              va="bottom")
-    f = data["figures"]
+    f = cast(Mapping[str, int], data["figures"])
     fig.text(0.58, 0.835, "Số liệu chính", fontsize=11, fontweight="bold", va="bottom")
     _table(fig.add_axes((0.58, 0.28, 0.38, 0.54)),
            [[label, fmt(f[key])] for key, label, fmt in FIGURE_ROWS],
@@ -110,7 +112,7 @@ def _page_one(pdf: PdfPages, data: dict[str, Any], today: date) -> None:
     pdf.savefig(fig)
 
 
-def _page_two(pdf: PdfPages, data: dict[str, Any], today: date) -> None:
+def _page_two(pdf: PdfPages, data: Briefing, today: date) -> None:
     fig = Figure(figsize=A4_LANDSCAPE)
     FigureCanvasAgg(fig)
     _header(fig, data, 2, today)
@@ -131,7 +133,7 @@ def _page_two(pdf: PdfPages, data: dict[str, Any], today: date) -> None:
     pdf.savefig(fig)
 
 
-def briefing_pdf(data: dict[str, Any], today: date | None = None) -> bytes:
+def briefing_pdf(data: Briefing, today: date | None = None) -> bytes:
     """The two-page briefing as PDF bytes (fonts embedded as TrueType subsets)."""
     use_fonts()
     today = today or date.today()

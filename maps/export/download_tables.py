@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from geo.publish.map_views import ViewData
 from maps.export.tables import GAP_COLUMNS, INDICATOR_COLUMNS, Column, to_csv, to_xlsx
 from maps.views.choropleth import ALLOCATION_WORDS
 
@@ -65,7 +66,7 @@ def columns(view: str, edition: str = "legacy", personal: bool = False) -> tuple
     return VILLAGE_COLUMNS
 
 
-def rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+def rows(data: ViewData) -> list[dict[str, Any]]:
     """One row per feature: its properties, plus lon/lat of a point."""
     out = []
     for f in data["features"]:
@@ -77,7 +78,7 @@ def rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def notes(data: dict[str, Any]) -> list[tuple[str, Any]]:
+def notes(data: ViewData) -> list[tuple[str, Any]]:
     """The 'Ghi chú' sheet: filter, edition and the totals the table reconciles to."""
     flt = data.get("filter")
     lines: list[tuple[str, Any]] = []
@@ -114,12 +115,12 @@ def notes(data: dict[str, Any]) -> list[tuple[str, Any]]:
     return lines
 
 
-def table_csv(data: dict[str, Any], personal: bool = False) -> bytes:
+def table_csv(data: ViewData, personal: bool = False) -> bytes:
     """The view's table as CSV (UTF-8 with BOM)."""
     return to_csv(columns(data["view"], data["edition"], personal), rows(data))
 
 
-def table_xlsx(data: dict[str, Any], personal: bool = False) -> bytes:
+def table_xlsx(data: ViewData, personal: bool = False) -> bytes:
     """The view's table as XLSX, with a notes sheet of the filter and totals."""
     cols: Sequence[Column] = columns(data["view"], data["edition"], personal)
     return to_xlsx([(SHEETS[data["view"]], cols, rows(data))], ("Ghi chú", notes(data)))

@@ -26,6 +26,7 @@ from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import shape
 
 from geo.core.vocab import Classification, IndicatorKey
+from geo.publish.map_views import ViewData
 from maps.core.format import format_int, format_vnd
 from maps.core.palette import ACTIVITY_COLORS, OTHER_COLOR, OTHER_TRADES, trade_colors
 from maps.views.choropleth import (
@@ -74,12 +75,12 @@ def _frame(items: Sequence[dict[str, Any]]) -> gpd.GeoDataFrame:
     return frame.to_crs(PROJECTED) if len(frame) else frame
 
 
-def _years(data: dict[str, Any]) -> str:
+def _years(data: ViewData) -> str:
     flt = data.get("filter")
     return flt.years_text() if flt is not None else ""
 
 
-def view_title(data: dict[str, Any],
+def view_title(data: ViewData,
                indicator: IndicatorKey = IndicatorKey.kc_vnd) -> tuple[str, str]:
     """(title, subtitle) of a view's map, in Vietnamese."""
     view = data["view"]
@@ -97,11 +98,12 @@ def view_title(data: dict[str, Any],
     return title, subtitle
 
 
-def source_note(data: dict[str, Any]) -> str:
+def source_note(data: ViewData) -> str:
     """The source line: data date, approximate boundaries, demo data, allocation method."""
     parts = ["Nguồn: kcmap – cơ sở dữ liệu khuyến công tỉnh Quảng Ngãi"]
-    if data.get("data_date"):
-        y, m, d = data["data_date"].split("-")
+    date_text = data.get("data_date")
+    if date_text:
+        y, m, d = date_text.split("-")
         parts.append(f"dữ liệu đến ngày {d}/{m}/{y}")
     if data.get("has_approximate"):
         parts.append("RANH GIỚI GẦN ĐÚNG (dựng từ tâm xã, không phải ranh giới chính thức)")
@@ -162,7 +164,7 @@ def _limits(ax: Axes, frame: gpd.GeoDataFrame, bbox: Sequence[float] | None = No
     ax.set_ylim(b[1] - my, b[3] + my)
 
 
-def _base(ax: Axes, data: dict[str, Any]) -> gpd.GeoDataFrame:
+def _base(ax: Axes, data: ViewData) -> gpd.GeoDataFrame:
     """Commune polygons in light grey and district outlines beneath point layers."""
     base = _frame(data.get("background", []))
     if len(base):
@@ -171,13 +173,13 @@ def _base(ax: Axes, data: dict[str, Any]) -> gpd.GeoDataFrame:
     return base
 
 
-def _outlines(ax: Axes, data: dict[str, Any]) -> None:
+def _outlines(ax: Axes, data: ViewData) -> None:
     lines = _frame(data.get("outlines", []))
     if len(lines):
         lines.plot(ax=ax, facecolor="none", edgecolor="#555555", linewidth=0.8, zorder=5)
 
 
-def _coverage(ax: Axes, data: dict[str, Any], indicator: IndicatorKey,
+def _coverage(ax: Axes, data: ViewData, indicator: IndicatorKey,
               classes: Classification) -> tuple[list[Any], str]:
     """Choropleth of one indicator; returns legend handles and title."""
     ind = INDICATORS[indicator]
@@ -205,7 +207,7 @@ def _coverage(ax: Axes, data: dict[str, Any], indicator: IndicatorKey,
     return handles, ind.label
 
 
-def _gaps(ax: Axes, data: dict[str, Any]) -> tuple[list[Any], str]:
+def _gaps(ax: Axes, data: ViewData) -> tuple[list[Any], str]:
     """Communes by underserved rank: the ten first dark, next twenty lighter, numbered."""
     frame = _frame(data["features"])
     shades = [("#b2182b", f"Hạng 1–{TOP_RANKS}"), ("#ef8a62", f"Hạng {TOP_RANKS + 1}–30"),
@@ -242,7 +244,7 @@ def _size(budget: float, biggest: float) -> float:
     return 8 + 260 * math.sqrt(max(budget, 0) / biggest) if biggest > 0 else 20
 
 
-def _projects(ax: Axes, data: dict[str, Any], activity_names: dict[str, str]
+def _projects(ax: Axes, data: ViewData, activity_names: dict[str, str]
               ) -> tuple[list[Any], str]:
     """Project points sized by budget, by activity; district-only projects as outlines."""
     base = _base(ax, data)
@@ -276,7 +278,7 @@ def _projects(ax: Axes, data: dict[str, Any], activity_names: dict[str, str]
     return handles, "Loại hoạt động (kích thước: kinh phí)"
 
 
-def _records(ax: Axes, data: dict[str, Any], marker: str) -> tuple[list[Any], str]:
+def _records(ax: Axes, data: ViewData, marker: str) -> tuple[list[Any], str]:
     """Establishment or village points coloured by trade."""
     base = _base(ax, data)
     points = _frame(data["features"])
@@ -300,7 +302,7 @@ def _records(ax: Axes, data: dict[str, Any], marker: str) -> tuple[list[Any], st
     return handles, "Ngành nghề"
 
 
-def draw_view(ax: Axes, data: dict[str, Any], indicator: IndicatorKey = IndicatorKey.kc_vnd,
+def draw_view(ax: Axes, data: ViewData, indicator: IndicatorKey = IndicatorKey.kc_vnd,
               classes: Classification = Classification.quantiles,
               activity_names: dict[str, str] | None = None,
               legend_outside: bool = True) -> None:
@@ -331,7 +333,7 @@ def draw_view(ax: Axes, data: dict[str, Any], indicator: IndicatorKey = Indicato
     scale_bar(ax)
 
 
-def map_figure(data: dict[str, Any], indicator: IndicatorKey = IndicatorKey.kc_vnd,
+def map_figure(data: ViewData, indicator: IndicatorKey = IndicatorKey.kc_vnd,
                classes: Classification = Classification.quantiles,
                activity_names: dict[str, str] | None = None,
                size: tuple[float, float] = (11.0, 7.5)) -> Figure:
@@ -349,7 +351,7 @@ def map_figure(data: dict[str, Any], indicator: IndicatorKey = IndicatorKey.kc_v
     return fig
 
 
-def render_png(data: dict[str, Any], indicator: IndicatorKey = IndicatorKey.kc_vnd,
+def render_png(data: ViewData, indicator: IndicatorKey = IndicatorKey.kc_vnd,
                classes: Classification = Classification.quantiles,
                activity_names: dict[str, str] | None = None, dpi: int = PNG_DPI) -> bytes:
     """The view's map as a PNG at DPI (300 by default: 3300 × 2250 pixels)."""

@@ -9,6 +9,7 @@ import folium
 from markupsafe import Markup
 
 from geo.analytics.filters import ProjectFilter
+from geo.analytics.report_types import IndicatorReport
 from geo.core.errors import InvalidInput
 from geo.core.settings import MapSettings
 from geo.core.vocab import Classification, IndicatorKey, Level
@@ -98,7 +99,7 @@ def _title(level: str, indicator: str, flt: ProjectFilter) -> str:
     return f"{ind.label} theo {LEVEL_WORD[level]}{period}"
 
 
-def _unallocated_rows(data: dict[str, Any]) -> list[tuple[str, int, str]]:
+def _unallocated_rows(data: IndicatorReport) -> list[tuple[str, int, str]]:
     """(district or none, money not allocated to its communes, why) of the commune view."""
     out = []
     for row in data.get("unallocated", []):
@@ -113,7 +114,7 @@ def _unallocated_rows(data: dict[str, Any]) -> list[tuple[str, int, str]]:
     return out
 
 
-def _notes_html(data: dict[str, Any], activity_types: Mapping[str, str] | None) -> Markup:
+def _notes_html(data: IndicatorReport, activity_types: Mapping[str, str] | None) -> Markup:
     """The notes: boundary quality, demo data, allocation rules, units not drawn."""
     flt: ProjectFilter = data.get("filter") or ProjectFilter(
         years=tuple(range(data["years"][0], data["years"][1] + 1)),
@@ -145,7 +146,7 @@ def _features(units: Sequence[dict[str, Any]], level: str, indicator: str, alloc
     ]
 
 
-def _panel_html(data: dict[str, Any], level: str, indicator: str, method: str,
+def _panel_html(data: IndicatorReport, level: str, indicator: str, method: str,
                 activity_types: Mapping[str, str]) -> Markup:
     """Side panel: the filter form and the download links of the indicator table."""
     flt: ProjectFilter = data["filter"]
@@ -167,7 +168,7 @@ def _panel_html(data: dict[str, Any], level: str, indicator: str, method: str,
     return render("panels/coverage.html", action="/maps/coverage", fields=fields, links=links)
 
 
-def coverage_map(data: dict[str, Any], level: Level = Level.commune,
+def coverage_map(data: IndicatorReport, level: Level = Level.commune,
                  indicator: IndicatorKey = IndicatorKey.kc_vnd,
                  map_settings: MapSettings | None = None,
                  classes: Classification = Classification.quantiles,

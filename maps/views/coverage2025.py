@@ -9,6 +9,7 @@ import folium
 from markupsafe import Markup
 
 from geo.analytics.filters import ProjectFilter
+from geo.analytics.report_types import IndicatorReport
 from geo.core.settings import MapSettings
 from geo.core.vocab import Allocation, Classification, IndicatorKey, Level
 from maps.core.legend import MapBox
@@ -38,7 +39,7 @@ def query_of(flt: ProjectFilter, indicator: IndicatorKey, classes: Classificatio
             "allocation": allocation}
 
 
-def _fields(report: dict[str, Any], indicator: IndicatorKey, classes: Classification,
+def _fields(report: IndicatorReport, indicator: IndicatorKey, classes: Classification,
             activity_types: Mapping[str, str]) -> tuple[list[Field], list[tuple[str, str]]]:
     """Filter form fields (edition switch included) and download links of the 2025 view."""
     flt: ProjectFilter = report["filter"]
@@ -57,7 +58,7 @@ def _fields(report: dict[str, Any], indicator: IndicatorKey, classes: Classifica
     return fields, links
 
 
-def _splits(report: dict[str, Any]) -> list[dict[str, Any]]:
+def _splits(report: IndicatorReport) -> list[dict[str, Any]]:
     """How each split legacy commune's values were carried to the new communes."""
     out = []
     for s in report["split_communes"]:
@@ -70,7 +71,7 @@ def _splits(report: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _panel(report: dict[str, Any], indicator: str, classes: str,
+def _panel(report: IndicatorReport, indicator: IndicatorKey, classes: Classification,
            activity_types: Mapping[str, str] | None) -> Markup:
     """Filter form and downloads (with activity types), and how values were carried over."""
     fields, links = _fields(report, indicator, classes, activity_types) \
@@ -89,7 +90,7 @@ def _layer_control_last(m: folium.Map) -> None:
             m.add_child(child, name=key)
 
 
-def coverage_2025_map(report: dict[str, Any], indicator: IndicatorKey = IndicatorKey.kc_vnd,
+def coverage_2025_map(report: IndicatorReport, indicator: IndicatorKey = IndicatorKey.kc_vnd,
                       map_settings: MapSettings | None = None,
                       classes: Classification = Classification.quantiles,
                       activity_types: Mapping[str, str] | None = None) -> folium.Map:

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from geo.analytics.filters import ProjectFilter
 from geo.analytics.gaps import PRIORITY_WEIGHT
+from geo.analytics.report_types import IndicatorReport, Ranking
 from geo.core.settings import MapSettings
 from maps.core.format import format_int, format_vnd
 from maps.core.legend import LegendEntry, MapBox, legend, title_box
@@ -85,7 +86,7 @@ TOOLTIP_FIELDS = (("name", "Xã"), ("district", "Thuộc"), ("rank", "Hạng"),
                   ("boundary", "Ranh giới"))
 
 
-def _panel_html(ranking: dict[str, Any], activity_types: Mapping[str, str]) -> Markup:
+def _panel_html(ranking: Ranking, activity_types: Mapping[str, str]) -> Markup:
     """Side panel: filter form, formula, downloads and the ranked list (each item zooms the
     map to its commune)."""
     flt: ProjectFilter = ranking["filter"]
@@ -103,7 +104,7 @@ def _panel_html(ranking: dict[str, Any], activity_types: Mapping[str, str]) -> M
                   ranking=ranking, rows=rows, k_text=K_TEXT)
 
 
-def gaps_map(report: dict[str, Any], ranking: dict[str, Any],
+def gaps_map(report: IndicatorReport, ranking: Ranking,
              map_settings: MapSettings | None = None,
              activity_types: Mapping[str, str] | None = None) -> folium.Map:
     """Communes coloured by underserved score, the top ones numbered, the ranking beside."""

@@ -13,12 +13,12 @@ from api.web.responses import file_response
 from geo.accounts.authz import can_see_personal
 from geo.core.vocab import DownloadFormat, MapView
 from geo.publish.exports import geojson, geopackage
-from geo.publish.map_views import view_data
+from geo.publish.map_views import ViewData, view_data
 from maps.export.download_tables import table_csv, table_xlsx
 
 router = APIRouter(tags=["downloads"])
 
-def file_stem(data: dict[str, Any]) -> str:
+def file_stem(data: ViewData) -> str:
     """kcmap-<view>[-2025][-<years>][-<district>] for a view's data."""
     parts = ["kcmap", data["view"]]
     if data.get("edition") == "2025":
@@ -47,7 +47,7 @@ def download_view(request: Request, view: MapView, fmt: DownloadFormat,
     return file_response(table_xlsx(data, personal), name, fmt)
 
 
-def _summary(data: dict[str, Any]) -> dict[str, Any]:
+def _summary(data: ViewData) -> dict[str, Any]:
     """The summary as plain JSON (the filter as lists)."""
     flt = data.get("filter")
     return {**data["summary"], "view": data["view"], "edition": data.get("edition"),
