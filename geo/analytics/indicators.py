@@ -88,7 +88,6 @@ GROUP BY 1, 2
     .replace("@PLACE_JOIN@", _PLACE_JOIN)
 
 # Establishments per (commune, district) bucket: count, workers, beneficiaries of the filter.
-# Establishments per (commune, district) bucket: count, workers, beneficiaries of the filter.
 # Each establishment counts once, at its first location (queries run in geo.core.bulk_query's
 # hash-join cursor, safe with stale planner statistics).
 _ESTABLISHMENTS = """
@@ -237,18 +236,17 @@ def _spread(pools: dict[str | None, dict[str, Any]], acc: dict[str, dict[str, An
     return kept
 
 
-def _per(num: int, den: int) -> int | None:
-    return round(num / den) if den else None
+def _ratio(num: int, den: int, digits: int | None = None) -> int | float | None:
+    return round(num / den, digits) if den else None
 
 
 # Indicators computed from a unit's counted values (legacy and 2025 units alike), in order;
 # None where the denominator is 0. A new ratio indicator is one line here.
 DERIVED: dict[IndicatorKey, Callable[[Mapping[str, int]], int | float | None]] = {
-    IndicatorKey.vnd_per_establishment: lambda v: _per(v["kc_vnd"], v["establishments"]),
-    IndicatorKey.vnd_per_worker: lambda v: _per(v["kc_vnd"], v["workers"]),
-    IndicatorKey.beneficiary_share: lambda v: round(
-        v["beneficiary_establishments"] / v["establishments"], 4)
-    if v["establishments"] else None,
+    IndicatorKey.vnd_per_establishment: lambda v: _ratio(v["kc_vnd"], v["establishments"]),
+    IndicatorKey.vnd_per_worker: lambda v: _ratio(v["kc_vnd"], v["workers"]),
+    IndicatorKey.beneficiary_share: lambda v: _ratio(v["beneficiary_establishments"],
+                                                     v["establishments"], 4),
 }
 
 
