@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from geo.core.vocab import GeocodeStatus, Precision
 from geo.gazetteer.index import GazetteerIndex, NameEntry, Unit
 from geo.geocoding.address_parser import AddressParser
 from geo.geocoding.spans import Span, district_unit
 
-STATUSES = ("ok", "ambiguous", "not_found", "conflict")
-PRECISIONS = ("exact", "commune", "district", "province", "none")
+STATUSES = tuple(s.value for s in GeocodeStatus)
+PRECISIONS = tuple(p.value for p in Precision)
 
 @dataclass
 class GeocodeResult:
