@@ -6,10 +6,12 @@ dropped at the end (KCMAP_BENCH_KEEP=1 keeps it, and a later run with KCMAP_BENC
 uses it again). The app is served by `kcmap serve --workers W` (the real product path, access
 log included) once with one worker (today's set-up) and once with KCMAP_WORKERS (default:
 one per core). Each run starts with empty caches, so the first requests compute everything;
-then CLIENTS clients loop over the mix for SECONDS seconds. Bodies are read but not
-decompressed (the client asks for gzip as browsers do). Optionally (KCMAP_BENCH_WRITE_EVERY
-seconds, default 10) a planner's PATCH changes a project, bumping the data version, so the
-caches are rebuilt during the run as they would be in use.
+then CLIENTS clients (aiohttp, lighter than httpx: the load generator shares the CPUs with
+the server) loop over the mix for SECONDS seconds. Bodies are read but not decompressed (the
+client asks for gzip as browsers do). Server and client CPU per request are shown too: they
+hold whatever else runs on the machine, which requests/s and latency do not. Every
+KCMAP_BENCH_WRITE_EVERY seconds (default 10; 0 = never) a planner's PATCH changes a project,
+bumping the data version, so the caches are rebuilt during the run as they would be in use.
 Target: p95 ≤ 1 s and ≥ 60 requests/s with 50 clients, no errors.
 """
 
@@ -88,6 +90,22 @@ def _planner_token(dsn: str) -> tuple[str, int]:
     return token, int(row[0]) if row and row[0] else 0
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by PID and its living descendants."""
+    total, todo = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -119,10 +137,9 @@ async def _client(http: Any, base: str, start: int, until: float,
         i += 1
         t0 = time.perf_counter()
         try:
-            async with http.stream("GET", base + path) as r:
-                async for _ in r.aiter_raw():
-                    pass
-                status = r.status_code
+            async with http.get(base + path, auto_decompress=False) as r:
+                await r.read()
+                status = r.status
         except Exception:  # noqa: BLE001 - a refused/timed-out request counts as an error
             status = 0
         results.append((time.perf_counter() - t0, status))
@@ -130,27 +147,29 @@ async def _client(http: Any, base: str, start: int, until: float,
 
 async def _writer(http: Any, base: str, token: str, project_id: int, until: float) -> int:
     """PATCH a project every WRITE_EVERY seconds (bumps the data version); return count."""
-    writes, version = 0, None
+    writes = 0
     headers = {"Authorization": f"Bearer {token}"}
     while WRITE_EVERY > 0 and project_id:
         await asyncio.sleep(WRITE_EVERY)
         if time.perf_counter() >= until:
             break
-        got = await http.get(f"{base}/api/projects/{project_id}", headers=headers)
-        version = got.json()["version"]
-        r = await http.patch(f"{base}/api/projects/{project_id}", headers={
-            **headers, "If-Match": str(version)}, json={"counterpart_vnd": 1000 * (writes + 1)})
-        writes += r.status_code == 200
+        async with http.get(f"{base}/api/projects/{project_id}", headers=headers) as got:
+            version = (await got.json())["version"]
+        async with http.patch(f"{base}/api/projects/{project_id}", headers={
+                **headers, "If-Match": str(version)},
+                json={"counterpart_vnd": 1000 * (writes + 1)}) as r:
+            writes += r.status == 200
     return writes
 
 
 async def _load(base: str, token: str, project_id: int) -> dict[str, Any]:
-    import httpx
+    import aiohttp  # a light client: the load generator shares the machine with the server
 
     results: list[tuple[float, int]] = []
-    limits = httpx.Limits(max_connections=CLIENTS + 2, max_keepalive_connections=CLIENTS + 2)
-    async with httpx.AsyncClient(timeout=60, limits=limits,
-                                 headers={"Accept-Encoding": "gzip"}) as http:
+    connector = aiohttp.TCPConnector(limit=CLIENTS + 2)
+    async with aiohttp.ClientSession(connector=connector,
+                                     timeout=aiohttp.ClientTimeout(total=60),
+                                     headers={"Accept-Encoding": "gzip"}) as http:
         t0 = time.perf_counter()
         until = t0 + SECONDS
         tasks = [_client(http, base, k, until, results) for k in range(CLIENTS)]
@@ -158,17 +177,28 @@ async def _load(base: str, token: str, project_id: int) -> dict[str, Any]:
         elapsed = time.perf_counter() - t0
     times = sorted(t for t, _ in results)
     errors = sum(1 for _, s in results if s != 200)
+    kinds = sorted({s for _, s in results if s != 200})
+    by_status = {str(k): sum(1 for _, s in results if s == k) for k in kinds}
     q = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
     return {"requests": len(results), "rps": len(results) / elapsed, "p50": q[49],
             "p95": q[94], "max": times[-1] if times else 0.0, "errors": errors,
-            "writes": done[0]}
+            "writes": done[0], "error_statuses": by_status, "elapsed": elapsed}
 
 
 def _run_one(dsn: str, workers: int, token: str, project_id: int) -> dict[str, Any]:
     log = Path(f"/tmp/kcmap-bench-capacity-{os.getpid()}-{workers}.log")
     proc, base = _serve(dsn, workers, log)
     try:
-        return asyncio.run(_load(base, token, project_id))
+        server0, client0 = _tree_cpu(proc.pid), time.process_time()
+        result = asyncio.run(_load(base, token, project_id))
+        server_s, client_s = _tree_cpu(proc.pid) - server0, time.process_time() - client0
+        n = max(result["requests"], 1)
+        result.update(server_cpu_ms=1000 * server_s / n, client_cpu_ms=1000 * client_s / n,
+                      server_cores=server_s / result["elapsed"])
+        if result["errors"]:
+            lines = log.read_text(errors="replace").splitlines()
+            result["log_tail"] = [x for x in lines if " 200 OK" not in x][-8:]
+        return result
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -193,17 +223,25 @@ def run() -> dict[str, Any]:
     print(f"{CLIENTS} clients, {SECONDS:.0f} s each, mix of {len(MIX)} map pages and API "
           f"calls at demo scale {SCALE}, a project PATCH every {WRITE_EVERY:.0f} s "
           f"(caches rebuilt); {os.cpu_count()} CPUs, shared with other users of the machine")
-    print(f"  {'':14s} {'1 worker':>12s} {f'{many} workers':>12s} {'ratio':>7s}")
+    print(f"  {'':18s} {'1 worker':>12s} {f'{many} workers':>12s} {'ratio':>7s}")
     rows = (("requests/s", "rps", "{:.1f}"), ("p50 ms", "p50", "{:.0f}"),
             ("p95 ms", "p95", "{:.0f}"), ("max ms", "max", "{:.0f}"),
             ("requests", "requests", "{:d}"), ("errors", "errors", "{:d}"),
-            ("writes", "writes", "{:d}"))
+            ("writes", "writes", "{:d}"), ("server CPU ms/req", "server_cpu_ms", "{:.2f}"),
+            ("client CPU ms/req", "client_cpu_ms", "{:.2f}"),
+            ("server cores used", "server_cores", "{:.2f}"))
     for label, key, fmt in rows:
         a, b = one[key], multi[key]
         scale = 1000 if key in ("p50", "p95", "max") else 1
         ratio = f"{b / a:7.2f}" if a else "      -"
-        print(f"  {label:14s} {fmt.format(a * scale):>12s} {fmt.format(b * scale):>12s} {ratio}")
-    print(f"  load average after each run: {load_one[0]:.2f} / {load_multi[0]:.2f}")
+        print(f"  {label:18s} {fmt.format(a * scale):>12s} {fmt.format(b * scale):>12s} {ratio}")
+    print(f"  load average after each run: {load_one[0]:.2f} / {load_multi[0]:.2f} "
+          "(requests/s and latency depend on the machine's other load; CPU per request less)")
+    for label, r in (("1 worker", one), (f"{many} workers", multi)):
+        if r["errors"]:
+            print(f"  errors with {label} by status (0 = no answer): {r['error_statuses']}")
+            for line in r.get("log_tail", []):
+                print(f"    {line[:160]}")
     for label, r in (("1 worker", one), (f"{many} workers", multi)):
         ok = r["p95"] <= TARGET_P95_S and r["rps"] >= TARGET_RPS and r["errors"] == 0
         print(f"  target p95 ≤ {TARGET_P95_S:.0f} s, ≥ {TARGET_RPS:.0f} req/s, no errors, "
