@@ -9,7 +9,7 @@ one per core). Each run starts with empty caches, so the first requests compute 
 then CLIENTS clients (aiohttp, lighter than httpx: the load generator shares the CPUs with
 the server) loop over the mix for SECONDS seconds. Bodies are read but not decompressed (the
 client asks for gzip as browsers do). Server and client CPU per request are shown too: they
-hold whatever else runs on the machine, which requests/s and latency do not. Every
+depend less than requests/s and latency on whatever else runs on the machine. Every
 KCMAP_BENCH_WRITE_EVERY seconds (default 10; 0 = never) a planner's PATCH changes a project,
 bumping the data version, so the caches are rebuilt during the run as they would be in use.
 Target: p95 ≤ 1 s and ≥ 60 requests/s with 50 clients, no errors.
