@@ -220,9 +220,11 @@ def run() -> dict[str, Any]:
     finally:
         if os.environ.get("KCMAP_BENCH_KEEP") != "1":
             _drop_database(dsn, NAME)
+    writes = (f"a project PATCH every {WRITE_EVERY:.0f} s (caches rebuilt)" if WRITE_EVERY > 0
+              else "no writes")
     print(f"{CLIENTS} clients, {SECONDS:.0f} s each, mix of {len(MIX)} map pages and API "
-          f"calls at demo scale {SCALE}, a project PATCH every {WRITE_EVERY:.0f} s "
-          f"(caches rebuilt); {os.cpu_count()} CPUs, shared with other users of the machine")
+          f"calls at demo scale {SCALE}, {writes}; {os.cpu_count()} CPUs, shared with other "
+          "users of the machine")
     print(f"  {'':18s} {'1 worker':>12s} {f'{many} workers':>12s} {'ratio':>7s}")
     rows = (("requests/s", "rps", "{:.1f}"), ("p50 ms", "p50", "{:.0f}"),
             ("p95 ms", "p95", "{:.0f}"), ("max ms", "max", "{:.0f}"),
