@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh PostGIS test database, per-test rollback, app, browser."""
+"""Shared fixtures: PostGIS test databases from templates, per-test rollback, app, browser."""
 
 from __future__ import annotations
 
@@ -8,27 +8,22 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
 
 import psycopg2
 import pytest
 
-from geo.core.cluster import create_database, ensure_cluster
+from geo.core.cluster import ensure_cluster
 from geo.core.db import SingleConnectionDatabase
-from geo.core.migrate import migrate
 from geo.core.settings import HomeSettings
-from geo.gazetteer import loader as gazetteer
+
+from .databases import TestDatabases
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 TEST_DB = f"kcmap_test_{os.getpid()}"  # one per pytest process: sessions never collide
 CHROMIUM = os.environ.get("KCMAP_CHROMIUM", "/usr/bin/chromium")
 TEST_PASSWORD = "kiem-thu-mat-khau-51"  # only for users made by the make_user fixture
-
-
-def _with_db(dsn: str, name: str) -> str:
-    parts = urlparse(dsn)
-    return urlunparse(parts._replace(path="/" + name))
 
 
 @pytest.fixture(scope="session")
@@ -41,34 +36,46 @@ def server_dsn() -> str:
 
 
 @pytest.fixture(scope="session")
-def test_dsn(server_dsn: str) -> Iterator[str]:
-    """A database created afresh for this test session, migrated, gazetteer loaded."""
-    create_database(_with_db(server_dsn, "postgres"), TEST_DB, drop_first=True)
-    dsn = _with_db(server_dsn, TEST_DB)
-    conn = psycopg2.connect(dsn)
-    try:
-        migrate(conn)
-        gazetteer.load(conn)
-        conn.commit()
-    finally:
-        conn.close()
-    yield dsn
-    admin = psycopg2.connect(_with_db(server_dsn, "postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)')
-    admin.close()
+def databases(server_dsn: str) -> Iterator[TestDatabases]:
+    """This session's databases (tests/databases.py), all dropped at the end."""
+    made = TestDatabases(server_dsn, TEST_DB)
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture(scope="session")
+def test_dsn(databases: TestDatabases) -> str:
+    """This session's plain database: migrated, gazetteer loaded, no boundaries, no records."""
+    return databases.dsn("plain")
 
 
 @pytest.fixture()
-def conn(test_dsn: str) -> Iterator[psycopg2.extensions.connection]:
-    """A connection in a transaction that is rolled back after the test."""
-    c = psycopg2.connect(test_dsn)
+def conn(request: pytest.FixtureRequest,
+         databases: TestDatabases) -> Iterator[psycopg2.extensions.connection]:
+    """A connection in a transaction that is rolled back after the test.
+
+    It reaches the `world` database when the test (or a fixture it uses) asks for `world`,
+    the `boundaries` one when it asks for `boundaries`, else the plain one.
+    """
+    kind = next((k for k in ("world", "boundaries") if k in request.fixturenames), "plain")
+    c = psycopg2.connect(databases.dsn(kind))
     try:
         yield c
     finally:
         c.rollback()
         c.close()
+
+
+@pytest.fixture()
+def boundaries(conn: psycopg2.extensions.connection) -> psycopg2.extensions.connection:
+    """The test's connection, to a database with approximate legacy polygons."""
+    return conn
+
+
+@pytest.fixture()
+def world(conn: psycopg2.extensions.connection) -> psycopg2.extensions.connection:
+    """The test's connection, to a database with both editions' polygons and the demo records."""
+    return conn
 
 
 @pytest.fixture()

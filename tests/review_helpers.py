@@ -1,4 +1,4 @@
-"""Helpers of the account and review tests: records in districts, logins, form tokens."""
+"""Helpers of the account and review tests: clients with auth settings, logins, form tokens."""
 
 from __future__ import annotations
 
@@ -12,45 +12,6 @@ from geo.core.db import SingleConnectionDatabase
 from geo.core.settings import AuthSettings, MapSettings
 
 from .conftest import TEST_PASSWORD
-from .kc_records import communes_of, one  # noqa: F401  (re-exported to tests)
-
-BINH_SON, SON_TINH = "524", "527"
-HOSTILE = [
-    "<script>alert('x')</script>",
-    '"><img src=x onerror=alert(1)>',
-    "{{ 7*7 }}{% raw %}{# c #}",
-    "'; DROP TABLE establishment; --",
-    "Robert\u202e gnp.exe \u2028 &amp; &lt;b&gt;",
-]
-
-
-def add_establishment(conn: Any, key: str, district: str, precision: str = "exact",
-                      status: str = "ok", commune_index: int = 0,
-                      offset: tuple[float, float] = (0.0, 0.0)) -> int:
-    """An establishment (owner, phone) at a commune centroid (plus an offset) of a district."""
-    commune = communes_of(conn, district)[commune_index]
-    eid = int(one(conn, "INSERT INTO establishment (record_key, name, owner_name, phone, trade, "
-                        "workers, address_raw) VALUES (%s, %s, 'Nguyễn Văn Chủ', '0905123456', "
-                        "'Mây tre đan', 12, 'Thôn 1') RETURNING id",
-                  (key, f"Cơ sở {key}")))
-    with conn.cursor() as cur:
-        cur.execute("""
-            INSERT INTO location (establishment_id, geom, precision, commune_code, district_code,
-                                  method, geocode_status)
-            SELECT %s, ST_Translate(centroid, %s, %s), %s, code, parent_code, 'test', %s
-            FROM admin_unit WHERE edition = 'legacy' AND code = %s""",
-                    (eid, offset[0], offset[1], precision, status, commune))
-    return eid
-
-
-def point_of(conn: Any, eid: int) -> tuple[float, float]:
-    """(lon, lat) of an establishment's location."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT ST_X(geom), ST_Y(geom) FROM location WHERE establishment_id = %s",
-                    (eid,))
-        row = cur.fetchone()
-    assert row is not None
-    return float(row[0]), float(row[1])
 
 
 def auth_client(conn: Any, public_maps: bool = False, base_url: str = "https://testserver",

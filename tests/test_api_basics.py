@@ -84,13 +84,11 @@ def test_app_recovers_when_database_comes_back(test_dsn: str) -> None:
         database.close()
 
 
-def test_units_api_serves_imported_file_over_approximate(conn, client) -> None:  # type: ignore[no-untyped-def]
-    from geo.boundaries.approx import build_approximate
+def test_units_api_serves_imported_file_over_approximate(conn, boundaries, client) -> None:  # type: ignore[no-untyped-def]
     from geo.boundaries.file_import import import_boundaries
 
     from .conftest import SHARED_DATA
 
-    build_approximate(conn)
     before = client.get("/api/units?level=district").json()["features"]
     assert {f["properties"]["quality"] for f in before} == {"approximate"}
     import_boundaries(conn, SHARED_DATA / "quang_ngai_districts.geojson", "district")

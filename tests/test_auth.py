@@ -15,7 +15,8 @@ from geo.core.errors import InvalidInput
 from geo.core.settings import AuthSettings
 
 from .conftest import TEST_PASSWORD
-from .review_helpers import BINH_SON, add_establishment, auth_client, form_token, login, one
+from .review_helpers import auth_client, form_token, login
+from .world import BINH_SON, add_establishment, one
 
 LEAKS = ("Traceback", "SELECT", "psycopg2", "/work/", ".py\"", "File \"")
 

@@ -11,15 +11,8 @@ import pytest
 from PIL import Image
 
 from maps.core.format import format_int, format_vnd
-from tests.world6 import load_world
 
 VIEWS = ("coverage", "gaps", "projects", "establishments", "villages")
-
-
-@pytest.fixture()
-def world(conn: Any) -> Any:
-    load_world(conn)
-    return conn
 
 
 def _text(pdf: bytes, tmp_path: Path) -> str:

@@ -208,12 +208,9 @@ def test_locate_without_boundaries_says_so(conn: psycopg2.extensions.connection)
     assert any("no boundaries loaded" in i for i in r.issues)
 
 
-def test_locate_with_approximate_boundaries(conn: psycopg2.extensions.connection) -> None:
+def test_locate_with_approximate_boundaries(boundaries: psycopg2.extensions.connection) -> None:
     """Each commune's own centroid lies in its (approximate) polygon: no conflict."""
-    from geo.boundaries.approx import build_approximate
-
-    build_approximate(conn)
-    index = load_index(conn)
+    index = load_index(boundaries)
     communes = [u for u in index.units.values()
                 if u.edition == "legacy" and u.level == "commune" and u.lon is not None]
     agree = 0

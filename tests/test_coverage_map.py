@@ -17,106 +17,57 @@ from maps.core.base import offline_map
 from maps.core.format import format_int, format_vnd
 from maps.views.choropleth import classify, color_for
 from maps.views.coverage import coverage_map
-
-EVIL = "<img src=x onerror=alert(1)>"
-JINJA = "{{ 7*7 }}"
-TP_QNG, BINH_SON = "522", "524"
-
-
-# ---------------------------------------------------------------- fixtures and helpers
-
-
-def _one(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    with conn.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-    return row[0] if row else None
-
-
-def _communes_of(conn: Any, district: str) -> list[str]:
-    with conn.cursor() as cur:
-        cur.execute("SELECT code FROM admin_unit WHERE edition = 'legacy' AND level = 'commune'"
-                    " AND parent_code = %s ORDER BY code", (district,))
-        return [r[0] for r in cur.fetchall()]
-
-
-def _build_boundaries(conn: Any) -> None:
-    """Approximate polygons for every legacy unit, from the boundary module."""
-    from geo.boundaries.approx import build_approximate
-
-    build_approximate(conn)
-
-
-def _project(conn: Any, key: str, kc: int, cp: int = 0, year: int = 2022,
-             status: str = "completed", demo: bool = False) -> int:
-    return int(_one(conn, """
-        INSERT INTO project (record_key, title, year, funding_source, activity_type, kc_vnd,
-                             counterpart_vnd, status, is_demo)
-        VALUES (%s, %s, %s, 'KCDP', 'machinery', %s, %s, %s, %s) RETURNING id""",
-        (key, f"Đề án {key}", year, kc, cp, status, demo)))
-
-
-def _establishment(conn: Any, key: str, name: str | None = None) -> int:
-    return int(_one(conn, "INSERT INTO establishment (record_key, name) VALUES (%s, %s) "
-                          "RETURNING id", (key, name or f"Cơ sở {key}")))
-
-
-def _locate(conn: Any, precision: str, *, project: int | None = None,
-            establishment: int | None = None, commune: str | None = None,
-            district: str | None = None) -> None:
-    """A location at the centroid of its commune, district or the province."""
-    at = commune or district or "51"
-    with conn.cursor() as cur:
-        cur.execute("""
-            INSERT INTO location (project_id, establishment_id, geom, precision, commune_code,
-                                  district_code, method)
-            SELECT %s, %s, centroid, %s, %s, %s, 'test'
-            FROM admin_unit WHERE edition = 'legacy' AND code = %s""",
-            (project, establishment, precision, commune, district, at))
-        assert cur.rowcount == 1
+from tests.world import (
+    BINH_SON,
+    EVIL,
+    JINJA,
+    TP_QNG,
+    by_code,
+    communes_of,
+    establishment,
+    locate,
+    one,
+    project,
+)
 
 
 @pytest.fixture()
 def fixture_data(conn: Any) -> dict[str, str]:
     """A hand-built set of projects and establishments with every precision."""
-    a, b = _communes_of(conn, TP_QNG)[:2]
-    c = _communes_of(conn, BINH_SON)[0]
-    p1 = _project(conn, "P1", 1_000_000_000, 200_000_000)
-    _locate(conn, "exact", project=p1, commune=a, district=TP_QNG)
-    p2 = _project(conn, "P2", 600_000_000, demo=True)
-    _locate(conn, "commune", project=p2, commune=b)
-    p3 = _project(conn, "P3", 300_000_000, 90_000_000)
-    _locate(conn, "district", project=p3, district=TP_QNG)
-    p4 = _project(conn, "P4", 100_000_000, 10_000_001)  # three locations: even split
-    _locate(conn, "exact", project=p4, commune=a, district=TP_QNG)
-    _locate(conn, "commune", project=p4, commune=c)
-    _locate(conn, "district", project=p4, district=BINH_SON)
-    p5 = _project(conn, "P5", 50_000_000)
-    _locate(conn, "province", project=p5)
-    _project(conn, "P6", 70_000_000)  # no location at all
-    p7 = _project(conn, "P7", 999, year=2019)  # outside 2021–2025
-    _locate(conn, "exact", project=p7, commune=a)
-    p8 = _project(conn, "P8", 888, status="cancelled")
-    _locate(conn, "exact", project=p8, commune=a)
-    p9 = _project(conn, "P9", 40_000_000)  # district precision with a stray commune code
+    a, b = communes_of(conn, TP_QNG)[:2]
+    c = communes_of(conn, BINH_SON)[0]
+    p1 = project(conn, "P1", 1_000_000_000, 200_000_000)
+    locate(conn, "exact", project_id=p1, commune=a, district=TP_QNG)
+    p2 = project(conn, "P2", 600_000_000, demo=True)
+    locate(conn, "commune", project_id=p2, commune=b)
+    p3 = project(conn, "P3", 300_000_000, 90_000_000)
+    locate(conn, "district", project_id=p3, district=TP_QNG)
+    p4 = project(conn, "P4", 100_000_000, 10_000_001)  # three locations: even split
+    locate(conn, "exact", project_id=p4, commune=a, district=TP_QNG)
+    locate(conn, "commune", project_id=p4, commune=c)
+    locate(conn, "district", project_id=p4, district=BINH_SON)
+    p5 = project(conn, "P5", 50_000_000)
+    locate(conn, "province", project_id=p5)
+    project(conn, "P6", 70_000_000)  # no location at all
+    p7 = project(conn, "P7", 999, year=2019)  # outside 2021–2025
+    locate(conn, "exact", project_id=p7, commune=a)
+    p8 = project(conn, "P8", 888, status="cancelled")
+    locate(conn, "exact", project_id=p8, commune=a)
+    p9 = project(conn, "P9", 40_000_000)  # district precision with a stray commune code
     with conn.cursor() as cur:
         cur.execute("""INSERT INTO location (project_id, geom, precision, commune_code,
                                              district_code, method)
                        SELECT %s, centroid, 'district', %s, %s, 'test' FROM admin_unit
                        WHERE edition = 'legacy' AND code = %s""", (p9, b, TP_QNG, TP_QNG))
-    _locate(conn, "exact", establishment=_establishment(conn, "E1"), commune=a)
-    _locate(conn, "commune", establishment=_establishment(conn, "E2"), commune=a)
-    _locate(conn, "exact", establishment=_establishment(conn, "E3"), commune=c)
-    _locate(conn, "district", establishment=_establishment(conn, "E4"), district=BINH_SON)
-    _locate(conn, "province", establishment=_establishment(conn, "E5", EVIL))
+    locate(conn, "exact", establishment_id=establishment(conn, "E1"), commune=a)
+    locate(conn, "commune", establishment_id=establishment(conn, "E2"), commune=a)
+    locate(conn, "exact", establishment_id=establishment(conn, "E3"), commune=c)
+    locate(conn, "district", establishment_id=establishment(conn, "E4"), district=BINH_SON)
+    locate(conn, "province", establishment_id=establishment(conn, "E5", EVIL))
     return {"a": a, "b": b, "c": c}
 
 
 TOTAL_KC = 2_160_000_000
-
-
-def _by_code(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {r["code"]: r for r in rows}
 
 
 def _app_client(conn: Any, tiles: str = "none") -> TestClient:
@@ -136,7 +87,7 @@ def _asset_urls(html: str) -> list[str]:
 def test_commune_sums_are_precision_aware_and_reconcile(conn: Any,
                                                         fixture_data: dict[str, str]) -> None:
     a, b, c = fixture_data["a"], fixture_data["b"], fixture_data["c"]
-    units = _by_code(coverage_by_unit(conn, "commune"))
+    units = by_code(coverage_by_unit(conn, "commune"))
     assert len(units) == 170
     assert {k: units[a][k] for k in ("kc_vnd", "counterpart_vnd", "projects", "establishments")} \
         == {"kc_vnd": 1_033_333_334, "counterpart_vnd": 203_333_334, "projects": 2,
@@ -174,7 +125,7 @@ def test_commune_sums_are_precision_aware_and_reconcile(conn: Any,
 
 def test_district_sums_reconcile(conn: Any, fixture_data: dict[str, str]) -> None:
     report = coverage_report(conn, "district")
-    units = _by_code(report["units"])
+    units = by_code(report["units"])
     assert len(units) == 13
     assert (units[TP_QNG]["kc_vnd"], units[TP_QNG]["projects"],
             units[TP_QNG]["establishments"]) == (1_973_333_334, 5, 2)
@@ -191,17 +142,16 @@ def test_years_statuses_and_flags(conn: Any) -> None:
     report = coverage_report(conn, "commune")
     assert report["has_demo"] is False and report["has_approximate"] is False
     assert len(report["missing"]) == 170 and report["totals"]["kc_vnd"] == 0
-    p = _project(conn, "OLD", 5_000, year=2019)
-    _locate(conn, "district", project=p, district=TP_QNG)
+    p = project(conn, "OLD", 5_000, year=2019)
+    locate(conn, "district", project_id=p, district=TP_QNG)
     assert coverage_report(conn, "district")["totals"]["kc_vnd"] == 0
-    assert _by_code(coverage_by_unit(conn, "district", years=(2019, 2019)))[TP_QNG]["kc_vnd"] \
+    assert by_code(coverage_by_unit(conn, "district", years=(2019, 2019)))[TP_QNG]["kc_vnd"] \
         == 5_000
     with pytest.raises(InvalidInput):
         coverage_report(conn, "commune", statuses=("bogus",))
 
 
-def test_geometry_is_geojson_and_approximate_is_flagged(conn: Any) -> None:
-    _build_boundaries(conn)
+def test_geometry_is_geojson_and_approximate_is_flagged(conn: Any, boundaries: Any) -> None:
     report = coverage_report(conn, "commune")
     assert report["has_approximate"] is True
     drawn = [u for u in report["units"] if u["geometry"] is not None]
@@ -211,10 +161,10 @@ def test_geometry_is_geojson_and_approximate_is_flagged(conn: Any) -> None:
 
 
 def test_district_without_communes_is_unallocated_at_commune_level(conn: Any) -> None:
-    ly_son = _one(conn, "SELECT code FROM admin_unit WHERE edition = 'legacy' "
+    ly_son = one(conn, "SELECT code FROM admin_unit WHERE edition = 'legacy' "
                         "AND level = 'district' AND name = 'Huyện Lý Sơn'")
-    p = _project(conn, "LS", 123_000_000)
-    _locate(conn, "exact", project=p, district=ly_son)
+    p = project(conn, "LS", 123_000_000)
+    locate(conn, "exact", project_id=p, district=ly_son)
     report = coverage_report(conn, "commune")
     assert report["unallocated"] == [{
         "district_code": ly_son, "district_name": "Huyện Lý Sơn",
@@ -222,11 +172,10 @@ def test_district_without_communes_is_unallocated_at_commune_level(conn: Any) ->
         "projects": 1, "establishments": 0}]
     html = coverage_map(report, "commune").get_root().render()
     assert "Huyện Lý Sơn: 123.000.000 đ (huyện không có đơn vị cấp xã)" in html
-    assert _by_code(coverage_by_unit(conn, "district"))[ly_son]["kc_vnd"] == 123_000_000
+    assert by_code(coverage_by_unit(conn, "district"))[ly_son]["kc_vnd"] == 123_000_000
 
 
-def test_units_without_polygon_are_listed(conn: Any) -> None:
-    _build_boundaries(conn)
+def test_units_without_polygon_are_listed(conn: Any, boundaries: Any) -> None:
     with conn.cursor() as cur:
         cur.execute("DELETE FROM boundary b USING admin_unit u WHERE u.edition = b.edition "
                     "AND u.code = b.code AND u.level = 'commune' AND u.parent_code = %s "
@@ -297,8 +246,7 @@ def test_route_tiles_setting_and_bad_parameters(conn: Any) -> None:
         assert bad.status_code == 422 and "Traceback" not in bad.text
 
 
-def test_commune_page_html(conn: Any, fixture_data: dict[str, str]) -> None:
-    _build_boundaries(conn)
+def test_commune_page_html(conn: Any, boundaries: Any, fixture_data: dict[str, str]) -> None:
     with conn.cursor() as cur:
         cur.execute("UPDATE admin_unit SET name = %s WHERE edition = 'legacy' AND code = %s",
                     (f"Xã {JINJA} {EVIL}", fixture_data["a"]))
@@ -331,9 +279,8 @@ def _open(offline_page: Any, url: str) -> Any:
     return page
 
 
-def test_commune_map_in_chromium(conn: Any, fixture_data: dict[str, str], live_server: str,
-                                 offline_page: Any) -> None:
-    _build_boundaries(conn)
+def test_commune_map_in_chromium(conn: Any, boundaries: Any, fixture_data: dict[str, str],
+                                 live_server: str, offline_page: Any) -> None:
     a = fixture_data["a"]
     with conn.cursor() as cur:
         cur.execute("UPDATE admin_unit SET name = %s WHERE edition = 'legacy' AND code = %s",
@@ -369,8 +316,8 @@ def test_commune_map_in_chromium(conn: Any, fixture_data: dict[str, str], live_s
     assert offline_page.console_errors == []
 
 
-def test_district_map_in_chromium(conn: Any, live_server: str, offline_page: Any) -> None:
-    _build_boundaries(conn)
+def test_district_map_in_chromium(conn: Any, boundaries: Any, live_server: str,
+                                  offline_page: Any) -> None:
     page = _open(offline_page, f"{live_server}/maps/coverage?level=district")
     assert page.locator("path.kc-district").count() == 13
     assert page.locator("path.kc-outline").count() == 0

@@ -10,24 +10,9 @@ from typer.testing import CliRunner
 from data.demo import generate
 from geo.core.errors import InvalidInput
 from geo.intake.demo_store import load_demo, read_activity_types, read_units
+from tests.world import one, rows
 
 MOUNTAIN = ("525", "529", "530", "531", "535")
-
-
-def one(conn: Any, sql: str, params: Any = None) -> Any:
-    """The single value of a query."""
-    with conn.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-    assert row is not None
-    return row[0]
-
-
-def rows(conn: Any, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-    """All rows of a query."""
-    with conn.cursor() as cur:
-        cur.execute(sql, params)
-        return list(cur.fetchall())
 
 
 def table_counts(conn: Any) -> tuple[int, int, int, int]:
@@ -221,12 +206,8 @@ def test_exact_points_inside_a_boundary_polygon(conn: Any) -> None:
     assert outside == 0 and in_polygon > 5
 
 
-def test_exact_points_inside_approximate_boundaries(conn: Any) -> None:
-    from geo.boundaries.approx import build_approximate
-
-    build_approximate(conn)
-    load_demo(conn)
-    outside, in_polygon, total = rows(conn, EXACT_OUTSIDE)[0]
+def test_exact_points_inside_approximate_boundaries(world: Any) -> None:
+    outside, in_polygon, total = rows(world, EXACT_OUTSIDE)[0]
     assert outside == 0 and in_polygon == total > 1000
 
 

@@ -10,15 +10,9 @@ import pyogrio
 import pytest
 from openpyxl import load_workbook
 
-from tests.world6 import load_world, one
+from tests.world import one
 
 SUPPORT = "Kinh phí khuyến công (đ)"
-
-
-@pytest.fixture()
-def world(conn: Any) -> Any:
-    load_world(conn)
-    return conn
 
 
 def _sheet(body: bytes, title: str) -> tuple[list[str], list[tuple[Any, ...]], Any]:

@@ -8,30 +8,10 @@ import pytest
 
 from geo.analytics.edition2025 import report_2025
 from geo.analytics.filters import ProjectFilter
-from tests.world6 import load_world, one
+from tests.world import locate, one, project
 
 TRA_BUI, CA_DAM, TAY_TRA_BONG = "21142", "21136", "21157"  # legacy Trà Bùi was split in two
 LY_SON_DISTRICT, LY_SON_2025 = "536", "21548"
-
-
-@pytest.fixture()
-def world(conn: Any) -> Any:
-    load_world(conn)
-    return conn
-
-
-def _project(conn: Any, key: str, kc: int, precision: str, commune: str | None = None,
-             district: str | None = None, at: str | None = None) -> int:
-    pid = one(conn, "INSERT INTO project (record_key, title, year, funding_source, "
-                    "activity_type, kc_vnd, status) VALUES (%s, %s, 2031, 'KCDP', "
-                    "'machinery', %s, 'completed') RETURNING id", (key, f"Đề án {key}", kc))
-    with conn.cursor() as cur:
-        cur.execute("INSERT INTO location (project_id, geom, precision, commune_code, "
-                    "district_code, method) SELECT %s, centroid, %s, %s, %s, 'test' "
-                    "FROM admin_unit WHERE edition = 'legacy' AND code = %s",
-                    (pid, precision, commune, district, at or commune or district))
-        assert cur.rowcount == 1
-    return int(pid)
 
 
 def _unit(report: dict[str, Any], code: str) -> dict[str, Any]:
@@ -95,7 +75,8 @@ def _areas(conn: Any) -> list[tuple[str, int]]:
 def test_split_commune_shared_by_area_then_by_crosswalk(world: Any) -> None:
     from geo.analytics.allocation import split
 
-    _project(world, "split-1", 1_000_001, "commune", commune=TRA_BUI)
+    locate(world, "commune", project_id=project(world, "split-1", 1_000_001, year=2031),
+           commune=TRA_BUI)
     report = report_2025(world, FUTURE)
     entry = next(s for s in report["split_communes"] if s["legacy_code"] == TRA_BUI)
     assert entry["method"] == "area" and entry["polygons"] == "approximate"
@@ -141,7 +122,8 @@ def test_establishment_point_goes_to_the_commune_containing_it(world: Any) -> No
 
 
 def test_ly_son_district_projects_go_to_the_special_zone(world: Any) -> None:
-    _project(world, "ly-son-1", 300_000_000, "district", district=LY_SON_DISTRICT)
+    locate(world, "district", project_id=project(world, "ly-son-1", 300_000_000, year=2031),
+           district=LY_SON_DISTRICT)
     from geo.analytics.indicators import indicator_report
 
     legacy = indicator_report(world, "commune", FUTURE, geometry=False)

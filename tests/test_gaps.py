@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from geo.analytics.gaps import PRIORITY_WEIGHT, gap_ranking
 from geo.analytics.priority import import_priority, list_priority, parse_priority_csv
 from geo.core.errors import InvalidInput
-from tests.kc_records import (
+from tests.world import (
     BINH_SON,
     TP_QNG,
     communes_of,
@@ -183,11 +183,8 @@ def test_gaps_api_and_downloads(conn: Any, client: TestClient,
     assert client.get("/api/gaps.csv?allocation=weird").status_code == 422
 
 
-def test_gaps_page_has_formula_and_ranking(conn: Any, client: TestClient,
+def test_gaps_page_has_formula_and_ranking(boundaries: Any, client: TestClient,
                                            underserved: dict[str, str]) -> None:
-    from tests.kc_records import build_boundaries
-
-    build_boundaries(conn)
     html = client.get("/maps/gaps").text
     assert "Điểm thiếu hỗ trợ = 100 × (k × N − S)" in html
     assert "N = (E/ΣE + L/ΣL + V/ΣV) / 3" in html and "k = 1,5" in html

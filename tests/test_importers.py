@@ -12,7 +12,6 @@ from openpyxl import Workbook
 from pyproj import Transformer
 from typer.testing import CliRunner
 
-from geo.boundaries.approx import build_approximate
 from geo.core.errors import InvalidInput
 from geo.intake.columns import (
     header_key,
@@ -31,19 +30,11 @@ from geo.intake.values import (
     parse_status,
     parse_year,
 )
+from tests.world import one
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 TEMPLATE = "{{7*7}}"
 TO_VN2000 = Transformer.from_crs("EPSG:4326", "EPSG:5898", always_xy=True)
-
-
-def one(conn: Any, sql: str, params: Any = None) -> Any:
-    """The single value of a query."""
-    with conn.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-    assert row is not None
-    return row[0]
 
 
 def metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -68,9 +59,8 @@ def comma(value: float) -> str:
 
 
 @pytest.fixture()
-def places(conn: Any) -> dict[str, dict[str, Any]]:
+def places(conn: Any, boundaries: Any) -> dict[str, dict[str, Any]]:
     """Approximate boundaries, and a point inside each of a few communes."""
-    build_approximate(conn)
     out = {}
     with conn.cursor() as cur:
         cur.execute(

@@ -11,7 +11,7 @@ from geo.analytics.allocation import split
 from geo.analytics.filters import ProjectFilter, parse_filter, parse_sources, parse_years
 from geo.analytics.indicators import indicator_report
 from geo.core.errors import InvalidInput
-from tests.kc_records import (
+from tests.world import (
     BINH_SON,
     TP_QNG,
     by_code,
@@ -26,7 +26,7 @@ TOTAL = 1_970_000_001
 
 
 @pytest.fixture()
-def world(conn: Any) -> dict[str, Any]:
+def hand_built(conn: Any) -> dict[str, Any]:
     """A hand-built set: 6 establishments, 2 villages, 8 projects of every precision."""
     a, b = communes_of(conn, TP_QNG)[:2]
     c, d = communes_of(conn, BINH_SON)[:2]
@@ -70,31 +70,31 @@ def _pick(unit: dict[str, Any], *keys: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- values
 
 
-def test_commune_indicator_values(conn: Any, world: dict[str, Any]) -> None:
+def test_commune_indicator_values(conn: Any, hand_built: dict[str, Any]) -> None:
     report = indicator_report(conn, "commune")
     u = by_code(report["units"])
-    assert _pick(u[world["a"]], "kc_vnd", "counterpart_vnd", "projects", "establishments",
+    assert _pick(u[hand_built["a"]], "kc_vnd", "counterpart_vnd", "projects", "establishments",
                  "workers", "craft_villages", "beneficiary_establishments", "beneficiaries",
                  "beneficiary_share", "vnd_per_establishment", "vnd_per_worker") == {
         "kc_vnd": 950_000_000, "counterpart_vnd": 300_000_000, "projects": 2,
         "establishments": 2, "workers": 30, "craft_villages": 0,
         "beneficiary_establishments": 1, "beneficiaries": 1, "beneficiary_share": 0.5,
         "vnd_per_establishment": 475_000_000, "vnd_per_worker": 31_666_667}
-    assert _pick(u[world["b"]], "kc_vnd", "projects", "establishments", "workers",
+    assert _pick(u[hand_built["b"]], "kc_vnd", "projects", "establishments", "workers",
                  "craft_villages", "beneficiaries", "beneficiary_share") == {
         "kc_vnd": 200_000_000, "projects": 1, "establishments": 1, "workers": 3,
         "craft_villages": 1, "beneficiaries": 1, "beneficiary_share": 0.0}
-    assert _pick(u[world["c"]], "kc_vnd", "counterpart_vnd", "establishments", "workers",
+    assert _pick(u[hand_built["c"]], "kc_vnd", "counterpart_vnd", "establishments", "workers",
                  "craft_villages", "beneficiary_share", "vnd_per_worker") == {
         "kc_vnd": 400_000_000, "counterpart_vnd": 100_000_000, "establishments": 1,
         "workers": 5, "craft_villages": 1, "beneficiary_share": 1.0,
         "vnd_per_worker": 80_000_000}
     # E5 has no worker count: no VND per worker, and it is counted as unknown.
-    assert _pick(u[world["d"]], "kc_vnd", "establishments", "workers", "workers_unknown",
+    assert _pick(u[hand_built["d"]], "kc_vnd", "establishments", "workers", "workers_unknown",
                  "vnd_per_establishment", "vnd_per_worker") == {
         "kc_vnd": 0, "establishments": 1, "workers": 0, "workers_unknown": 1,
         "vnd_per_establishment": 0, "vnd_per_worker": None}
-    others = [x for code, x in u.items() if code not in world.values()]
+    others = [x for code, x in u.items() if code not in hand_built.values()]
     assert all(x["kc_vnd"] == 0 and x["establishments"] == 0 and x["vnd_per_establishment"]
                is None and x["beneficiary_share"] is None for x in others)
     unalloc = {r["district_code"]: r for r in report["unallocated"]}
@@ -110,7 +110,7 @@ def test_commune_indicator_values(conn: Any, world: dict[str, Any]) -> None:
     assert t["spread_kc_vnd"] == 0 and t["establishments"] == 6 and t["craft_villages"] == 2
 
 
-def test_district_indicator_values(conn: Any, world: dict[str, Any]) -> None:
+def test_district_indicator_values(conn: Any, hand_built: dict[str, Any]) -> None:
     report = indicator_report(conn, "district")
     u = by_code(report["units"])
     assert _pick(u[TP_QNG], "kc_vnd", "projects", "establishments", "workers",
@@ -126,8 +126,8 @@ def test_district_indicator_values(conn: Any, world: dict[str, Any]) -> None:
     assert report["totals"]["allocated_kc_vnd"] + 70_000_000 == TOTAL
 
 
-def test_filters_select_projects(conn: Any, world: dict[str, Any]) -> None:
-    a, b, c = world["a"], world["b"], world["c"]
+def test_filters_select_projects(conn: Any, hand_built: dict[str, Any]) -> None:
+    a, b, c = hand_built["a"], hand_built["b"], hand_built["c"]
     national = by_code(indicator_report(conn, "commune", ProjectFilter(sources=("KCQG",)))
                        ["units"])
     assert (national[a]["kc_vnd"], national[b]["kc_vnd"], national[c]["kc_vnd"]) == (
@@ -173,7 +173,7 @@ def _reconciles(report: dict[str, Any]) -> None:
         == t["counterpart_vnd"]
 
 
-def test_even_allocation_spreads_district_money(conn: Any, world: dict[str, Any]) -> None:
+def test_even_allocation_spreads_district_money(conn: Any, hand_built: dict[str, Any]) -> None:
     report = indicator_report(conn, "commune", allocation="even")
     _reconciles(report)
     u = by_code(report["units"])
@@ -182,9 +182,9 @@ def test_even_allocation_spreads_district_money(conn: Any, world: dict[str, Any]
     assert sum(spread_qng) == 300_000_001 and max(spread_qng) - min(spread_qng) <= 1
     spread_bs = [u[c]["spread_kc_vnd"] for c in bs]
     assert sum(spread_bs) == 50_000_000 and max(spread_bs) - min(spread_bs) <= 1
-    assert u[world["a"]]["kc_vnd"] == 950_000_000 + u[world["a"]]["spread_kc_vnd"]
-    assert u[world["a"]]["direct_kc_vnd"] == 950_000_000
-    assert u[world["a"]]["projects"] == 2 and u[world["a"]]["spread_projects"] == 1
+    assert u[hand_built["a"]]["kc_vnd"] == 950_000_000 + u[hand_built["a"]]["spread_kc_vnd"]
+    assert u[hand_built["a"]]["direct_kc_vnd"] == 950_000_000
+    assert u[hand_built["a"]]["projects"] == 2 and u[hand_built["a"]]["spread_projects"] == 1
     t = report["totals"]
     assert (t["allocated_kc_vnd"], t["unallocated_kc_vnd"], t["spread_kc_vnd"]) == (
         1_900_000_001, 70_000_000, 350_000_001)
@@ -193,15 +193,15 @@ def test_even_allocation_spreads_district_money(conn: Any, world: dict[str, Any]
 
 
 def test_establishment_allocation_weights_by_counts(conn: Any,
-                                                    world: dict[str, Any]) -> None:
+                                                    hand_built: dict[str, Any]) -> None:
     report = indicator_report(conn, "commune", allocation="establishments")
     _reconciles(report)
     u = by_code(report["units"])
     # TP Quảng Ngãi: a has 2 establishments, b has 1 -> 300.000.001 shared 2:1 in whole đồng.
-    assert (u[world["a"]]["spread_kc_vnd"], u[world["b"]]["spread_kc_vnd"]) == (
+    assert (u[hand_built["a"]]["spread_kc_vnd"], u[hand_built["b"]]["spread_kc_vnd"]) == (
         200_000_001, 100_000_000)
     # Bình Sơn: c and d one each (E4 is district-level, not a weight) -> 25.000.000 each.
-    assert (u[world["c"]]["spread_kc_vnd"], u[world["d"]]["spread_kc_vnd"]) == (
+    assert (u[hand_built["c"]]["spread_kc_vnd"], u[hand_built["d"]]["spread_kc_vnd"]) == (
         25_000_000, 25_000_000)
     assert sum(x["spread_kc_vnd"] for x in u.values()) == 350_000_001
     assert report["totals"]["unallocated_kc_vnd"] == 70_000_000
@@ -218,7 +218,7 @@ def test_no_weights_keeps_money_unallocated(conn: Any) -> None:
         "unallocated_kc_vnd"] == 0
 
 
-def test_district_level_ignores_allocation(conn: Any, world: dict[str, Any]) -> None:
+def test_district_level_ignores_allocation(conn: Any, hand_built: dict[str, Any]) -> None:
     base = indicator_report(conn, "district")
     for mode in ("even", "establishments"):
         other = indicator_report(conn, "district", allocation=mode)
@@ -240,7 +240,7 @@ def test_split_is_exact() -> None:
 
 @pytest.mark.parametrize("level", ["commune", "district"])
 @pytest.mark.parametrize("allocation", ["none", "even", "establishments"])
-def test_api_coverage_reconciles_with_api_projects(client: TestClient, world: dict[str, Any],
+def test_api_coverage_reconciles_with_api_projects(client: TestClient, hand_built: dict[str, Any],
                                                    level: str, allocation: str) -> None:
     for query in ("", "&source=KCQG", "&activity=capacity,trade_fair", "&years=2022"):
         r = client.get(f"/api/coverage?level={level}&allocation={allocation}{query}")
@@ -257,10 +257,10 @@ def test_api_coverage_reconciles_with_api_projects(client: TestClient, world: di
     assert s["total_vnd"] == TOTAL
 
 
-def test_api_coverage_properties(client: TestClient, world: dict[str, Any]) -> None:
+def test_api_coverage_properties(client: TestClient, hand_built: dict[str, Any]) -> None:
     data = client.get("/api/coverage?level=commune").json()
     assert data["type"] == "FeatureCollection" and len(data["features"]) == 170
-    a = next(f for f in data["features"] if f["id"] == world["a"])["properties"]
+    a = next(f for f in data["features"] if f["id"] == hand_built["a"])["properties"]
     assert (a["support_vnd"], a["direct_vnd"], a["spread_vnd"], a["vnd_per_establishment"]) \
         == (950_000_000, 950_000_000, 0, 475_000_000)
     assert {"code", "name", "district_name", "workers", "craft_villages", "beneficiary_share",
@@ -272,7 +272,7 @@ def test_api_coverage_properties(client: TestClient, world: dict[str, Any]) -> N
         assert r.status_code == 422 and "Traceback" not in r.text, bad
 
 
-def test_api_projects_and_records(client: TestClient, world: dict[str, Any],
+def test_api_projects_and_records(client: TestClient, hand_built: dict[str, Any],
                                   conn: Any) -> None:
     data = client.get("/api/projects").json()
     by_key = {f["properties"]["record_key"]: f for f in data["features"]}
@@ -297,10 +297,7 @@ def test_api_projects_and_records(client: TestClient, world: dict[str, Any],
     assert client.get("/api/villages?district=999").status_code == 422
 
 
-def test_reconciliation_on_demo_data(conn: Any, client: TestClient) -> None:
-    from geo.intake.demo_store import load_demo
-
-    load_demo(conn, scale=1)
+def test_reconciliation_on_demo_data(world: Any, client: TestClient) -> None:
     for level in ("commune", "district"):
         for allocation in ("none", "even", "establishments"):
             s = client.get(f"/api/coverage?level={level}&allocation={allocation}").json()

@@ -7,12 +7,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.kc_records import (
+from tests.world import (
     BINH_SON,
     EVIL,
     JINJA,
     TP_QNG,
-    build_boundaries,
     communes_of,
     establishment,
     locate,
@@ -26,9 +25,8 @@ FIND_MAP = "Object.values(window).find(v => v instanceof L.Map)"
 
 
 @pytest.fixture()
-def hostile(conn: Any) -> dict[str, Any]:
+def hostile(conn: Any, boundaries: Any) -> dict[str, Any]:
     """Boundaries and records whose names are HTML/JS/Jinja payloads, plus normal ones."""
-    build_boundaries(conn)
     a = communes_of(conn, TP_QNG)[0]
     b, c = communes_of(conn, BINH_SON)[:2]
     with conn.cursor() as cur:

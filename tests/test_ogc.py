@@ -10,7 +10,7 @@ from typing import Any
 import pyogrio
 import pytest
 
-from tests.world6 import load_world, one
+from tests.world import one
 
 COUNTS = {
     "establishments": "SELECT count(*) FROM establishment",
@@ -35,12 +35,6 @@ for name, _ in pyogrio.list_layers(sys.argv[1]):
                  "geometries": int(df.geometry.notna().sum())}
 print(json.dumps(out))
 """
-
-
-@pytest.fixture()
-def world(conn: Any) -> Any:
-    load_world(conn)
-    return conn
 
 
 @pytest.fixture()

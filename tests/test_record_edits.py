@@ -9,26 +9,15 @@ import pytest
 from geo.core.errors import Forbidden
 from geo.records.edit import edit_record
 
-from .review_helpers import BINH_SON, SON_TINH, auth_client, communes_of, one
+from .review_helpers import auth_client
+from .world import BINH_SON, SON_TINH, communes_of, locate, one, project, village
 
 
 def _village(conn: Any, key: str, district: str) -> int:
-    vid = int(one(conn, "INSERT INTO craft_village (record_key, name, trade) "
-                        "VALUES (%s, %s, 'Mây tre') RETURNING id", (key, f"Làng {key}")))
-    with conn.cursor() as cur:
-        cur.execute("""INSERT INTO location (village_id, geom, precision, commune_code,
-                                             district_code, method)
-                       SELECT %s, centroid, 'commune', code, parent_code, 'test'
-                       FROM admin_unit WHERE edition = 'legacy' AND code = %s""",
-                    (vid, communes_of(conn, district)[0]))
+    vid = village(conn, key, f"Làng {key}", "Mây tre")
+    locate(conn, "commune", village_id=vid, commune=communes_of(conn, district)[0],
+           district=district)
     return vid
-
-
-def _project(conn: Any, key: str) -> int:
-    return int(one(conn, """
-        INSERT INTO project (record_key, title, year, funding_source, activity_type, kc_vnd)
-        VALUES (%s, %s, 2023, 'KCDP', 'machinery', 500000000) RETURNING id""",
-                   (key, f"Đề án {key}")))
 
 
 def _patch(c: Any, url: str, headers: dict[str, str], version: int, **body: Any) -> Any:
@@ -36,7 +25,7 @@ def _patch(c: Any, url: str, headers: dict[str, str], version: int, **body: Any)
 
 
 def test_planner_edits_projects_others_may_not(conn: Any, bearer: Any) -> None:
-    pid = _project(conn, "PR-1")
+    pid = project(conn, "PR-1", 500_000_000, year=2023)
     c = auth_client(conn)
     url = f"/api/projects/{pid}"
     for role, district in (("district_officer", BINH_SON), ("viewer", None)):

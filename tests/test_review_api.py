@@ -12,16 +12,8 @@ from geo.records.audit import history
 from geo.records.edit import edit_establishment, revert_change
 from geo.records.review import review_progress
 
-from .review_helpers import (
-    BINH_SON,
-    HOSTILE,
-    SON_TINH,
-    add_establishment,
-    auth_client,
-    communes_of,
-    one,
-    point_of,
-)
+from .review_helpers import auth_client
+from .world import BINH_SON, HOSTILE, SON_TINH, add_establishment, communes_of, one, point_of
 
 
 @pytest.fixture()

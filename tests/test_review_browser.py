@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from .conftest import TEST_PASSWORD
-from .review_helpers import BINH_SON, add_establishment, point_of
+from .world import BINH_SON, add_establishment, point_of
 
 
 def test_officer_drags_a_marker_and_saves(conn: Any, make_user: Any, live_server: str,

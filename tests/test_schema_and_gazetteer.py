@@ -12,16 +12,17 @@ from geo.core.cluster import create_database
 from geo.core.migrate import applied, available, migrate
 from geo.gazetteer import loader as gazetteer
 
-from .conftest import SHARED_DATA, _with_db
+from .conftest import SHARED_DATA
+from .databases import with_db
 
 
 @pytest.fixture()
 def empty_dsn(server_dsn: str):  # type: ignore[no-untyped-def]
     """A brand-new empty database, dropped afterwards."""
-    admin = _with_db(server_dsn, "postgres")
+    admin = with_db(server_dsn, "postgres")
     name = f"kcmap_test_empty_{os.getpid()}"
     create_database(admin, name, drop_first=True)
-    yield _with_db(server_dsn, name)
+    yield with_db(server_dsn, name)
     c = psycopg2.connect(admin)
     c.autocommit = True
     with c.cursor() as cur:
