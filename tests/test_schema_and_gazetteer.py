@@ -14,6 +14,7 @@ from geo.gazetteer import loader as gazetteer
 
 from .conftest import SHARED_DATA
 from .databases import with_db
+from .world import one
 
 
 @pytest.fixture()
@@ -51,21 +52,15 @@ def test_migrations_apply_on_empty_db_then_are_no_op(empty_dsn: str) -> None:
         conn.close()
 
 
-def _count(conn, sql: str, params=()) -> int:  # type: ignore[no-untyped-def]
-    with conn.cursor() as cur:
-        cur.execute(sql, params)
-        return int(cur.fetchone()[0])
-
-
 def test_gazetteer_counts(conn) -> None:  # type: ignore[no-untyped-def]
     q = "SELECT count(*) FROM admin_unit WHERE edition=%s AND level=%s"
-    assert _count(conn, q, ("legacy", "province")) == 1
-    assert _count(conn, q, ("legacy", "district")) == 13
-    assert _count(conn, q, ("legacy", "commune")) == 170
-    assert _count(conn, q, ("2025", "commune")) == 96
-    assert _count(conn, q, ("2025", "district")) == 0
+    assert one(conn, q, ("legacy", "province")) == 1
+    assert one(conn, q, ("legacy", "district")) == 13
+    assert one(conn, q, ("legacy", "commune")) == 170
+    assert one(conn, q, ("2025", "commune")) == 96
+    assert one(conn, q, ("2025", "district")) == 0
     # Lý Sơn (536) has no communes in the legacy edition
-    assert _count(conn, "SELECT count(*) FROM admin_unit WHERE edition='legacy' AND "
+    assert one(conn, "SELECT count(*) FROM admin_unit WHERE edition='legacy' AND "
                         "parent_code='536'") == 0
 
 
@@ -84,12 +79,12 @@ def test_gazetteer_codes_match_gso_list(conn) -> None:  # type: ignore[no-untype
 
 
 def test_crosswalk_covers_every_legacy_commune(conn) -> None:  # type: ignore[no-untyped-def]
-    missing = _count(conn, "SELECT count(*) FROM admin_unit u WHERE edition='legacy' AND "
+    missing = one(conn, "SELECT count(*) FROM admin_unit u WHERE edition='legacy' AND "
                            "level='commune' AND NOT EXISTS (SELECT 1 FROM unit_crosswalk x "
                            "WHERE x.legacy_code = u.code)")
     assert missing == 0
     # shares of each legacy unit add up to 1
-    bad = _count(conn, "SELECT count(*) FROM (SELECT legacy_code, sum(share) s FROM unit_crosswalk"
+    bad = one(conn, "SELECT count(*) FROM (SELECT legacy_code, sum(share) s FROM unit_crosswalk"
                        " GROUP BY 1) t WHERE abs(s - 1) > 1e-9")
     assert bad == 0
     # Lý Sơn district becomes the special zone (đặc khu) Lý Sơn
@@ -110,9 +105,9 @@ def test_history_aliases_present(conn) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_gazetteer_load_is_idempotent(conn) -> None:  # type: ignore[no-untyped-def]
-    before = _count(conn, "SELECT count(*) FROM admin_unit") + _count(
+    before = one(conn, "SELECT count(*) FROM admin_unit") + one(
         conn, "SELECT count(*) FROM unit_crosswalk")
     gazetteer.load(conn)
-    after = _count(conn, "SELECT count(*) FROM admin_unit") + _count(
+    after = one(conn, "SELECT count(*) FROM admin_unit") + one(
         conn, "SELECT count(*) FROM unit_crosswalk")
     assert before == after
