@@ -129,6 +129,44 @@ def point_of(conn: Any, eid: int) -> tuple[float, float]:
     return float(row[0]), float(row[1])
 
 
+# ---------------------------------------------------------------- sets of records
+
+
+def coverage_records(conn: Any) -> dict[str, str]:
+    """Coverage tests: projects and establishments of every precision; their communes a, b, c."""
+    a, b = communes_of(conn, TP_QNG)[:2]
+    c = communes_of(conn, BINH_SON)[0]
+    p1 = project(conn, "P1", 1_000_000_000, 200_000_000)
+    locate(conn, "exact", project_id=p1, commune=a, district=TP_QNG)
+    p2 = project(conn, "P2", 600_000_000, demo=True)
+    locate(conn, "commune", project_id=p2, commune=b)
+    p3 = project(conn, "P3", 300_000_000, 90_000_000)
+    locate(conn, "district", project_id=p3, district=TP_QNG)
+    p4 = project(conn, "P4", 100_000_000, 10_000_001)  # three locations: even split
+    locate(conn, "exact", project_id=p4, commune=a, district=TP_QNG)
+    locate(conn, "commune", project_id=p4, commune=c)
+    locate(conn, "district", project_id=p4, district=BINH_SON)
+    p5 = project(conn, "P5", 50_000_000)
+    locate(conn, "province", project_id=p5)
+    project(conn, "P6", 70_000_000)  # no location at all
+    p7 = project(conn, "P7", 999, year=2019)  # outside 2021–2025
+    locate(conn, "exact", project_id=p7, commune=a)
+    p8 = project(conn, "P8", 888, status="cancelled")
+    locate(conn, "exact", project_id=p8, commune=a)
+    p9 = project(conn, "P9", 40_000_000)  # district precision with a stray commune code
+    with conn.cursor() as cur:
+        cur.execute("""INSERT INTO location (project_id, geom, precision, commune_code,
+                                             district_code, method)
+                       SELECT %s, centroid, 'district', %s, %s, 'test' FROM admin_unit
+                       WHERE edition = 'legacy' AND code = %s""", (p9, b, TP_QNG, TP_QNG))
+    locate(conn, "exact", establishment_id=establishment(conn, "E1"), commune=a)
+    locate(conn, "commune", establishment_id=establishment(conn, "E2"), commune=a)
+    locate(conn, "exact", establishment_id=establishment(conn, "E3"), commune=c)
+    locate(conn, "district", establishment_id=establishment(conn, "E4"), district=BINH_SON)
+    locate(conn, "province", establishment_id=establishment(conn, "E5", EVIL))
+    return {"a": a, "b": b, "c": c}
+
+
 # ---------------------------------------------------------------- prepared worlds
 
 
