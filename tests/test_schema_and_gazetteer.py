@@ -61,7 +61,7 @@ def test_gazetteer_counts(conn) -> None:  # type: ignore[no-untyped-def]
     assert one(conn, q, ("2025", "district")) == 0
     # Lý Sơn (536) has no communes in the legacy edition
     assert one(conn, "SELECT count(*) FROM admin_unit WHERE edition='legacy' AND "
-                        "parent_code='536'") == 0
+                     "parent_code='536'") == 0
 
 
 def test_gazetteer_codes_match_gso_list(conn) -> None:  # type: ignore[no-untyped-def]
@@ -80,12 +80,12 @@ def test_gazetteer_codes_match_gso_list(conn) -> None:  # type: ignore[no-untype
 
 def test_crosswalk_covers_every_legacy_commune(conn) -> None:  # type: ignore[no-untyped-def]
     missing = one(conn, "SELECT count(*) FROM admin_unit u WHERE edition='legacy' AND "
-                           "level='commune' AND NOT EXISTS (SELECT 1 FROM unit_crosswalk x "
-                           "WHERE x.legacy_code = u.code)")
+                        "level='commune' AND NOT EXISTS (SELECT 1 FROM unit_crosswalk x "
+                        "WHERE x.legacy_code = u.code)")
     assert missing == 0
     # shares of each legacy unit add up to 1
     bad = one(conn, "SELECT count(*) FROM (SELECT legacy_code, sum(share) s FROM unit_crosswalk"
-                       " GROUP BY 1) t WHERE abs(s - 1) > 1e-9")
+                    " GROUP BY 1) t WHERE abs(s - 1) > 1e-9")
     assert bad == 0
     # Lý Sơn district becomes the special zone (đặc khu) Lý Sơn
     with conn.cursor() as cur:
