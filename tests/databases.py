@@ -36,6 +36,17 @@ def _prepare_plain(conn: Any) -> None:
     gazetteer.load(conn)
 
 
+def _new_token(dsn: str) -> None:
+    """A copy's own data-version token: payload caches must tell it from its siblings."""
+    conn = psycopg2.connect(dsn)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("UPDATE data_version SET token = (SELECT gen_random_uuid())")
+        conn.commit()
+    finally:
+        conn.close()
+
+
 # kind -> (the kind its template is copied from, what is built on top of it)
 LAYERS: dict[str, tuple[str | None, Callable[[Any], None]]] = {
     "plain": (None, _prepare_plain),
@@ -101,6 +112,7 @@ class TestDatabases:
             name = self.name(kind)
             self._create(name, self.template(kind))
             self.copies[kind] = with_db(self.server_dsn, name)
+            _new_token(self.copies[kind])
         return self.copies[kind]
 
     def drop_all(self) -> None:

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from geo.core.payload_cache import data_version
 from geo.records.edit import edit_record
 
-from .kc_records import establishment, locate, one, project
-from .review_helpers import BINH_SON, auth_client, communes_of
+from .review_helpers import auth_client
+from .world import BINH_SON, communes_of, establishment, locate, one, project
 
 # A harmless statement per data table: statement-level triggers fire even for zero rows.
 TOUCH = {"admin_unit": "name", "unit_alias": "note", "unit_crosswalk": "share",
