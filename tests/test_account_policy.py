@@ -14,7 +14,8 @@ from geo.accounts.sessions import token_actor
 from geo.core.db import SingleConnectionDatabase
 from geo.core.errors import InvalidInput, NotFound
 
-from .review_helpers import auth_client, login, one
+from .review_helpers import auth_client, login
+from .world import one
 
 LEAKS = ("Traceback", "SELECT", "psycopg2", "File \"")
 
