@@ -17,8 +17,8 @@ from geo.records.edit import edit_establishment
 from maps.core.templates import render, text
 
 from .conftest import TEST_PASSWORD
-from .kc_records import TP_QNG, build_boundaries, communes_of, locate, project, village
-from .review_helpers import BINH_SON, add_establishment, auth_client, login
+from .review_helpers import auth_client, login
+from .world import BINH_SON, TP_QNG, add_establishment, communes_of, locate, project, village
 
 X_IMG = '<img src=x onerror="window.__xss=1">'
 X_SCRIPT = '"><script>window.__xss=1</script>'
@@ -63,11 +63,10 @@ EXERCISE = """() => {
 
 
 @pytest.fixture()
-def hostile(conn: Any, make_user: Any) -> dict[str, Any]:
+def hostile(conn: Any, boundaries: Any, make_user: Any) -> dict[str, Any]:
     """Both editions' boundaries and records whose every user-visible name is a payload."""
     from geo.boundaries.approx import build_approximate
 
-    build_boundaries(conn)
     build_approximate(conn, "2025")
     a = communes_of(conn, TP_QNG)[0]
     b = communes_of(conn, BINH_SON)[0]
