@@ -16,7 +16,7 @@ from geo.gazetteer.index import GazetteerIndex, load_index, refresh_index
 from geo.geocoding.addrnorm import canonical_marks, tokenize
 from geo.geocoding.geocoder import GeocodeResult, geocode_address
 
-LABELLED = Path(__file__).parent / "data" / "addresses_labelled.csv"
+LABELLED = Path(__file__).parents[2] / "data" / "addresses_labelled.csv"
 
 
 @pytest.fixture()

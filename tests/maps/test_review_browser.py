@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import TEST_PASSWORD
-from .world import BINH_SON, add_establishment, point_of
+from tests.conftest import TEST_PASSWORD
+from tests.world import BINH_SON, add_establishment, point_of
 
 
 def test_officer_drags_a_marker_and_saves(conn: Any, make_user: Any, live_server: str,

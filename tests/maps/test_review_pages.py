@@ -8,9 +8,8 @@ from typing import Any
 
 from geo.records.edit import edit_establishment
 from maps.pages.review_progress import review_progress_box
-
-from .review_helpers import auth_client, form_token, login
-from .world import BINH_SON, HOSTILE, SON_TINH, add_establishment, one
+from tests.review_helpers import auth_client, form_token, login
+from tests.world import BINH_SON, HOSTILE, SON_TINH, add_establishment, one
 
 LEAKS = ("Traceback", "SELECT", "psycopg2", "/work/")
 

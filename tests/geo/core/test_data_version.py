@@ -12,9 +12,8 @@ from fastapi.testclient import TestClient
 
 from geo.core.payload_cache import data_version
 from geo.records.edit import edit_record
-
-from .review_helpers import auth_client
-from .world import BINH_SON, communes_of, establishment, locate, one, project
+from tests.review_helpers import auth_client
+from tests.world import BINH_SON, communes_of, establishment, locate, one, project
 
 # A harmless statement per data table: statement-level triggers fire even for zero rows.
 TOUCH = {"admin_unit": "name", "unit_alias": "note", "unit_crosswalk": "share",
@@ -167,7 +166,7 @@ def test_serve_with_workers_from_the_environment(test_dsn: str, committed: Any,
 
     import httpx
 
-    from .conftest import free_port
+    from tests.conftest import free_port
 
     eid = establishment(committed, "DV-SHARED-2", name="Cơ sở trước")
     locate(committed, "commune", establishment_id=eid,

@@ -13,10 +13,9 @@ from geo.accounts.sessions import authenticate
 from geo.core.db import SingleConnectionDatabase
 from geo.core.errors import InvalidInput
 from geo.core.settings import AuthSettings
-
-from .conftest import TEST_PASSWORD
-from .review_helpers import auth_client, form_token, login
-from .world import BINH_SON, add_establishment, one
+from tests.conftest import TEST_PASSWORD
+from tests.review_helpers import auth_client, form_token, login
+from tests.world import BINH_SON, add_establishment, one
 
 LEAKS = ("Traceback", "SELECT", "psycopg2", "/work/", ".py\"", "File \"")
 

@@ -13,9 +13,8 @@ from geo.accounts.passwords import check_password_strength
 from geo.accounts.sessions import token_actor
 from geo.core.db import SingleConnectionDatabase
 from geo.core.errors import InvalidInput, NotFound
-
-from .review_helpers import auth_client, login
-from .world import one
+from tests.review_helpers import auth_client, login
+from tests.world import one
 
 LEAKS = ("Traceback", "SELECT", "psycopg2", "File \"")
 

@@ -11,9 +11,8 @@ from geo.core.errors import Forbidden, Unauthorized
 from geo.records.audit import history
 from geo.records.edit import edit_establishment, revert_change
 from geo.records.review import review_progress
-
-from .review_helpers import auth_client
-from .world import BINH_SON, HOSTILE, SON_TINH, add_establishment, communes_of, one, point_of
+from tests.review_helpers import auth_client
+from tests.world import BINH_SON, HOSTILE, SON_TINH, add_establishment, communes_of, one, point_of
 
 
 @pytest.fixture()
@@ -89,7 +88,7 @@ def test_viewer_cannot_edit_and_sees_no_owner_or_phone(conn: Any, two: dict[str,
     assert "0911222333" not in h.text and "0905123456" not in h.text
     # viewers get no review pages (which show owners and phones)
     vc = auth_client(conn)
-    from .review_helpers import login
+    from tests.review_helpers import login
 
     login(vc, make_user("viewer").username)
     assert vc.get(f"/review/{BINH_SON}").status_code == 403

@@ -11,10 +11,9 @@ import pytest
 from geo.core.cluster import create_database
 from geo.core.migrate import applied, available, migrate
 from geo.gazetteer import loader as gazetteer
-
-from .conftest import SHARED_DATA
-from .databases import with_db
-from .world import one
+from tests.conftest import SHARED_DATA
+from tests.databases import with_db
+from tests.world import one
 
 
 @pytest.fixture()

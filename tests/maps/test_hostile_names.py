@@ -15,10 +15,9 @@ import pytest
 
 from geo.records.edit import edit_establishment
 from maps.core.templates import render, text
-
-from .conftest import TEST_PASSWORD
-from .review_helpers import auth_client, login
-from .world import BINH_SON, TP_QNG, add_establishment, communes_of, locate, project, village
+from tests.conftest import TEST_PASSWORD
+from tests.review_helpers import auth_client, login
+from tests.world import BINH_SON, TP_QNG, add_establishment, communes_of, locate, project, village
 
 X_IMG = '<img src=x onerror="window.__xss=1">'
 X_SCRIPT = '"><script>window.__xss=1</script>'

@@ -10,9 +10,8 @@ from fastapi.testclient import TestClient
 from api.web.app import create_app
 from geo.core.db import Database
 from geo.core.settings import AuthSettings, MapSettings
-
-from .conftest import free_port
-from .tcp_proxy import TcpProxy
+from tests.conftest import free_port
+from tests.tcp_proxy import TcpProxy
 
 
 def test_index_is_vietnamese(client) -> None:  # type: ignore[no-untyped-def]
@@ -86,8 +85,7 @@ def test_app_recovers_when_database_comes_back(test_dsn: str) -> None:
 
 def test_units_api_serves_imported_file_over_approximate(conn, boundaries, client) -> None:  # type: ignore[no-untyped-def]
     from geo.boundaries.file_import import import_boundaries
-
-    from .conftest import SHARED_DATA
+    from tests.conftest import SHARED_DATA
 
     before = client.get("/api/units?level=district").json()["features"]
     assert {f["properties"]["quality"] for f in before} == {"approximate"}

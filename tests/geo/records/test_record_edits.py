@@ -8,9 +8,8 @@ import pytest
 
 from geo.core.errors import Forbidden
 from geo.records.edit import edit_record
-
-from .review_helpers import auth_client
-from .world import BINH_SON, SON_TINH, communes_of, locate, one, project, village
+from tests.review_helpers import auth_client
+from tests.world import BINH_SON, SON_TINH, communes_of, locate, one, project, village
 
 
 def _village(conn: Any, key: str, district: str) -> int:
