@@ -3,23 +3,25 @@
 - admin: everything;
 - planner: reads all; edits projects and villages; sees history and reverts changes;
 - district_officer: reads all; edits establishments and villages of their own district;
-- viewer: reads only, without personal fields (owner name, phone).
+- viewer: reads only, without personal fields (owner name, phone, street address).
 Anonymous visitors (actor None) read the public maps only, never personal fields.
+Which fields are personal and which roles edit each kind: geo.records.spec.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from geo.core.errors import Forbidden, Unauthorized
+from geo.records.kinds import RecordKind
+from geo.records.spec import PERSONAL_FIELDS, PERSONAL_READERS, SPECS
 
 ROLES = ("admin", "planner", "district_officer", "viewer")
 ROLE_NAMES = {"admin": "Quản trị", "planner": "Cán bộ kế hoạch (Sở Công Thương)",
               "district_officer": "Cán bộ huyện", "viewer": "Chỉ xem"}
-PERSONAL_FIELDS = ("owner_name", "phone")
-ENTITIES = ("establishment", "craft_village", "project")
+ENTITIES = tuple(k.value for k in RecordKind)
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,8 @@ def require_actor(actor: Actor | None) -> Actor:
 
 
 def can_see_personal(actor: Actor | None) -> bool:
-    """Whether owner names and phone numbers may be shown to this actor."""
-    return actor is not None and actor.role in ("admin", "planner", "district_officer")
+    """Whether personal fields (owner names, phones, street addresses) may be shown."""
+    return actor is not None and actor.role in PERSONAL_READERS
 
 
 def redact(record: Mapping[str, Any], actor: Actor | None) -> dict[str, Any]:
@@ -62,23 +64,26 @@ def can_edit(actor: Actor | None, entity: str, district_code: str | None) -> boo
     """Whether the actor may edit a record of this entity located in this district."""
     if actor is None or entity not in ENTITIES:
         return False
-    if actor.role == "admin":
-        return True
-    if actor.role == "planner":
-        return entity in ("project", "craft_village")
+    if actor.role not in SPECS[RecordKind(entity)].editors:
+        return False
     if actor.role == "district_officer":
-        return (entity in ("establishment", "craft_village") and district_code is not None
-                and district_code == actor.district_code)
-    return False
+        return district_code is not None and district_code == actor.district_code
+    return True
 
 
-def check_edit(actor: Actor | None, entity: str, district_code: str | None) -> Actor:
-    """The actor if it may edit such a record there; Unauthorized or Forbidden otherwise."""
+def check_edit(actor: Actor | None, entity: str, district_code: str | None,
+               fields: Iterable[str] = ()) -> Actor:
+    """The actor if it may edit such a record there (and these fields of it); Unauthorized or
+    one Forbidden otherwise."""
     who = require_actor(actor)
     if not can_edit(who, entity, district_code):
-        if who.role == "district_officer" and entity in ("establishment", "craft_village"):
+        if who.role == "district_officer" and entity in ENTITIES \
+                and who.role in SPECS[RecordKind(entity)].editors:
             raise Forbidden("Bản ghi này không thuộc huyện của bạn")
         raise Forbidden("Tài khoản này không có quyền sửa bản ghi này")
+    refused = SPECS[RecordKind(entity)].not_editable(who.role, fields)
+    if refused:
+        raise Forbidden("Tài khoản này không được sửa: " + ", ".join(refused))
     return who
 
 

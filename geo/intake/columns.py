@@ -21,61 +21,14 @@ from pathlib import Path
 from geo.core.errors import InvalidInput
 from geo.core.textnorm import fold
 from geo.intake.sheet_reader import Header
+from geo.records.kinds import PLURALS, RecordKind
+from geo.records.spec import SPECS, FieldType
 
-KINDS = ("establishments", "villages", "projects")
+KINDS = PLURALS  # the kinds as the CLI and reports name them
 IGNORE = "ignore"
 
-# field -> (label shown in messages, header variants)
-FIELD_ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "name": ("Tên cơ sở", (
-        "Tên cơ sở", "Tên cơ sở CNNT", "Tên cơ sở sản xuất", "Tên cơ sở công nghiệp nông thôn",
-        "Tên doanh nghiệp", "Tên DN", "Tên đơn vị", "Tên cơ sở/doanh nghiệp",
-        "Tên doanh nghiệp/cơ sở", "Tên DN/HTX/Hộ kinh doanh", "Tên DN, HTX, hộ kinh doanh",
-        "Cơ sở", "Tên")),
-    "title": ("Nội dung/Tên đề án", (
-        "Nội dung/Tên đề án", "Tên đề án/Nội dung", "Tên đề án, nội dung", "Nội dung",
-        "Tên đề án", "Đề án", "Tên đề án khuyến công", "Nội dung đề án", "Nội dung hỗ trợ",
-        "Tên dự án", "Tên đề án/dự án", "Tên nhiệm vụ")),
-    "owner_name": ("Chủ cơ sở", (
-        "Chủ cơ sở", "Họ tên chủ cơ sở", "Họ và tên chủ cơ sở", "Chủ hộ", "Người đại diện",
-        "Đại diện", "Người đại diện theo pháp luật", "Giám đốc", "Chủ doanh nghiệp",
-        "Chủ cơ sở/người đại diện")),
-    "trade": ("Ngành nghề", (
-        "Ngành nghề", "Ngành nghề sản xuất", "Ngành nghề kinh doanh", "Ngành nghề SXKD",
-        "Lĩnh vực", "Lĩnh vực hoạt động", "Sản phẩm", "Sản phẩm chính", "Nghề",
-        "Nghề truyền thống", "Ngành nghề, sản phẩm")),
-    "phone": ("Điện thoại", (
-        "Điện thoại", "Số điện thoại", "SĐT", "ĐT", "Điện thoại liên hệ", "ĐT liên hệ")),
-    "workers": ("Số lao động", (
-        "Số lao động", "Lao động", "Số LĐ", "LĐ", "Tổng số lao động", "Số lao động thường xuyên",
-        "Lao động thường xuyên", "Số người lao động")),
-    "households": ("Số hộ", (
-        "Số hộ", "Số hộ tham gia", "Số hộ làm nghề", "Số hộ tham gia làng nghề", "Hộ",
-        "Tổng số hộ")),
-    "decision": ("Quyết định công nhận", (
-        "Quyết định công nhận", "Số quyết định công nhận", "QĐ công nhận", "Số QĐ công nhận",
-        "Quyết định", "Số quyết định", "Số QĐ", "Quyết định công nhận làng nghề")),
-    "recognised_year": ("Năm công nhận", ("Năm công nhận", "Năm được công nhận", "Năm")),
-    "year": ("Năm", ("Năm", "Năm thực hiện", "Năm kế hoạch", "Năm KH", "Năm hỗ trợ")),
-    "kc_vnd": ("Kinh phí", (
-        "Kinh phí", "Kinh phí khuyến công", "Kinh phí KC", "Kinh phí hỗ trợ",
-        "Kinh phí KC hỗ trợ", "Kinh phí khuyến công hỗ trợ", "Kinh phí hỗ trợ từ khuyến công",
-        "Kinh phí hỗ trợ từ nguồn khuyến công", "Số tiền hỗ trợ", "Kinh phí được duyệt",
-        "Kinh phí KC (đồng)")),
-    "counterpart_vnd": ("Vốn đối ứng", (
-        "Vốn đối ứng", "Đối ứng", "Kinh phí đối ứng", "Vốn đối ứng của cơ sở",
-        "Đối ứng của cơ sở", "Vốn đối ứng của đơn vị", "Vốn tự có", "Đơn vị đối ứng")),
-    "funding_source": ("Nguồn vốn", (
-        "Nguồn vốn", "Nguồn kinh phí", "Nguồn", "Nguồn KC", "Nguồn vốn khuyến công",
-        "Nguồn ngân sách", "Nguồn vốn KC")),
-    "activity_type": ("Loại hoạt động", (
-        "Loại hoạt động", "Hoạt động", "Loại hình hỗ trợ", "Loại hình", "Nội dung hoạt động",
-        "Loại đề án", "Hoạt động khuyến công", "Lĩnh vực hỗ trợ")),
-    "beneficiary": ("Đơn vị thụ hưởng", (
-        "Đơn vị thụ hưởng", "Cơ sở thụ hưởng", "Đơn vị hưởng lợi", "Đơn vị thực hiện",
-        "Đơn vị thụ hưởng/Cơ sở", "Đơn vị được hỗ trợ", "Cơ sở được hỗ trợ", "Đơn vị/cơ sở")),
-    "status": ("Tình trạng", (
-        "Tình trạng", "Trạng thái", "Tiến độ", "Kết quả thực hiện", "Tình hình thực hiện")),
+# Columns every kind may have: where the record is (field -> (label in messages, headers)).
+LOCATION_ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
     "address": ("Địa chỉ", (
         "Địa chỉ", "Địa chỉ cơ sở", "Địa điểm", "Địa điểm thực hiện", "Nơi thực hiện",
         "Địa bàn", "Địa bàn thực hiện", "Địa chỉ trụ sở", "Địa chỉ sản xuất", "Địa chỉ/Địa bàn",
@@ -98,26 +51,24 @@ FIELD_ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
                                "Tọa độ địa lý")),
     IGNORE: ("", ("STT", "TT", "Số TT", "Số thứ tự", "Ghi chú", "Ghi chú khác")),
 }
-
-# the name of a craft village has its own headers
-VILLAGE_NAME = ("Tên làng nghề", (
-    "Tên làng nghề", "Làng nghề", "Tên làng", "Làng nghề truyền thống",
-    "Tên làng nghề/làng nghề truyền thống", "Tên làng nghề, làng nghề truyền thống", "Tên"))
-
 LOCATION_FIELDS = ("address", "hamlet", "commune", "district", "lat", "lon", "coordinates")
-KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "establishments": ("name", "owner_name", "trade", "phone", "workers", *LOCATION_FIELDS),
-    "villages": ("name", "trade", "decision", "recognised_year", "households",
-                 "workers", *LOCATION_FIELDS),
-    "projects": ("title", "year", "kc_vnd", "counterpart_vnd", "funding_source",
-                 "activity_type", "beneficiary", "status", *LOCATION_FIELDS),
-}
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "establishments": ("name",),
-    "villages": ("name",),
-    "projects": ("title", "year", "kc_vnd", "funding_source"),
-}
-MONEY_FIELDS = ("kc_vnd", "counterpart_vnd")
+
+
+def _kind_aliases(kind: RecordKind) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """field -> (label in messages, headers) of one kind: its spec's fields, then locations."""
+    own = {f.name: (f.aliases[0], f.aliases) for f in SPECS[kind].fields if f.aliases}
+    return {**own, **LOCATION_ALIASES}
+
+
+# kind -> field -> (label shown in messages, header variants); from geo.records.spec
+FIELD_ALIASES: dict[RecordKind, dict[str, tuple[str, tuple[str, ...]]]] = {
+    k: _kind_aliases(k) for k in RecordKind}
+KIND_FIELDS: dict[RecordKind, tuple[str, ...]] = {
+    k: (*(f.name for f in SPECS[k].fields if f.aliases), *LOCATION_FIELDS) for k in RecordKind}
+REQUIRED: dict[RecordKind, tuple[str, ...]] = {
+    k: tuple(f.name for f in SPECS[k].fields if f.import_required) for k in RecordKind}
+MONEY_FIELDS = tuple(f.name for s in SPECS.values() for f in s.fields
+                     if f.type is FieldType.MONEY)
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
@@ -127,18 +78,12 @@ def header_key(text: str) -> str:
     return fold(_PAREN.sub(" ", text)).replace(" ", "")
 
 
-def _aliases(kind: str, name: str) -> tuple[str, tuple[str, ...]]:
-    if kind == "villages" and name == "name":
-        return VILLAGE_NAME
-    return FIELD_ALIASES[name]
-
-
-def _alias_table() -> dict[str, dict[str, str]]:
-    table: dict[str, dict[str, str]] = {}
+def _alias_table() -> dict[RecordKind, dict[str, str]]:
+    table: dict[RecordKind, dict[str, str]] = {}
     for kind, fields in KIND_FIELDS.items():
         keys: dict[str, str] = {}
         for name in (*fields, IGNORE):
-            for alias in _aliases(kind, name)[1]:
+            for alias in FIELD_ALIASES[kind][name][1]:
                 keys.setdefault(header_key(alias), name)
         table[kind] = keys
     return table
@@ -147,28 +92,29 @@ def _alias_table() -> dict[str, dict[str, str]]:
 ALIASES = _alias_table()
 
 
-def label(name: str, kind: str = "establishments") -> str:
+def label(name: str, kind: RecordKind = RecordKind.ESTABLISHMENT) -> str:
     """Vietnamese header of a field, for messages: 'Tên cơ sở'."""
-    if name in FIELD_ALIASES:
-        return _aliases(kind, name)[0] or name
+    if name in FIELD_ALIASES[kind]:
+        return FIELD_ALIASES[kind][name][0] or name
     return name
 
 
 # -- mapping file ------------------------------------------------------------------------------
 
 
-def _mapping_field(kind: str, value: str, where: str) -> str:
+def _mapping_field(kind: RecordKind, value: str, where: str) -> str:
     v = value.strip()
     if v in ("-", "", IGNORE):
         return IGNORE
     if v not in KIND_FIELDS[kind]:
-        raise InvalidInput(f"{where}: unknown field '{value}' for {kind} (fields: "
+        raise InvalidInput(f"{where}: unknown field '{value}' for {kind.plural} (fields: "
                            f"{', '.join(KIND_FIELDS[kind])}, {IGNORE})")
     return v
 
 
-def load_mapping(path: str | Path, kind: str) -> dict[str, str]:
+def load_mapping(path: str | Path, kind: RecordKind | str) -> dict[str, str]:
     """Read a mapping file (.json or .csv 'header,field') into header key -> field."""
+    kind = RecordKind.parse(kind)
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8-sig")
@@ -219,7 +165,7 @@ class Columns:
     repeated: list[tuple[Header, str]] = field(default_factory=list)  # second column of a field
     multiplier: dict[str, int] = field(default_factory=dict)  # money column unit
 
-    kind: str = "establishments"
+    kind: RecordKind = RecordKind.ESTABLISHMENT
 
     def describe(self, name: str) -> str:
         """'Vĩ độ' (F) for messages."""
@@ -254,7 +200,7 @@ def money_multiplier(text: str) -> int:
     return 1
 
 
-def match_columns(kind: str, headers: list[Header], mapping: dict[str, str] | None = None
+def match_columns(kind: RecordKind, headers: list[Header], mapping: dict[str, str] | None = None
                   ) -> Columns:
     """Assign each header to a field of `kind` (mapping file first, then the aliases)."""
     keys = {**ALIASES[kind], **(mapping or {})}
@@ -276,7 +222,7 @@ def match_columns(kind: str, headers: list[Header], mapping: dict[str, str] | No
     return cols
 
 
-def header_score(kind: str, mapping: dict[str, str] | None = None
+def header_score(kind: RecordKind, mapping: dict[str, str] | None = None
                  ) -> Callable[[list[Header]], int]:
     """A function counting the distinct fields of `kind` a header row names."""
     def score(headers: list[Header]) -> int:

@@ -52,6 +52,7 @@ from geo.intake.store import TABLES, LocationRow, RecordRow, write_records
 from geo.intake.values import (
     parse_funding,
 )
+from geo.records.kinds import RecordKind
 
 # -- set-up ----------------------------------------------------------------------------------
 
@@ -65,7 +66,8 @@ def check_crs(crs: str) -> str:
     return crs
 
 
-def _check_columns(kind: str, sheet: Sheet, cols: Columns, default_funding: str | None) -> None:
+def _check_columns(kind: RecordKind, sheet: Sheet, cols: Columns,
+                   default_funding: str | None) -> None:
     where = sheet.where()
     found = ", ".join(f"'{h.text}'" for h in sheet.headers if h.text)
     for name in REQUIRED[kind]:
@@ -100,14 +102,14 @@ def _prerequisites(conn: Connection) -> set[str]:
         return {str(code) for (code,) in cur.fetchall()}
 
 
-def _record_values(kind: str, parsed: dict[str, object], location: LocationRow
+def _record_values(kind: RecordKind, parsed: dict[str, object], location: LocationRow
                    ) -> tuple[object, ...]:
-    if kind == "establishments":
+    if kind is RecordKind.ESTABLISHMENT:
         parsed = {**parsed, "address_raw": location.raw_address}
     return tuple(parsed.get(c) for c in TABLES[kind].columns)
 
 
-def _differences(kind: str, a: RecordRow, b: RecordRow) -> list[str]:
+def _differences(kind: RecordKind, a: RecordRow, b: RecordRow) -> list[str]:
     names = [c for c, x, y in zip(TABLES[kind].columns, a.values, b.values, strict=True)
              if x != y]
     if a.location.raw_address != b.location.raw_address:
@@ -131,7 +133,7 @@ def _process(ctx: RowContext, progress: Progress | None) -> tuple[list[RowResult
     pending_blank: list[RowResult] = []
     first = True
     parse = PARSERS[ctx.kind]
-    name_header = ctx.cols.by_field.get("title" if ctx.kind == "projects" else "name")
+    name_header = ctx.cols.by_field.get("title" if ctx.kind is RecordKind.PROJECT else "name")
     label_columns = max(2, name_header.column + 1) if name_header is not None else 2
     done = 0
     for number, values in ctx.sheet.rows:
@@ -180,7 +182,7 @@ def _process(ctx: RowContext, progress: Progress | None) -> tuple[list[RowResult
         if key in by_key:
             other_row, other = by_key[key]
             diff = _differences(ctx.kind, other, record)
-            main = "title" if ctx.kind == "projects" else "name"
+            main = "title" if ctx.kind is RecordKind.PROJECT else "name"
             if not diff:
                 result.status = "duplicate"
                 result.issues.append({"field": "row", "message": f"same record as row {other_row}"})
@@ -228,18 +230,21 @@ def _note_kept(result: ImportResult) -> None:
                                "kept, the file's position was not applied"})
 
 
-def import_file(conn: Connection, kind: str, path: str | Path, *, sheet: str | None = None,
+def import_file(conn: Connection, kind_name: RecordKind | str, path: str | Path, *,
+                sheet: str | None = None,
                 mapping: str | Path | None = None, crs: str = "EPSG:5898",
                 strict: bool = False, dry_run: bool = False,
                 default_funding: str | None = None, progress: Progress | None = None,
                 index: GazetteerIndex | None = None,
                 limits: IntakeSettings | None = None) -> ImportResult:
-    """Import one sheet of `kind` into the open transaction of `conn` (never commits).
+    """Import one sheet of a kind ('establishments' or RecordKind.ESTABLISHMENT…) into the
+    open transaction of `conn` (never commits).
 
     A file over `limits` (rows, cell length, size, time; default from the environment), or
     corrupt, or carrying XML declarations, raises InvalidInput before anything is written."""
-    if kind not in KINDS:
-        raise InvalidInput(f"unknown import kind '{kind}' ({', '.join(KINDS)})")
+    if kind_name not in KINDS and kind_name not in tuple(RecordKind):
+        raise InvalidInput(f"unknown import kind '{kind_name}' ({', '.join(KINDS)})")
+    kind = RecordKind.parse(kind_name)
     check_crs(crs)
     if default_funding is not None:
         default_funding = parse_funding(default_funding) if default_funding else None
@@ -249,7 +254,7 @@ def import_file(conn: Connection, kind: str, path: str | Path, *, sheet: str | N
     _check_columns(kind, opened, cols, default_funding)
     codes = _prerequisites(conn)
     ctx = RowContext(kind, opened, cols, index or load_index(conn), crs, codes, default_funding)
-    result = ImportResult(kind, opened.file, opened.name, opened.header_rows,
+    result = ImportResult(kind.plural, opened.file, opened.name, opened.header_rows,
                           _columns_report(opened, cols), dry_run=dry_run, strict=strict)
     result.rows, records = _process(ctx, progress)
     summary = result.summary()

@@ -29,9 +29,10 @@ from geo.intake.values import (
     parse_year,
     year_in,
 )
+from geo.records.kinds import RecordKind
 
-KEY_PREFIX = {"establishments": "import:est:", "villages": "import:vil:",
-              "projects": "import:prj:"}
+KEY_PREFIX = {RecordKind.ESTABLISHMENT: "import:est:", RecordKind.CRAFT_VILLAGE: "import:vil:",
+              RecordKind.PROJECT: "import:prj:"}
 SERIAL_KEYS = {"stt", "tt", "sott", "sothutu"}
 TOTAL_WORDS = {"tong cong", "cong", "tong", "tong so", "cong toan tinh", "tong cong toan tinh"}
 SECTION_START = ("huyen ", "thi xa ", "thanh pho ", "tp ", "tx ", "dia ban ", "khu vuc ")
@@ -43,7 +44,7 @@ DEFAULT_STATUS = "completed"
 
 @dataclass
 class RowContext:
-    kind: str
+    kind: RecordKind
     sheet: Sheet
     cols: Columns
     index: GazetteerIndex
@@ -128,9 +129,10 @@ def row_address(values: list[object], ctx: RowContext) -> str | None:
     return ", ".join(parts) or None
 
 
-def record_key(kind: str, parts: Iterable[str]) -> str:
-    """Stable key of an imported record: prefix + sha1 of what identifies it."""
-    digest = hashlib.sha1("\x1f".join([kind, *parts]).encode("utf-8")).hexdigest()
+def record_key(kind: RecordKind, parts: Iterable[str]) -> str:
+    """Stable key of an imported record: prefix + sha1 of what identifies it (the kind's
+    plural name is hashed, as keys were made before RecordKind)."""
+    digest = hashlib.sha1("\x1f".join([kind.plural, *parts]).encode("utf-8")).hexdigest()
     return KEY_PREFIX[kind] + digest[:24]
 
 
@@ -269,8 +271,8 @@ def activity_of(values: list[object], ctx: RowContext, title: str | None,
     return "other"
 
 
-PARSERS = {"establishments": parse_establishment, "villages": parse_village,
-            "projects": parse_project}
+PARSERS = {RecordKind.ESTABLISHMENT: parse_establishment,
+           RecordKind.CRAFT_VILLAGE: parse_village, RecordKind.PROJECT: parse_project}
 
 
 def row_signature(values: list[object], serial: set[int]) -> bytes:

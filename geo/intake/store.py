@@ -9,6 +9,8 @@ import psycopg2.extras
 from psycopg2 import sql
 
 from geo.core.db import Connection
+from geo.records.kinds import RecordKind
+from geo.records.spec import SPECS
 
 PAGE = 2000
 # Locations a person set in the review workflow (geo.establishment_edit): an import keeps them.
@@ -24,15 +26,8 @@ class Table:
     columns: tuple[str, ...]  # written columns after record_key
 
 
-TABLES = {
-    "establishments": Table("establishment", "establishment_id",
-                            ("name", "owner_name", "phone", "trade", "workers", "address_raw")),
-    "villages": Table("craft_village", "village_id",
-                      ("name", "trade", "decision", "recognised_year", "households", "workers")),
-    "projects": Table("project", "project_id",
-                      ("title", "year", "funding_source", "activity_type", "kc_vnd",
-                       "counterpart_vnd", "beneficiary", "status")),
-}
+# every attribute of the kind's spec is written (geo.records.spec)
+TABLES = {k: Table(s.table, s.location_fk, s.attributes) for k, s in SPECS.items()}
 LOCATION_COLUMNS = ("precision", "commune_code", "district_code", "raw_address", "raw_lat",
                     "raw_lon", "method", "score", "geocode_status", "source_file", "source_row")
 
@@ -163,7 +158,7 @@ def _replace_locations(cur: psycopg2.extensions.cursor, table: Table,
                                    template=template, page_size=PAGE)
 
 
-def write_records(conn: Connection, kind: str, records: list[RecordRow]) -> WriteCounts:
+def write_records(conn: Connection, kind: RecordKind, records: list[RecordRow]) -> WriteCounts:
     """Upsert records by record_key (is_demo=false) and give each its location, unless reviewed."""
     table = TABLES[kind]
     counts = WriteCounts()

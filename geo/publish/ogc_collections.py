@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.gazetteer.places import PLACE_JOIN, POINT_SQL
+from geo.records.spec import CRAFT_VILLAGE, ESTABLISHMENT, PROJECT, KindSpec
 
 
 @dataclass(frozen=True)
@@ -19,15 +20,20 @@ class Collection:
     base: str = ""  # SQL yielding fid, geom, props (jsonb), and q_<property> columns
 
 
+def _props(spec: KindSpec, alias: str, personal: bool = False) -> str:
+    """jsonb_build_object arguments of a kind's public (or personal) fields, from its spec."""
+    return ", ".join(f"'{f.key}', {alias}.{f.name}" for f in spec.fields
+                     if f.personal == personal)
+
+
 _ESTABLISHMENTS = """
 SELECT e.id AS fid, @POINT@ AS geom,
        jsonb_build_object(
-           'id', e.id, 'record_key', e.record_key, 'name', e.name, 'trade', e.trade,
-           'workers', e.workers, 'precision', l.precision, 'geocode_status', l.geocode_status,
+           'id', e.id, 'record_key', e.record_key, @FIELDS@,
+           'precision', l.precision, 'geocode_status', l.geocode_status,
            'commune_code', cu.code, 'commune_name', cu.name, 'district_code', du.code,
            'district_name', du.name, 'is_demo', e.is_demo)
-       || CASE WHEN %(personal)s THEN jsonb_build_object(
-              'owner_name', e.owner_name, 'phone', e.phone, 'address', e.address_raw)
+       || CASE WHEN %(personal)s THEN jsonb_build_object(@PERSONAL@)
           ELSE '{}'::jsonb END AS props,
        du.code AS q_district_code, cu.code AS q_commune_code, e.trade AS q_trade,
        l.precision AS q_precision, l.geocode_status AS q_geocode_status
@@ -40,9 +46,7 @@ LEFT JOIN LATERAL (SELECT * FROM location x WHERE x.establishment_id = e.id
 _VILLAGES = """
 SELECT v.id AS fid, @POINT@ AS geom,
        jsonb_build_object(
-           'id', v.id, 'record_key', v.record_key, 'name', v.name, 'trade', v.trade,
-           'decision', v.decision, 'recognised_year', v.recognised_year,
-           'households', v.households, 'workers', v.workers, 'precision', l.precision,
+           'id', v.id, 'record_key', v.record_key, @FIELDS@, 'precision', l.precision,
            'commune_code', cu.code, 'commune_name', cu.name, 'district_code', du.code,
            'district_name', du.name, 'is_demo', v.is_demo) AS props,
        du.code AS q_district_code, cu.code AS q_commune_code, v.trade AS q_trade,
@@ -56,11 +60,7 @@ LEFT JOIN LATERAL (SELECT * FROM location x WHERE x.village_id = v.id
 _PROJECTS = """
 SELECT p.id AS fid, pl.points AS geom,
        jsonb_build_object(
-           'id', p.id, 'record_key', p.record_key, 'title', p.title, 'year', p.year,
-           'funding_source', p.funding_source, 'activity_type', p.activity_type,
-           'activity_name', a.name_vi, 'budget_vnd', p.kc_vnd,
-           'counterpart_vnd', p.counterpart_vnd, 'status', p.status,
-           'beneficiary', p.beneficiary,
+           'id', p.id, 'record_key', p.record_key, @FIELDS@, 'activity_name', a.name_vi,
            'beneficiary_establishment_id', p.beneficiary_establishment_id,
            'locations', COALESCE(pl.n, 0), 'precision', pl.finest,
            'district_codes', array_to_string(pl.districts, ','),
@@ -110,18 +110,22 @@ COLLECTIONS: dict[str, Collection] = {c.id: c for c in (
                "precision, else no geometry", True,
                {"district_code": "text", "commune_code": "text", "trade": "text",
                 "precision": "text", "geocode_status": "text"},
-               _ESTABLISHMENTS.replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)),
+               _ESTABLISHMENTS.replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)
+               .replace("@FIELDS@", _props(ESTABLISHMENT, "e"))
+               .replace("@PERSONAL@", _props(ESTABLISHMENT, "e", personal=True))),
     Collection("villages", "Làng nghề",
                "Craft villages (làng nghề) recognised by provincial decision", True,
                {"district_code": "text", "commune_code": "text", "trade": "text",
                 "precision": "text"},
-               _VILLAGES.replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)),
+               _VILLAGES.replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)
+               .replace("@FIELDS@", _props(CRAFT_VILLAGE, "v"))),
     Collection("projects", "Đề án khuyến công",
                "Funded khuyến công projects; geometry: their exact or commune-level points "
                "(district-level projects have none)", True,
                {"year": "int", "funding_source": "text", "activity_type": "text",
                 "status": "text", "district_code": "any", "commune_code": "any"},
-               _PROJECTS.replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)),
+               _PROJECTS.replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)
+               .replace("@FIELDS@", _props(PROJECT, "p"))),
     Collection("communes", "Xã, phường, thị trấn (trước 1/7/2025)",
                "Legacy communes with their boundary (official or approximate)", False,
                {"district_code": "text", "type": "text", "boundary_quality": "text"}, _UNITS),

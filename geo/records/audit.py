@@ -6,9 +6,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from geo.accounts.authz import ENTITIES, PERSONAL_FIELDS, Actor, can_see_personal, require_actor
+from geo.accounts.authz import ENTITIES, Actor, can_see_personal, require_actor
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import InvalidInput, NotFound
+from geo.records.spec import PERSONAL_FIELDS
 
 MAX_HISTORY = 500
 

@@ -9,7 +9,6 @@ establishments can be confirmed as reviewed.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,9 +17,10 @@ from typing import Any
 from geo.accounts.authz import Actor, check_edit, check_revert
 from geo.core.db import Connection
 from geo.core.errors import Conflict, InvalidInput, PreconditionRequired
-from geo.geocoding.coords import parse_point
 from geo.records.audit import Change, audit_row, record_change
-from geo.records.spec import SPECS, Spec, check_attributes, check_reason
+from geo.records.kinds import RecordKind
+from geo.records.patch_model import PatchBase, check_changes
+from geo.records.spec import SPECS, check_reason
 from geo.records.state import (
     State,
     activity_exists,
@@ -32,7 +32,6 @@ from geo.records.state import (
 )
 
 MANUAL_METHOD = "manual_review"
-LOCATION_INPUTS = ("lon", "lat", "commune_code")
 
 
 @dataclass(frozen=True)
@@ -48,49 +47,6 @@ class EditResult:
     def establishment_id(self) -> int:
         """The record id (name kept for establishment callers)."""
         return self.record_id
-
-
-def _point(lon: object, lat: object) -> tuple[float, float]:
-    """A WGS 84 point inside Quảng Ngãi from decimal, DMS or VN-2000 metre values."""
-    for v in (lon, lat):
-        if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-            raise InvalidInput("lon and lat must be numbers or coordinate text")
-        if isinstance(v, str) and (len(v) > 60 or "\x00" in v):
-            raise InvalidInput("coordinate text is too long or invalid")
-        if isinstance(v, float) and not math.isfinite(v):
-            raise InvalidInput("lon and lat must be finite")
-    parsed = parse_point(lat, lon)
-    if not parsed.accepted or parsed.lon is None or parsed.lat is None:
-        raise InvalidInput("Tọa độ không dùng được: " + "; ".join(parsed.issues or ["trống"]))
-    return parsed.lon, parsed.lat
-
-
-def validate(spec: Spec, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Checked, normalised changes; unknown fields, bad values or half a point are refused."""
-    allowed = set(spec.attributes) | {"reason"}
-    if spec.locatable:
-        allowed |= set(LOCATION_INPUTS)
-    if spec.reviewable:
-        allowed.add("confirm")
-    unknown = sorted(set(changes) - allowed)
-    if unknown:
-        raise InvalidInput(f"unknown fields: {', '.join(unknown)}")
-    out = check_attributes(spec, dict(changes))
-    has_lon, has_lat = changes.get("lon") not in (None, ""), changes.get("lat") not in (None, "")
-    if has_lon != has_lat:
-        raise InvalidInput("lon and lat go together")
-    if has_lon:
-        out["point"] = _point(changes["lon"], changes["lat"])
-    commune = changes.get("commune_code")
-    if commune not in (None, ""):
-        if not isinstance(commune, str) or len(commune) > 10:
-            raise InvalidInput("commune_code must be a legacy commune code")
-        out["commune_code"] = commune.strip()
-    if changes.get("confirm") not in (None, False, True):
-        raise InvalidInput("confirm must be true or false")
-    out["confirm"] = bool(changes.get("confirm"))
-    out["reason"] = check_reason(changes.get("reason"))
-    return out
 
 
 def _new_location(conn: Connection, actor: Actor, state: State, edits: dict[str, Any],
@@ -121,21 +77,22 @@ def _new_location(conn: Connection, actor: Actor, state: State, edits: dict[str,
 
 
 def edit_record(conn: Connection, actor: Actor | None, entity: str, record_id: int,
-                expected_version: int | None, changes: Mapping[str, Any]) -> EditResult:
-    """Change attributes, move, set the commune or confirm; audited, version-checked."""
-    spec = SPECS.get(entity)
-    if spec is None:
-        raise InvalidInput(f"cannot edit {entity!r}")
+                expected_version: int | None, changes: Mapping[str, Any] | PatchBase
+                ) -> EditResult:
+    """Change attributes, move, set the commune or confirm; audited, version-checked.
+    `changes` is the kind's PATCH model (already validated) or a mapping validated by it."""
+    spec = SPECS[RecordKind.parse(entity)]
     state = read_state(conn, spec, record_id, lock=True)
-    who = check_edit(actor, entity, state.district)
-    edits = validate(spec, changes)
+    fields = changes.model_fields_set if isinstance(changes, PatchBase) else set(changes)
+    who = check_edit(actor, spec.entity, state.district, sorted(fields))
+    edits = check_changes(spec, changes).edits()
     if expected_version is None:
         raise PreconditionRequired("Cần phiên bản bản ghi (If-Match: <version>, lấy từ GET)")
     if state.version != expected_version:
         raise Conflict(f"Bản ghi đã được sửa (phiên bản hiện tại {state.version}); "
                        "tải lại để xem thay đổi")
     if "activity_type" in edits and not activity_exists(conn, edits["activity_type"]):
-        raise InvalidInput(f"unknown activity_type {edits['activity_type']!r}")
+        raise InvalidInput(f"Không có loại hoạt động {edits['activity_type']!r}")
     values = dict(state.values)
     values.update({k: edits[k] for k in spec.attributes if k in edits})
     geom, moved = _new_location(conn, who, state, edits, values)
@@ -173,7 +130,7 @@ def revert_change(conn: Connection, actor: Actor | None, audit_id: int,
     row = audit_row(conn, audit_id, lock=True)
     if row["reverted_by_id"] is not None:
         raise Conflict("Thay đổi này đã được hoàn tác")
-    spec = SPECS[row["entity"]]
+    spec = SPECS[RecordKind(row["entity"])]
     state = read_state(conn, spec, row["entity_id"], lock=True)
     unchanged = state.values == row["after"] and state.geom == row["geom_after"]
     if state.version != row["version_after"] and not unchanged:
@@ -186,7 +143,8 @@ def revert_change(conn: Connection, actor: Actor | None, audit_id: int,
 
 
 def edit_establishment(conn: Connection, actor: Actor | None, establishment_id: int,
-                       expected_version: int | None, changes: Mapping[str, Any]) -> EditResult:
+                       expected_version: int | None, changes: Mapping[str, Any] | PatchBase
+                       ) -> EditResult:
     """edit_record for an establishment."""
     return edit_record(conn, actor, "establishment", establishment_id, expected_version,
                        changes)

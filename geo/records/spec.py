@@ -1,123 +1,191 @@
-"""What may be edited on each kind of record, and how a submitted value is checked."""
+"""One spec per record kind: its fields, their Vietnamese labels, types and limits, which are
+personal, which role may edit them and which spreadsheet headers the importer recognises.
+
+Derived from here: the importer's columns (geo.intake.columns), the PATCH models
+(geo.records.patch_model), downloads (maps.export.download_tables), OGC properties
+(geo.publish.ogc_collections) and the redaction of personal fields (geo.accounts.authz).
+A new field is added here (and as a column by a migration)."""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 
 from geo.core.errors import InvalidInput
+from geo.records import header_aliases as h
+from geo.records.kinds import RecordKind
 
 MAX_REASON = 1000
 PROJECT_STATUSES = ("planned", "approved", "in_progress", "completed", "cancelled")
+FUNDING_SOURCES = ("KCQG", "KCDP")
 MAX_VND = 10**15
+MAX_COUNT = 1_000_000
+# Roles that see personal fields (others and anonymous visitors never do).
+PERSONAL_READERS = frozenset({"admin", "planner", "district_officer"})
+
+
+class FieldType(StrEnum):
+    """How a field's value is typed and checked."""
+
+    TEXT = "text"  # stripped, NUL-free, at most `limit` characters; empty means NULL
+    INT = "int"  # a whole number lo..hi
+    MONEY = "money"  # whole đồng 0..MAX_VND ('1.500.000' accepted)
+    CHOICE = "choice"  # one of `choices` (empty: a short code checked elsewhere)
 
 
 @dataclass(frozen=True)
-class Spec:
-    """An editable entity: its table, location column and fields with their limits."""
+class FieldSpec:
+    """One attribute of a record kind."""
 
-    entity: str
+    name: str  # column of the record's table
+    label: str  # Vietnamese header (downloads, messages)
+    type: FieldType
+    limit: int = 0  # TEXT: maximum length
+    lo: int = 0  # INT/MONEY: smallest value
+    hi: int = 0  # INT/MONEY: largest value
+    choices: tuple[str, ...] = ()  # CHOICE: allowed codes
+    required: bool = False  # an edit may not empty it
+    import_required: bool = False  # an imported row must have it
+    personal: bool = False  # shown only to PERSONAL_READERS
+    aliases: tuple[str, ...] = ()  # spreadsheet headers (first one named in messages)
+    public: str = ""  # key in read models, downloads and OGC (default: name)
+    cell: str = "text"  # download cell kind: text | int | vnd
+    download: str = ""  # download column key, when not `public`
+    editors: frozenset[str] | None = None  # roles that may edit it (None: the kind's editors)
+
+    @property
+    def key(self) -> str:
+        """The key of this field in read models, downloads and OGC properties."""
+        return self.public or self.name
+
+    @property
+    def download_key(self) -> str:
+        """The key of this field's download column."""
+        return self.download or self.key
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """A record kind: its table, location column, fields and editing roles."""
+
+    kind: RecordKind
     table: str
     location_fk: str
-    texts: dict[str, tuple[int, bool]]  # field -> (max length, required)
-    ints: dict[str, tuple[int, int, bool]]  # field -> (min, max, required)
-    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fields: tuple[FieldSpec, ...]
+    editors: frozenset[str]  # roles that may edit it (officers only in their district)
     locatable: bool = False  # one location, movable (point or commune)
     reviewable: bool = False  # has reviewed_at / reviewed_by
 
     @property
+    def entity(self) -> str:
+        """The kind's name in the audit trail and authorisation ('craft_village')."""
+        return self.kind.value
+
+    @property
     def attributes(self) -> tuple[str, ...]:
-        """Every attribute column, in a fixed order."""
-        return (*self.texts, *self.ints, *self.choices)
+        """Every attribute column, in the spec's order."""
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def personal(self) -> tuple[FieldSpec, ...]:
+        """The personal fields."""
+        return tuple(f for f in self.fields if f.personal)
+
+    @property
+    def public_fields(self) -> tuple[FieldSpec, ...]:
+        """The fields anyone may read."""
+        return tuple(f for f in self.fields if not f.personal)
+
+    def field(self, name: str) -> FieldSpec:
+        """The field of a column name; KeyError if the kind has none."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def editors_of(self, name: str) -> frozenset[str]:
+        """The roles that may edit a field (the kind's editors unless the field narrows them)."""
+        f = self.field(name) if name in self.attributes else None
+        return f.editors if f is not None and f.editors is not None else self.editors
+
+    def not_editable(self, role: str, names: Iterable[str]) -> list[str]:
+        """Labels of the attributes among names that the role may not edit."""
+        return [self.field(n).label for n in names
+                if n in self.attributes and role not in self.editors_of(n)]
 
 
-SPECS = {
-    "establishment": Spec(
-        "establishment", "establishment", "establishment_id",
-        {"name": (300, True), "owner_name": (200, False), "phone": (100, False),
-         "trade": (200, False), "address_raw": (500, False)},
-        {"workers": (0, 1_000_000, False)}, locatable=True, reviewable=True),
-    "craft_village": Spec(
-        "craft_village", "craft_village", "village_id",
-        {"name": (300, True), "trade": (200, False), "decision": (200, False)},
-        {"recognised_year": (1900, 2100, False), "households": (0, 1_000_000, False),
-         "workers": (0, 1_000_000, False)}, locatable=True),
-    "project": Spec(
-        "project", "project", "project_id",
-        {"title": (500, True), "beneficiary": (300, False)},
-        {"year": (2000, 2100, True), "kc_vnd": (0, MAX_VND, True),
-         "counterpart_vnd": (0, MAX_VND, True)},
-        {"funding_source": ("KCQG", "KCDP"), "status": PROJECT_STATUSES,
-         "activity_type": ()}),  # activity types are checked against their table
-}
+def _text(name: str, label: str, limit: int, aliases: tuple[str, ...] = (), *,
+          required: bool = False, personal: bool = False, public: str = "") -> FieldSpec:
+    return FieldSpec(name, label, FieldType.TEXT, limit=limit, required=required,
+                     import_required=required, personal=personal, aliases=aliases,
+                     public=public)
 
 
-def check_text(name: str, value: object, limit: int, required: bool) -> str | None:
-    """A text field: stripped, NUL-free, within its length; empty means NULL unless required."""
-    if value is None:
-        text = ""
-    elif isinstance(value, str):
-        text = value.strip()
-    else:
-        raise InvalidInput(f"{name} must be text")
-    if "\x00" in text:
-        raise InvalidInput(f"{name} contains a NUL character")
-    if len(text) > limit:
-        raise InvalidInput(f"{name} is longer than {limit} characters")
-    if required and not text:
-        raise InvalidInput(f"{name} must not be empty")
-    return text or None
+def _count(name: str, label: str, aliases: tuple[str, ...]) -> FieldSpec:
+    return FieldSpec(name, label, FieldType.INT, lo=0, hi=MAX_COUNT, aliases=aliases, cell="int")
 
 
-def check_int(name: str, value: object, lo: int, hi: int, required: bool) -> int | None:
-    """A whole number lo..hi ('' or None means NULL unless required)."""
-    if value is None or value == "":
-        if required:
-            raise InvalidInput(f"{name} is required")
-        return None
-    if isinstance(value, bool):
-        raise InvalidInput(f"{name} must be a whole number")
-    if isinstance(value, str):
-        text = value.strip().replace(".", "") if name.endswith("_vnd") else value.strip()
-        if not text.isdigit() or len(text) > 18:
-            raise InvalidInput(f"{name} must be a whole number")
-        value = int(text)
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, int) or not lo <= value <= hi:
-        raise InvalidInput(f"{name} must be a whole number {lo}–{hi}")
-    return value
+_TRADE = _text("trade", "Ngành nghề", 200, h.TRADE)
+_WORKERS = _count("workers", "Số lao động", h.WORKERS)
+
+ESTABLISHMENT = KindSpec(
+    RecordKind.ESTABLISHMENT, "establishment", "establishment_id", (
+        _text("name", "Tên cơ sở", 300, h.ESTABLISHMENT_NAME, required=True),
+        _text("owner_name", "Chủ cơ sở", 200, h.OWNER_NAME, personal=True),
+        _TRADE,
+        _text("phone", "Điện thoại", 100, h.PHONE, personal=True),
+        _WORKERS,
+        # a household business's street address is its owner's home: personal. The importer
+        # fills it from the location column 'address' (geo.intake.columns).
+        _text("address_raw", "Địa chỉ", 500, personal=True, public="address"),
+    ), frozenset({"admin", "district_officer"}), locatable=True, reviewable=True)
+
+CRAFT_VILLAGE = KindSpec(
+    RecordKind.CRAFT_VILLAGE, "craft_village", "village_id", (
+        _text("name", "Tên làng nghề", 300, h.VILLAGE_NAME, required=True),
+        _TRADE,
+        _text("decision", "Quyết định công nhận", 200, h.DECISION),
+        FieldSpec("recognised_year", "Năm công nhận", FieldType.INT, lo=1900, hi=2100,
+                  aliases=h.RECOGNISED_YEAR),
+        _count("households", "Số hộ", h.HOUSEHOLDS),
+        _WORKERS,
+    ), frozenset({"admin", "planner", "district_officer"}), locatable=True)
+
+PROJECT = KindSpec(
+    RecordKind.PROJECT, "project", "project_id", (
+        _text("title", "Tên đề án", 500, h.TITLE, required=True),
+        FieldSpec("year", "Năm", FieldType.INT, lo=2000, hi=2100, required=True,
+                  import_required=True, aliases=h.YEAR),
+        FieldSpec("funding_source", "Nguồn kinh phí", FieldType.CHOICE,
+                  choices=FUNDING_SOURCES, required=True, import_required=True,
+                  aliases=h.FUNDING_SOURCE),
+        FieldSpec("activity_type", "Hoạt động", FieldType.CHOICE, required=True,
+                  aliases=h.ACTIVITY_TYPE, download="activity_name"),
+        FieldSpec("kc_vnd", "Kinh phí khuyến công (đ)", FieldType.MONEY, lo=0, hi=MAX_VND,
+                  required=True, import_required=True, aliases=h.KC_VND,
+                  public="budget_vnd", cell="vnd"),
+        FieldSpec("counterpart_vnd", "Vốn đối ứng (đ)", FieldType.MONEY, lo=0, hi=MAX_VND,
+                  required=True, aliases=h.COUNTERPART_VND, cell="vnd"),
+        FieldSpec("status", "Trạng thái", FieldType.CHOICE, choices=PROJECT_STATUSES,
+                  required=True, aliases=h.STATUS),
+        _text("beneficiary", "Đơn vị thụ hưởng", 300, h.BENEFICIARY),
+    ), frozenset({"admin", "planner"}))
+
+SPECS: dict[RecordKind, KindSpec] = {s.kind: s for s in (ESTABLISHMENT, CRAFT_VILLAGE, PROJECT)}
+# Every personal field's column and public key, over all kinds.
+PERSONAL_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
+    k for s in SPECS.values() for f in s.personal for k in (f.name, f.key)))
 
 
-def check_choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
-    """One of the allowed codes (an empty tuple: any short code, checked elsewhere)."""
-    if not isinstance(value, str) or not value.strip() or len(value) > 40:
-        raise InvalidInput(f"{name} must be one of {', '.join(allowed) or 'the known codes'}")
-    code = value.strip()
-    if allowed and code not in allowed:
-        raise InvalidInput(f"{name} must be one of {', '.join(allowed)}")
-    return code
-
-
-def check_attributes(spec: Spec, changes: dict[str, Any]) -> dict[str, Any]:
-    """Checked values of the attribute fields present in changes."""
-    out: dict[str, Any] = {}
-    for name, (limit, required) in spec.texts.items():
-        if name in changes:
-            out[name] = check_text(name, changes[name], limit, required)
-    for name, (lo, hi, required) in spec.ints.items():
-        if name in changes:
-            out[name] = check_int(name, changes[name], lo, hi, required)
-    for name, allowed in spec.choices.items():
-        if name in changes:
-            out[name] = check_choice(name, changes[name], allowed)
-    return out
+def spec_of(kind: str) -> KindSpec:
+    """The spec of a kind name ('craft_village' or 'villages'); InvalidInput if unknown."""
+    return SPECS[RecordKind.parse(kind)]
 
 
 def check_reason(value: object) -> str:
     """The reason of a change: text of at most MAX_REASON characters."""
     reason = value or ""
     if not isinstance(reason, str) or len(reason) > MAX_REASON or "\x00" in reason:
-        raise InvalidInput(f"reason must be text of at most {MAX_REASON} characters")
+        raise InvalidInput(f"Lý do phải là văn bản tối đa {MAX_REASON} ký tự")
     return reason.strip()

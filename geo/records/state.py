@@ -9,7 +9,7 @@ from psycopg2 import sql
 
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import NotFound
-from geo.records.spec import Spec
+from geo.records.spec import KindSpec
 
 LOCATION_FIELDS = ("precision", "commune_code", "district_code", "geocode_status", "method",
                    "score")
@@ -32,7 +32,7 @@ WHERE r.id = %(id)s
 class State:
     """Attributes, location fields and geometry (hex EWKB) of one record."""
 
-    spec: Spec
+    spec: KindSpec
     id: int
     version: int
     values: dict[str, Any]  # attributes + LOCATION_FIELDS + lon, lat, has_location (+ review)
@@ -49,7 +49,7 @@ def _columns(names: tuple[str, ...], prefix: str = "r") -> sql.Composable:
     return sql.SQL(", ").join(sql.Identifier(prefix, n) for n in names)
 
 
-def read_state(conn: Connection, spec: Spec, record_id: int, lock: bool = False) -> State:
+def read_state(conn: Connection, spec: KindSpec, record_id: int, lock: bool = False) -> State:
     """The current state, optionally locking the record's row; NotFound if missing."""
     query = sql.SQL(_READ).format(
         attributes=_columns(spec.attributes),

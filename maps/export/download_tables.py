@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from geo.publish.map_views import ViewData
+from geo.records.spec import CRAFT_VILLAGE, ESTABLISHMENT, PROJECT, KindSpec
 from maps.export.tables import GAP_COLUMNS, INDICATOR_COLUMNS, Column, to_csv, to_xlsx
 from maps.views.choropleth import ALLOCATION_WORDS
 
@@ -15,37 +16,30 @@ EDITION_COLUMNS = (
     Column("count_method", "Cách chuyển số cơ sở, làng nghề"),
     Column("legacy_codes", "Mã xã cũ (trước 1/7/2025)"),
 )
+_HEAD = (Column("id", "Mã bản ghi", "int"), Column("record_key", "Khóa bản ghi"))
+_PLACE = (Column("commune_code", "Mã xã"), Column("commune_name", "Xã"),
+          Column("district_code", "Mã huyện"), Column("district_name", "Huyện"),
+          Column("precision", "Độ chính xác vị trí"))
+_POINT = (Column("lon", "Kinh độ"), Column("lat", "Vĩ độ"))
+_DEMO = (Column("is_demo", "Dữ liệu mẫu", "bool"),)
+
+
+def _fields(spec: KindSpec, personal: bool = False) -> tuple[Column, ...]:
+    """The columns of a kind's public (or personal) fields, from its spec."""
+    return tuple(Column(f.download_key, f.label, f.cell) for f in spec.fields
+                 if f.personal == personal)
+
+
 ESTABLISHMENT_COLUMNS = (
-    Column("id", "Mã bản ghi", "int"), Column("record_key", "Khóa bản ghi"),
-    Column("name", "Tên cơ sở"), Column("trade", "Ngành nghề"),
-    Column("workers", "Số lao động", "int"), Column("commune_code", "Mã xã"),
-    Column("commune_name", "Xã"), Column("district_code", "Mã huyện"),
-    Column("district_name", "Huyện"), Column("precision", "Độ chính xác vị trí"),
-    Column("geocode_status", "Tình trạng định vị"), Column("lon", "Kinh độ"),
-    Column("lat", "Vĩ độ"), Column("is_demo", "Dữ liệu mẫu", "bool"),
-)
-PERSONAL_COLUMNS = (Column("owner_name", "Chủ cơ sở"), Column("phone", "Điện thoại"),
-                    Column("address", "Địa chỉ"))
-VILLAGE_COLUMNS = (
-    Column("id", "Mã bản ghi", "int"), Column("record_key", "Khóa bản ghi"),
-    Column("name", "Tên làng nghề"), Column("trade", "Ngành nghề"),
-    Column("decision", "Quyết định công nhận"), Column("recognised_year", "Năm công nhận"),
-    Column("households", "Số hộ", "int"), Column("workers", "Số lao động", "int"),
-    Column("commune_code", "Mã xã"), Column("commune_name", "Xã"),
-    Column("district_code", "Mã huyện"), Column("district_name", "Huyện"),
-    Column("precision", "Độ chính xác vị trí"), Column("lon", "Kinh độ"),
-    Column("lat", "Vĩ độ"), Column("is_demo", "Dữ liệu mẫu", "bool"),
-)
+    *_HEAD, *_fields(ESTABLISHMENT), *_PLACE, Column("geocode_status", "Tình trạng định vị"),
+    *_POINT, *_DEMO)
+PERSONAL_COLUMNS = _fields(ESTABLISHMENT, personal=True)
+VILLAGE_COLUMNS = (*_HEAD, *_fields(CRAFT_VILLAGE), *_PLACE, *_POINT, *_DEMO)
 PROJECT_COLUMNS = (
-    Column("id", "Mã bản ghi", "int"), Column("record_key", "Khóa bản ghi"),
-    Column("title", "Tên đề án"), Column("year", "Năm"),
-    Column("funding_source", "Nguồn kinh phí"), Column("activity_name", "Hoạt động"),
-    Column("budget_vnd", "Kinh phí khuyến công (đ)", "vnd"),
-    Column("counterpart_vnd", "Vốn đối ứng (đ)", "vnd"), Column("status", "Trạng thái"),
-    Column("beneficiary", "Đơn vị thụ hưởng"), Column("locations", "Số địa điểm", "int"),
+    *_HEAD, *_fields(PROJECT), Column("locations", "Số địa điểm", "int"),
     Column("commune_codes", "Mã xã"), Column("district_codes", "Mã huyện"),
     Column("district_precision_districts", "Huyện (địa điểm chỉ xác định đến huyện)"),
-    Column("is_demo", "Dữ liệu mẫu", "bool"),
+    *_DEMO,
 )
 GAP_2025_COLUMNS = tuple(c for c in GAP_COLUMNS if c.key not in ("district_code",
                                                                   "district_name"))

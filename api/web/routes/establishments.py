@@ -14,28 +14,12 @@ from geo.accounts.authz import require_actor
 from geo.records.audit import history
 from geo.records.edit import revert_change
 from geo.records.establishment_read import get_establishment, list_establishments
+from geo.records.patch_model import EstablishmentPatch
 from geo.records.public_projects import project_detail
 from geo.records.public_villages import village_detail
 from geo.records.review import review_progress
 
 router = APIRouter()
-
-
-class EstablishmentPatch(BaseModel):
-    """Fields a PATCH may change; absent fields stay as they are, null clears a text."""
-
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, max_length=300)
-    owner_name: str | None = Field(None, max_length=200)
-    phone: str | None = Field(None, max_length=100)
-    trade: str | None = Field(None, max_length=200)
-    workers: int | None = None
-    address_raw: str | None = Field(None, max_length=500)
-    lon: float | str | None = Field(None, description="decimal, DMS, or VN-2000 easting")
-    lat: float | str | None = Field(None, description="decimal, DMS, or VN-2000 northing")
-    commune_code: str | None = Field(None, max_length=10, description="legacy commune code")
-    confirm: bool | None = Field(None, description="mark the location as checked")
-    reason: str | None = Field(None, max_length=1000)
 
 
 class RevertBody(BaseModel):
@@ -79,8 +63,7 @@ def api_patch(request: Request, establishment_id: int, body: EstablishmentPatch,
     """Edit an establishment based on version If-Match: 200, 403 out of scope, 409 stale."""
     actor = actor_of(request)
     return patch_record(request, "establishment", establishment_id, if_match,
-                        body.model_dump(exclude_unset=True),
-                        lambda conn, rid: get_establishment(conn, rid, actor))
+                        body, lambda conn, rid: get_establishment(conn, rid, actor))
 
 
 @router.get("/api/establishments/{establishment_id}/history")

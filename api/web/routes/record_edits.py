@@ -7,49 +7,18 @@ from typing import Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 
 from api.web.auth import actor_of
 from geo.core.db import Connection
 from geo.core.errors import Conflict, InvalidInput
 from geo.records.audit import history
 from geo.records.edit import edit_record
+from geo.records.patch_model import CraftVillagePatch, PatchBase, ProjectPatch
 from geo.records.public_projects import project_detail
 from geo.records.public_villages import village_detail
 
 router = APIRouter()
 Reader = Callable[[Connection, int], dict[str, Any]]
-
-
-class VillagePatch(BaseModel):
-    """Fields of a craft village a PATCH may change (absent fields stay as they are)."""
-
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, max_length=300)
-    trade: str | None = Field(None, max_length=200)
-    decision: str | None = Field(None, max_length=200)
-    recognised_year: int | None = None
-    households: int | None = None
-    workers: int | None = None
-    lon: float | str | None = Field(None, description="decimal, DMS, or VN-2000 easting")
-    lat: float | str | None = Field(None, description="decimal, DMS, or VN-2000 northing")
-    commune_code: str | None = Field(None, max_length=10, description="legacy commune code")
-    reason: str | None = Field(None, max_length=1000)
-
-
-class ProjectPatch(BaseModel):
-    """Fields of a project a PATCH may change (planners and admins)."""
-
-    model_config = ConfigDict(extra="forbid")
-    title: str | None = Field(None, max_length=500)
-    year: int | None = None
-    funding_source: str | None = Field(None, max_length=10, description="KCQG | KCDP")
-    activity_type: str | None = Field(None, max_length=40)
-    kc_vnd: int | None = None
-    counterpart_vnd: int | None = None
-    beneficiary: str | None = Field(None, max_length=300)
-    status: str | None = Field(None, max_length=20)
-    reason: str | None = Field(None, max_length=1000)
 
 
 def parse_if_match(value: str | None) -> int | None:
@@ -63,7 +32,7 @@ def parse_if_match(value: str | None) -> int | None:
 
 
 def patch_record(request: Request, entity: str, record_id: int, if_match: str | None,
-                 changes: dict[str, Any], reader: Callable[[Connection, int], dict[str, Any]]
+                 changes: PatchBase, reader: Callable[[Connection, int], dict[str, Any]]
                  ) -> JSONResponse:
     """Edit a record in one transaction: 200 with the record, 409 with the current one."""
     actor = actor_of(request)
@@ -77,18 +46,19 @@ def patch_record(request: Request, entity: str, record_id: int, if_match: str | 
             current = reader(conn, record_id)
         return JSONResponse({"error": "Conflict", "detail": str(exc),
                              "current_version": current["version"], "current": current,
-                             "rejected_changes": changes}, status_code=409)
+                             "rejected_changes": changes.model_dump(exclude_unset=True)},
+                            status_code=409)
     return JSONResponse({**record, "changed": result.audit_id is not None,
                          "audit_id": result.audit_id},
                         headers={"ETag": f'"{record["version"]}"'})
 
 
 @router.patch("/api/villages/{village_id}")
-def api_patch_village(request: Request, village_id: int, body: VillagePatch,
+def api_patch_village(request: Request, village_id: int, body: CraftVillagePatch,
                       if_match: str | None = Header(None)) -> JSONResponse:
     """Edit a craft village (district officers of its district, planners, admins)."""
     return patch_record(request, "craft_village", village_id, if_match,
-                        body.model_dump(exclude_unset=True), village_detail)
+                        body, village_detail)
 
 
 @router.patch("/api/projects/{project_id}")
@@ -96,7 +66,7 @@ def api_patch_project(request: Request, project_id: int, body: ProjectPatch,
                       if_match: str | None = Header(None)) -> JSONResponse:
     """Edit a project (planners, admins)."""
     return patch_record(request, "project", project_id, if_match,
-                        body.model_dump(exclude_unset=True), project_detail)
+                        body, project_detail)
 
 
 @router.get("/api/villages/{village_id}/history")

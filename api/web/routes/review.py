@@ -15,7 +15,7 @@ from geo.records.audit import history
 from geo.records.edit import edit_establishment, revert_change
 from geo.records.establishment_read import district_info, get_establishment, list_establishments
 from geo.records.review import review_progress
-from geo.records.spec import SPECS
+from geo.records.spec import ESTABLISHMENT
 from maps.pages.auth import message_page
 from maps.pages.history import history_page
 from maps.pages.review import district_page, districts_page
@@ -106,9 +106,7 @@ def review_establishment(request: Request, district_code: str, establishment_id:
 
 def form_changes(form: dict[str, str]) -> dict[str, Any]:
     """The edit fields of a submitted form (empty coordinates and commune mean unchanged)."""
-    changes: dict[str, Any] = {k: form[k] for k in SPECS["establishment"].texts if k in form}
-    if "workers" in form:
-        changes["workers"] = form["workers"]
+    changes: dict[str, Any] = {k: form[k] for k in ESTABLISHMENT.attributes if k in form}
     for key in ("lat", "lon", "commune_code"):
         if form.get(key, "").strip():
             changes[key] = form[key]
