@@ -84,9 +84,9 @@ SELECT commune_code, code_2025, count(*) AS craft_villages FROM hit GROUP BY 1, 
 # Distinct projects and beneficiaries per legacy commune / district pool (as analytics.indicators).
 _PROJECT_PLACES = """
 SELECT DISTINCT
-       CASE WHEN l.precision IN ('exact', 'commune') THEN cu.code END AS c_code,
+       CASE WHEN l.precision IN ('exact', 'commune') THEN l.commune_code END AS c_code,
        CASE WHEN l.precision IN ('exact', 'commune', 'district')
-            THEN COALESCE(cu.parent_code, du.code) END AS d_code,
+            THEN l.district_code END AS d_code,
        p.id AS project_id,
        CASE WHEN p.beneficiary_establishment_id IS NOT NULL
             THEN 'e:' || p.beneficiary_establishment_id
@@ -94,12 +94,8 @@ SELECT DISTINCT
             THEN 't:' || lower(regexp_replace(btrim(p.beneficiary), '\\s+', ' ', 'g'))
        END AS ben
 FROM project p
-JOIN location l ON l.project_id = p.id
-LEFT JOIN admin_unit cu ON cu.edition = 'legacy' AND cu.level = 'commune'
-                        AND cu.code = l.commune_code
-LEFT JOIN admin_unit du ON du.edition = 'legacy' AND du.level = 'district'
-                        AND du.code = l.district_code
-WHERE @FILTER@
+JOIN record_place l ON l.project_id = p.id
+WHERE l.project_id IS NOT NULL AND @FILTER@
 """.replace("@FILTER@", FILTER_SQL)
 
 

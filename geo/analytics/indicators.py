@@ -37,17 +37,11 @@ SIMPLIFY = {"commune": 0.0003, "district": 0.0008}
 FINE = ("exact", "commune")
 KNOWN_DISTRICT = ("exact", "commune", "district")
 
-# Legacy commune and district of a location row `l` (columns c_code, d_code).
-_PLACE_JOIN = """
-LEFT JOIN admin_unit cu ON cu.edition = 'legacy' AND cu.level = 'commune'
-                        AND cu.code = l.commune_code
-LEFT JOIN admin_unit du ON du.edition = 'legacy' AND du.level = 'district'
-                        AND du.code = l.district_code
-"""
+# Legacy commune and district (c_code, d_code) of a row `l` of the record_place view
+# (restricted to one kind's locations first, so the view's joins run on those rows only).
 _PLACE_COLS = """
-CASE WHEN l.precision IN ('exact', 'commune') THEN cu.code END AS c_code,
-CASE WHEN l.precision IN ('exact', 'commune', 'district')
-     THEN COALESCE(cu.parent_code, du.code) END AS d_code
+CASE WHEN l.precision IN ('exact', 'commune') THEN l.commune_code END AS c_code,
+CASE WHEN l.precision IN ('exact', 'commune', 'district') THEN l.district_code END AS d_code
 """
 
 # Per (commune, district) bucket: whole-đồng shares of the filtered projects' money, the
@@ -62,9 +56,11 @@ WITH proj AS MATERIALIZED (
            END AS ben
     FROM project p WHERE @FILTER@
 ), ploc AS (
-    SELECT p.*, l.id AS location_id, l.precision, l.commune_code, l.district_code,
-           count(l.id) OVER w AS n, row_number() OVER (w ORDER BY l.id) AS k
-    FROM proj p LEFT JOIN location l ON l.project_id = p.id
+    SELECT p.*, l.location_id, l.precision, l.commune_code, l.district_code,
+           count(l.location_id) OVER w AS n, row_number() OVER (w ORDER BY l.location_id) AS k
+    FROM proj p
+    LEFT JOIN (SELECT * FROM record_place WHERE project_id IS NOT NULL) l
+           ON l.project_id = p.id
     WINDOW w AS (PARTITION BY p.id)
 ), placed AS (
     SELECT l.id AS project_id, l.ben, l.n,
@@ -75,7 +71,6 @@ WITH proj AS MATERIALIZED (
                      + CASE WHEN k <= counterpart_vnd %% n THEN 1 ELSE 0 END END AS cp,
            @PLACE_COLS@
     FROM ploc l
-    @PLACE_JOIN@
 )
 SELECT c_code, d_code, sum(kc)::bigint AS kc, sum(cp)::bigint AS cp,
        array_agg(DISTINCT project_id) AS projects,
@@ -84,8 +79,7 @@ SELECT c_code, d_code, sum(kc)::bigint AS kc, sum(cp)::bigint AS cp,
        array_remove(array_agg(DISTINCT ben), NULL) AS beneficiaries
 FROM placed
 GROUP BY 1, 2
-""".replace("@FILTER@", FILTER_SQL).replace("@PLACE_COLS@", _PLACE_COLS) \
-    .replace("@PLACE_JOIN@", _PLACE_JOIN)
+""".replace("@FILTER@", FILTER_SQL).replace("@PLACE_COLS@", _PLACE_COLS)
 
 # Establishments per (commune, district) bucket: count, workers, beneficiaries of the filter.
 # Each establishment counts once, at its first location (queries run in geo.core.bulk_query's
@@ -95,30 +89,31 @@ WITH l AS MATERIALIZED (
     SELECT DISTINCT ON (e.id) e.id, e.workers, x.precision, x.commune_code, x.district_code,
            e.id IN (SELECT p.beneficiary_establishment_id FROM project p
                     WHERE p.beneficiary_establishment_id IS NOT NULL AND @FILTER@) AS ben
-    FROM establishment e LEFT JOIN location x ON x.establishment_id = e.id
-    ORDER BY e.id, x.id
+    FROM establishment e
+    LEFT JOIN (SELECT * FROM record_place WHERE establishment_id IS NOT NULL) x
+           ON x.establishment_id = e.id
+    ORDER BY e.id, x.location_id
 )
 SELECT @PLACE_COLS@, count(*) AS establishments,
        COALESCE(sum(l.workers), 0)::bigint AS workers,
        count(*) FILTER (WHERE l.workers IS NULL) AS workers_unknown,
        count(*) FILTER (WHERE l.ben) AS beneficiary_establishments
 FROM l
-@PLACE_JOIN@
 GROUP BY 1, 2
-""".replace("@FILTER@", FILTER_SQL).replace("@PLACE_COLS@", _PLACE_COLS) \
-    .replace("@PLACE_JOIN@", _PLACE_JOIN)
+""".replace("@FILTER@", FILTER_SQL).replace("@PLACE_COLS@", _PLACE_COLS)
 
 _VILLAGES = """
 WITH l AS MATERIALIZED (
     SELECT DISTINCT ON (v.id) v.id, x.precision, x.commune_code, x.district_code
-    FROM craft_village v LEFT JOIN location x ON x.village_id = v.id
-    ORDER BY v.id, x.id
+    FROM craft_village v
+    LEFT JOIN (SELECT * FROM record_place WHERE village_id IS NOT NULL) x
+           ON x.village_id = v.id
+    ORDER BY v.id, x.location_id
 )
 SELECT @PLACE_COLS@, count(*) AS craft_villages
 FROM l
-@PLACE_JOIN@
 GROUP BY 1, 2
-""".replace("@PLACE_COLS@", _PLACE_COLS).replace("@PLACE_JOIN@", _PLACE_JOIN)
+""".replace("@PLACE_COLS@", _PLACE_COLS)
 
 _UNITS = """
 SELECT u.code, u.name, u.short_name, u.type, u.parent_code,

@@ -1,23 +1,15 @@
-"""SQL pieces naming where a location is (legacy commune and district), shared by record queries."""
+"""Legacy districts (choices, check, bounding box); a record's place is the record_place view."""
 
 from __future__ import annotations
 
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
 
-# Joins of a location row `l` to its legacy commune `cu` and district `du`
-# (the district of a known commune wins over the location's district code).
-PLACE_JOIN = """
-LEFT JOIN admin_unit cu ON cu.edition = 'legacy' AND cu.level = 'commune'
-                        AND cu.code = l.commune_code
-LEFT JOIN admin_unit du ON du.edition = 'legacy' AND du.level = 'district'
-                        AND du.code = COALESCE(cu.parent_code, l.district_code)
-"""
-# A drawable point of a location: exact or commune precision only (never a district's).
-POINT_SQL = ("CASE WHEN l.precision IN ('exact', 'commune') AND l.geom IS NOT NULL THEN "
-             "CASE WHEN GeometryType(l.geom) = 'POINT' THEN l.geom "
-             "ELSE ST_PointOnSurface(l.geom) END END")
+# A record's place (legacy commune and district, drawable point): the record_place view
+# (geo/core/migrations/0005_record_place_view.sql). Points are drawn at these precisions:
 POINT_PRECISIONS = ("exact", "commune")
+
+
 def district_choices(conn: Connection) -> list[tuple[str, str]]:
     """(code, name) of the legacy districts, by code."""
     with conn.cursor() as cur:

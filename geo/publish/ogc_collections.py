@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.gazetteer.places import PLACE_JOIN, POINT_SQL
 from geo.records.spec import CRAFT_VILLAGE, ESTABLISHMENT, PROJECT, KindSpec
 
 
@@ -27,34 +26,36 @@ def _props(spec: KindSpec, alias: str, personal: bool = False) -> str:
 
 
 _ESTABLISHMENTS = """
-SELECT e.id AS fid, @POINT@ AS geom,
+SELECT e.id AS fid, l.point AS geom,
        jsonb_build_object(
            'id', e.id, 'record_key', e.record_key, @FIELDS@,
            'precision', l.precision, 'geocode_status', l.geocode_status,
-           'commune_code', cu.code, 'commune_name', cu.name, 'district_code', du.code,
-           'district_name', du.name, 'is_demo', e.is_demo)
+           'commune_code', l.commune_code, 'commune_name', l.commune_name,
+           'district_code', l.district_code, 'district_name', l.district_name,
+           'is_demo', e.is_demo)
        || CASE WHEN %(personal)s THEN jsonb_build_object(@PERSONAL@)
           ELSE '{}'::jsonb END AS props,
-       du.code AS q_district_code, cu.code AS q_commune_code, e.trade AS q_trade,
-       l.precision AS q_precision, l.geocode_status AS q_geocode_status
+       l.district_code AS q_district_code, l.commune_code AS q_commune_code,
+       e.trade AS q_trade, l.precision AS q_precision, l.geocode_status AS q_geocode_status
 FROM establishment e
-LEFT JOIN LATERAL (SELECT * FROM location x WHERE x.establishment_id = e.id
-                   ORDER BY x.id LIMIT 1) l ON true
-@JOIN@
+LEFT JOIN LATERAL (SELECT x.id FROM location x WHERE x.establishment_id = e.id
+                   ORDER BY x.id LIMIT 1) f ON true
+LEFT JOIN record_place l ON l.location_id = f.id
 """
 
 _VILLAGES = """
-SELECT v.id AS fid, @POINT@ AS geom,
+SELECT v.id AS fid, l.point AS geom,
        jsonb_build_object(
            'id', v.id, 'record_key', v.record_key, @FIELDS@, 'precision', l.precision,
-           'commune_code', cu.code, 'commune_name', cu.name, 'district_code', du.code,
-           'district_name', du.name, 'is_demo', v.is_demo) AS props,
-       du.code AS q_district_code, cu.code AS q_commune_code, v.trade AS q_trade,
-       l.precision AS q_precision
+           'commune_code', l.commune_code, 'commune_name', l.commune_name,
+           'district_code', l.district_code, 'district_name', l.district_name,
+           'is_demo', v.is_demo) AS props,
+       l.district_code AS q_district_code, l.commune_code AS q_commune_code,
+       v.trade AS q_trade, l.precision AS q_precision
 FROM craft_village v
-LEFT JOIN LATERAL (SELECT * FROM location x WHERE x.village_id = v.id
-                   ORDER BY x.id LIMIT 1) l ON true
-@JOIN@
+LEFT JOIN LATERAL (SELECT x.id FROM location x WHERE x.village_id = v.id
+                   ORDER BY x.id LIMIT 1) f ON true
+LEFT JOIN record_place l ON l.location_id = f.id
 """
 
 _PROJECTS = """
@@ -72,15 +73,14 @@ FROM project p
 JOIN activity_type a ON a.code = p.activity_type
 LEFT JOIN LATERAL (
     SELECT count(*) AS n,
-           ST_Multi(ST_Collect(@POINT@ ORDER BY l.id)) AS points,
+           ST_Multi(ST_Collect(l.point ORDER BY l.location_id)) AS points,
            (array_agg(l.precision ORDER BY array_position(
                 ARRAY['exact', 'commune', 'district', 'province', 'none'], l.precision)))[1]
                AS finest,
-           array_remove(array_agg(DISTINCT du.code), NULL) AS districts,
-           array_remove(array_agg(DISTINCT cu.code) FILTER (
+           array_remove(array_agg(DISTINCT l.district_code), NULL) AS districts,
+           array_remove(array_agg(DISTINCT l.commune_code) FILTER (
                WHERE l.precision IN ('exact', 'commune')), NULL) AS communes
-    FROM location l
-    @JOIN@
+    FROM record_place l
     WHERE l.project_id = p.id
 ) pl ON true
 """
@@ -110,22 +110,19 @@ COLLECTIONS: dict[str, Collection] = {c.id: c for c in (
                "precision, else no geometry", True,
                {"district_code": "text", "commune_code": "text", "trade": "text",
                 "precision": "text", "geocode_status": "text"},
-               _ESTABLISHMENTS.replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)
-               .replace("@FIELDS@", _props(ESTABLISHMENT, "e"))
+               _ESTABLISHMENTS.replace("@FIELDS@", _props(ESTABLISHMENT, "e"))
                .replace("@PERSONAL@", _props(ESTABLISHMENT, "e", personal=True))),
     Collection("villages", "Làng nghề",
                "Craft villages (làng nghề) recognised by provincial decision", True,
                {"district_code": "text", "commune_code": "text", "trade": "text",
                 "precision": "text"},
-               _VILLAGES.replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)
-               .replace("@FIELDS@", _props(CRAFT_VILLAGE, "v"))),
+               _VILLAGES.replace("@FIELDS@", _props(CRAFT_VILLAGE, "v"))),
     Collection("projects", "Đề án khuyến công",
                "Funded khuyến công projects; geometry: their exact or commune-level points "
                "(district-level projects have none)", True,
                {"year": "int", "funding_source": "text", "activity_type": "text",
                 "status": "text", "district_code": "any", "commune_code": "any"},
-               _PROJECTS.replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)
-               .replace("@FIELDS@", _props(PROJECT, "p"))),
+               _PROJECTS.replace("@FIELDS@", _props(PROJECT, "p"))),
     Collection("communes", "Xã, phường, thị trấn (trước 1/7/2025)",
                "Legacy communes with their boundary (official or approximate)", False,
                {"district_code": "text", "type": "text", "boundary_quality": "text"}, _UNITS),

@@ -20,31 +20,26 @@ MAX_LIMIT = 5000
 _SELECT = """
 SELECT e.id, e.record_key, e.name, e.owner_name, e.phone, e.trade, e.workers, e.address_raw,
        e.is_demo, e.version, e.updated_at, e.reviewed_at, ru.username AS reviewed_by,
-       l.id AS location_id, l.precision, l.commune_code, cu.name AS commune_name,
-       COALESCE(cu.parent_code, l.district_code) AS district_code, du.name AS district_name,
+       l.location_id, l.precision, l.location_commune_code AS commune_code, l.commune_name,
+       COALESCE(l.district_code, l.location_district_code) AS district_code, l.district_name,
        l.geocode_status, l.method,
        ST_X(ST_PointOnSurface(l.geom)) AS lon, ST_Y(ST_PointOnSurface(l.geom)) AS lat,
        (l.geom IS NOT NULL AND b.geom IS NOT NULL AND NOT ST_Within(l.geom, b.geom))
            AS outside_district,
        count(*) OVER () AS total
 FROM establishment e
-LEFT JOIN LATERAL (SELECT * FROM location WHERE establishment_id = e.id ORDER BY id LIMIT 1) l
-       ON true
-LEFT JOIN admin_unit cu ON cu.edition = 'legacy' AND cu.level = 'commune'
-                        AND cu.code = l.commune_code
-LEFT JOIN admin_unit du ON du.edition = 'legacy' AND du.level = 'district'
-                        AND du.code = COALESCE(cu.parent_code, l.district_code)
-LEFT JOIN boundary b ON b.edition = 'legacy' AND b.code = du.code
+LEFT JOIN LATERAL (SELECT x.id FROM location x WHERE x.establishment_id = e.id
+                   ORDER BY x.id LIMIT 1) f ON true
+LEFT JOIN record_place l ON l.location_id = f.id
+LEFT JOIN boundary b ON b.edition = 'legacy' AND b.code = l.district_code
 LEFT JOIN app_user ru ON ru.id = e.reviewed_by
 """
 
 _LIST_WHERE = """
 WHERE (%(district)s::text IS NULL OR e.id IN (
-          SELECT lo.establishment_id FROM location lo
-          LEFT JOIN admin_unit c ON c.edition = 'legacy' AND c.level = 'commune'
-                                 AND c.code = lo.commune_code
+          SELECT lo.establishment_id FROM record_place lo
           WHERE lo.establishment_id IS NOT NULL
-                AND COALESCE(c.parent_code, lo.district_code) = %(district)s))
+                AND COALESCE(lo.district_code, lo.location_district_code) = %(district)s))
   AND (NOT %(conflict)s OR l.geocode_status = 'conflict')
   AND (NOT %(commune_only)s OR l.precision IS DISTINCT FROM 'exact')
   AND (NOT %(outside_district)s OR (l.geom IS NOT NULL AND b.geom IS NOT NULL

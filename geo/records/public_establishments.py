@@ -8,7 +8,6 @@ from typing import Any
 from geo.core.bulk_query import bulk_cursor
 from geo.core.db import Connection
 from geo.core.payload_cache import Payload, cached_payload
-from geo.gazetteer.places import PLACE_JOIN, POINT_SQL
 
 # One row per establishment with its first location: the ids are paired by a narrow sort,
 # then joined back (run in geo.core.bulk_query's hash-join cursor).
@@ -19,13 +18,12 @@ WITH first_ AS MATERIALIZED (
     ORDER BY e.id, x.id
 )
 SELECT e.id, e.name, e.trade, e.workers,
-       l.precision, l.geocode_status, du.code AS d_code, cu.code AS c_code,
-       @POINT@ AS pt
+       l.precision, l.geocode_status, l.district_code AS d_code, l.commune_code AS c_code,
+       l.point AS pt
 FROM first_ f
 JOIN establishment e ON e.id = f.eid
-LEFT JOIN location l ON l.id = f.lid
-@JOIN@
-""".replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)
+LEFT JOIN record_place l ON l.location_id = f.lid
+"""
 
 # Establishments of district %(district)s and trade %(trade)s (NULL = all), with their point.
 _POINTS = """

@@ -9,21 +9,20 @@ from geo.core.bulk_query import bulk_cursor
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import NotFound
 from geo.core.payload_cache import Payload, cached_payload
-from geo.gazetteer.places import PLACE_JOIN, POINT_SQL
 
 # Each location of each filtered project with its even, whole-đồng share of the budget.
 _LOCATIONS = """
-SELECT l.project_id, l.id, l.precision, cu.code AS c_code, cu.name AS c_name,
-       du.code AS d_code, du.name AS d_name, @POINT@ AS pt,
+SELECT l.project_id, l.location_id AS id, l.precision, l.commune_code AS c_code,
+       l.commune_name AS c_name, l.district_code AS d_code, l.district_name AS d_name,
+       l.point AS pt,
        p.kc_vnd / count(*) OVER w
-         + CASE WHEN row_number() OVER (w ORDER BY l.id) <= p.kc_vnd %% count(*) OVER w
+         + CASE WHEN row_number() OVER (w ORDER BY l.location_id) <= p.kc_vnd %% count(*) OVER w
                 THEN 1 ELSE 0 END AS share
 FROM project p
-JOIN location l ON l.project_id = p.id
-@JOIN@
-WHERE @WHERE@
+JOIN record_place l ON l.project_id = p.id
+WHERE l.project_id IS NOT NULL AND @WHERE@
 WINDOW w AS (PARTITION BY p.id)
-""".replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)
+"""
 
 # One feature per filtered project; each location's share by window functions in the same
 # scan (run in geo.core.bulk_query's hash-join cursor).
@@ -32,14 +31,16 @@ WITH rows_ AS (
     SELECT p.id, p.record_key, p.title, p.year, p.funding_source, p.activity_type,
            a.name_vi, p.kc_vnd, p.counterpart_vnd, p.status, p.beneficiary,
            p.beneficiary_establishment_id, p.is_demo,
-           l.id AS lid, l.precision, cu.code AS c_code, du.code AS d_code, @POINT@ AS pt,
-           CASE WHEN l.id IS NOT NULL THEN p.kc_vnd / count(l.id) OVER w
-                + CASE WHEN row_number() OVER (w ORDER BY l.id) <= p.kc_vnd %% count(l.id) OVER w
+           l.location_id AS lid, l.precision, l.commune_code AS c_code,
+           l.district_code AS d_code, l.point AS pt,
+           CASE WHEN l.location_id IS NOT NULL THEN p.kc_vnd / count(l.location_id) OVER w
+                + CASE WHEN row_number() OVER (w ORDER BY l.location_id)
+                            <= p.kc_vnd %% count(l.location_id) OVER w
                        THEN 1 ELSE 0 END END AS share
     FROM project p
     JOIN activity_type a ON a.code = p.activity_type
-    LEFT JOIN location l ON l.project_id = p.id
-    @JOIN@
+    LEFT JOIN (SELECT * FROM record_place WHERE project_id IS NOT NULL) l
+           ON l.project_id = p.id
     WHERE @FILTER@
     WINDOW w AS (PARTITION BY p.id)
 ), per AS (
@@ -74,7 +75,7 @@ SELECT json_build_object(
             'is_demo', is_demo, 'locations', locations))
         ORDER BY id), '[]'::json))::text
 FROM per
-""".replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN).replace("@FILTER@", FILTER_SQL)
+""".replace("@FILTER@", FILTER_SQL)
 
 _DETAIL = """
 SELECT p.id, p.record_key, p.title, p.year, p.funding_source, p.activity_type,

@@ -6,25 +6,21 @@ from typing import Any
 
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import NotFound
-from geo.gazetteer.places import PLACE_JOIN, POINT_SQL
+from geo.records.spec import CRAFT_VILLAGE
 
 _VILLAGES = """
 SELECT DISTINCT ON (v.id) v.id, v.record_key, v.name, v.trade, v.decision, v.recognised_year,
        v.households, v.workers, v.is_demo, v.version, v.created_at, v.updated_at,
-       l.precision, l.geocode_status,
-       cu.code AS commune_code, cu.name AS commune_name,
-       du.code AS district_code, du.name AS district_name,
-       ST_X(@POINT@) AS lon, ST_Y(@POINT@) AS lat
+       l.precision, l.geocode_status, l.commune_code, l.commune_name, l.district_code,
+       l.district_name, ST_X(l.point) AS lon, ST_Y(l.point) AS lat
 FROM craft_village v
-LEFT JOIN location l ON l.village_id = v.id
-@JOIN@
+LEFT JOIN record_place l ON l.village_id = v.id
 WHERE (%(id)s::bigint IS NULL OR v.id = %(id)s)
-ORDER BY v.id, l.id
-""".replace("@POINT@", POINT_SQL).replace("@JOIN@", PLACE_JOIN)
+ORDER BY v.id, l.location_id
+"""
 
-_PUBLIC = ("id", "record_key", "name", "trade", "decision", "recognised_year", "households",
-           "workers", "is_demo", "precision", "commune_code", "commune_name", "district_code",
-           "district_name")
+_PUBLIC = ("id", "record_key", *(f.name for f in CRAFT_VILLAGE.public_fields), "is_demo",
+           "precision", "commune_code", "commune_name", "district_code", "district_name")
 
 
 def _rows(conn: Connection, village_id: int | None) -> list[dict[str, Any]]:

@@ -9,12 +9,10 @@ from geo.core.db import Connection, dict_cursor
 _PROGRESS = """
 WITH est AS (
     SELECT DISTINCT ON (e.id) e.id, e.reviewed_at, l.geocode_status, l.precision,
-           COALESCE(cu.parent_code, l.district_code) AS district
+           COALESCE(l.district_code, l.location_district_code) AS district
     FROM establishment e
-    JOIN location l ON l.establishment_id = e.id
-    LEFT JOIN admin_unit cu ON cu.edition = 'legacy' AND cu.level = 'commune'
-                            AND cu.code = l.commune_code
-    ORDER BY e.id, l.id
+    JOIN record_place l ON l.establishment_id = e.id
+    ORDER BY e.id, l.location_id
 )
 SELECT d.code, d.name, count(est.id) AS total,
        count(est.id) FILTER (WHERE est.reviewed_at IS NOT NULL) AS confirmed,

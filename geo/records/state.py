@@ -16,14 +16,15 @@ LOCATION_FIELDS = ("precision", "commune_code", "district_code", "geocode_status
 
 _READ = """
 SELECT r.id, r.version, {attributes}, {review}
-       l.id AS location_id, l.geom::text AS geom, l.precision, l.commune_code, l.district_code,
+       l.location_id, l.geom::text AS geom, l.precision,
+       l.location_commune_code AS commune_code, l.location_district_code AS district_code,
        l.geocode_status, l.method, l.score,
        ST_X(ST_PointOnSurface(l.geom)) AS lon, ST_Y(ST_PointOnSurface(l.geom)) AS lat,
-       COALESCE(cu.parent_code, l.district_code) AS scope_district
+       COALESCE(l.district_code, l.location_district_code) AS scope_district
 FROM {table} r
-LEFT JOIN LATERAL (SELECT * FROM location WHERE {fk} = r.id ORDER BY id LIMIT 1) l ON true
-LEFT JOIN admin_unit cu ON cu.edition = 'legacy' AND cu.level = 'commune'
-                        AND cu.code = l.commune_code
+LEFT JOIN LATERAL (SELECT x.id FROM location x WHERE x.{fk} = r.id
+                   ORDER BY x.id LIMIT 1) f ON true
+LEFT JOIN record_place l ON l.location_id = f.id
 WHERE r.id = %(id)s
 """
 
