@@ -21,6 +21,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from geo.core.errors import InvalidInput, KcmapError
 from geo.core.settings import IntakeSettings
+from geo.records.spec import ESTABLISHMENT, SPECS, FieldType
 
 MB = 1024 * 1024
 RATIO_FROM_BYTES = 1 * MB  # parts smaller than this may compress as well as they like
@@ -34,15 +35,16 @@ _PREFIXED_ROW = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s/>]")
 WORKSHEETS = "xl/worksheets/"
 _CHECK_EVERY = 256  # rows between two looks at the clock
 
-# Longest text of an imported field, as the API's PATCH models allow (api/web/routes/
-# establishments.py, record_edits.py); the cells that make up the address are limited so
-# that the address stays within address_raw's 500. Other fields: DEFAULT_FIELD_CHARS.
+# Longest text of an imported field: a record field's limit in its spec (geo.records.spec, as
+# the PATCH models allow); the cells that make up the address are limited so that the address
+# stays within address_raw's. Other fields: DEFAULT_FIELD_CHARS.
+ADDRESS_CHARS = ESTABLISHMENT.field("address_raw").limit  # as stored (address_raw/raw_address)
 FIELD_CHARS = {
-    "name": 300, "owner_name": 200, "phone": 100, "trade": 200, "decision": 200,
-    "title": 500, "beneficiary": 300, "address": 500, "hamlet": 200, "commune": 200,
-    "district": 200, "lat": 60, "lon": 60, "coordinates": 120,
+    **{f.name: f.limit for spec in SPECS.values() for f in spec.fields
+       if f.type is FieldType.TEXT},
+    "address": ADDRESS_CHARS, "hamlet": 200, "commune": 200, "district": 200, "lat": 60,
+    "lon": 60, "coordinates": 120,
 }
-ADDRESS_CHARS = 500  # the address as stored (address_raw / raw_address)
 DEFAULT_FIELD_CHARS = 1000
 
 
