@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from geo.core.errors import InvalidInput
+from geo.core.vocab import FundingSource, ProjectStatus
 from geo.records import header_aliases as h
 from geo.records.kinds import RecordKind
 
 MAX_REASON = 1000
-PROJECT_STATUSES = ("planned", "approved", "in_progress", "completed", "cancelled")
-FUNDING_SOURCES = ("KCQG", "KCDP")
+PROJECT_STATUSES = tuple(s.value for s in ProjectStatus)
+FUNDING_SOURCES = tuple(s.value for s in FundingSource)
 MAX_VND = 10**15
 MAX_COUNT = 1_000_000
 # Roles that see personal fields (others and anonymous visitors never do).
