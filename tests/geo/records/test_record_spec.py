@@ -24,8 +24,8 @@ from geo.records.spec import (
     KindSpec,
 )
 from maps.export.download_tables import columns
-
-from .review_helpers import BINH_SON, add_establishment, auth_client, one
+from tests.review_helpers import auth_client
+from tests.world import BINH_SON, add_establishment, one
 
 SECRET = "BÍMẬT"
 # what must stay private whatever the spec says (the spec may add more)
