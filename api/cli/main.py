@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli import backup as cli_backup
 from api.cli import boundaries as cli_boundaries
 from api.cli import demo as cli_demo
 from api.cli import geocode as cli_geocode
@@ -14,7 +15,7 @@ from api.cli import imports as cli_import
 from api.cli import priority as cli_priority
 from api.cli import report as cli_report
 from api.cli import users as cli_users
-from api.cli.common import fail, in_transaction
+from api.cli.common import fail, in_transaction, run_guarded
 from api.database import database_from_env
 from geo.core.db import Connection
 from geo.core.errors import KcmapError
@@ -31,6 +32,8 @@ app.add_typer(cli_import.app, name="import")
 app.add_typer(cli_priority.app, name="priority")
 app.add_typer(cli_users.app, name="users")
 app.add_typer(cli_report.app, name="report")
+app.command("backup")(cli_backup.backup)
+app.command("restore")(cli_backup.restore)
 
 
 
@@ -139,16 +142,19 @@ def serve(
             from exc
     except KcmapError as exc:
         raise fail(exc) from exc
+    from api.web.request_log import log_config
+
     # An import string and a factory: each worker process builds its own app (database pool,
-    # settings) from the environment it inherits.
+    # settings) from the environment it inherits. kcmap's request log (id, user, duration)
+    # replaces uvicorn's access log.
     uvicorn.run("api.web.app:create_app", factory=True, host=host or settings.host,
                 port=port or settings.port, workers=workers or settings.workers,
-                log_level="info")
+                log_level="info", log_config=log_config(), access_log=False)
 
 
 def main() -> None:
     """Entry point of the `kcmap` command."""
-    sys.exit(app())
+    sys.exit(run_guarded(app))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.web import errors
 from api.web.auth import AuthMiddleware
+from api.web.request_log import RequestLogMiddleware
 from api.web.routes import (
     coverage_api,
     downloads,
@@ -46,6 +47,7 @@ def create_app(database: TransactionSource | None = None,
     errors.install(app)
     # Every request: identify the caller, gate anonymous access, CSRF, body-size limit.
     app.add_middleware(AuthMiddleware, database=database, settings=app.state.auth_settings)
+    app.add_middleware(RequestLogMiddleware)  # outermost: one line per request, X-Request-ID
     for name, directory in vendor_dirs().items():
         app.mount(f"{STATIC_PREFIX}/vendor/{name}", StaticFiles(directory=directory),
                   name=f"vendor-{name}")

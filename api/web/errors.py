@@ -1,14 +1,25 @@
-"""The one place where domain errors become HTTP statuses (no stack traces, SQL or paths)."""
+"""The one place where domain errors become HTTP statuses (no stack traces, SQL or paths).
+
+Web pages get an HTML error page (Vietnamese, what to do next); the API, OGC, tiles,
+health and file downloads get JSON.
+"""
 
 from __future__ import annotations
 
 import logging
 
+import psycopg2
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from geo.core.db_errors import classify
 from geo.core.errors import (
     Conflict,
+    DatabaseBusy,
+    DatabaseDiskFull,
+    DatabasePermission,
+    DatabaseReadOnly,
+    DatabaseRetry,
     DatabaseUnavailable,
     Forbidden,
     InvalidInput,
@@ -19,13 +30,20 @@ from geo.core.errors import (
     Unauthorized,
     UnsupportedType,
 )
+from maps.pages.error_page import error_page
 
 log = logging.getLogger("kcmap")
 
+# Subclasses before their base class: the first match wins.
 STATUS: dict[type[KcmapError], int] = {
     NotFound: 404,
     InvalidInput: 422,
+    DatabaseDiskFull: 503,
+    DatabaseReadOnly: 503,
+    DatabaseBusy: 503,
     DatabaseUnavailable: 503,
+    DatabasePermission: 500,
+    DatabaseRetry: 409,
     Unauthorized: 401,
     Forbidden: 403,
     Conflict: 409,
@@ -33,17 +51,41 @@ STATUS: dict[type[KcmapError], int] = {
     UnsupportedType: 415,
     PreconditionRequired: 428,
 }
+RETRY_AFTER = {503: "30", 409: "1"}
+_MACHINE_PREFIXES = ("/api/", "/ogc", "/tiles", "/healthz", "/static/")
+
+
+def wants_html(path: str) -> bool:
+    """Whether a path is a web page (HTML errors) rather than an API or a file (JSON)."""
+    if path.startswith(_MACHINE_PREFIXES) or path == "/api":
+        return False
+    last = path.rsplit("/", 1)[-1]
+    return "." not in last or last.endswith(".html")
+
+
+def error_response(request: Request, status: int, error: str, detail: str) -> Response:
+    """An error answer in the form the path calls for."""
+    headers = {"Retry-After": RETRY_AFTER[status]} \
+        if status in RETRY_AFTER and error.startswith("Database") else None
+    if wants_html(request.url.path):
+        rid = str(request.scope.get("state", {}).get("request_id", ""))
+        return HTMLResponse(error_page(status, detail, rid), status_code=status,
+                            headers=headers)
+    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
     """Register handlers mapping KcmapError subclasses (and anything else) to responses."""
 
     @app.exception_handler(KcmapError)
-    async def _domain(request: Request, exc: KcmapError) -> JSONResponse:
+    async def _domain(request: Request, exc: KcmapError) -> Response:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-        return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=status)
+        return error_response(request, status, type(exc).__name__, str(exc))
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        known = classify(exc) if isinstance(exc, psycopg2.Error) else None
+        if known is not None:
+            return await _domain(request, known)
         log.exception("unhandled error on %s", request.url.path)
-        return JSONResponse({"error": "InternalError", "detail": "Lỗi máy chủ"}, status_code=500)
+        return error_response(request, 500, "InternalError", "Lỗi máy chủ")

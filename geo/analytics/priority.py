@@ -76,7 +76,7 @@ def read_priority_file(path: Path) -> list[PriorityRow]:
             raise InvalidInput(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB")
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError as exc:
-        raise InvalidInput(f"{path}: no such file") from exc
+        raise InvalidInput(f"{path}: không tìm thấy tệp") from exc
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from exc
     return parse_priority_csv(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -38,8 +39,8 @@ def pg_bindir() -> Path:
     if found:
         return Path(found).resolve().parent
     raise ClusterError(
-        "PostgreSQL server is not installed (no initdb found); run `make run` or install "
-        "postgresql and postgis, or set DATABASE_URL"
+        "Chưa cài máy chủ PostgreSQL (không tìm thấy initdb): chạy `make run` hoặc cài "
+        "postgresql và postgis, hoặc đặt DATABASE_URL tới một PostGIS có sẵn"
     )
 
 
@@ -108,14 +109,28 @@ def _initdb(bindir: Path, data: Path, home: HomeSettings) -> None:
         check=False,
     )
     if res.returncode != 0:
-        raise ClusterError(f"initdb failed for {data}: {res.stderr.strip()}")
+        raise ClusterError(
+            f"Không tạo được cụm PostgreSQL tại {data} (initdb): {res.stderr.strip()}")
     conf = (
         f"\n# kcmap local cluster\nport = {home.pg_port}\nlisten_addresses = '127.0.0.1'\n"
-        f"unix_socket_directories = '{data}'\nsynchronous_commit = off\n"
+        f"unix_socket_directories = '{data}'\nsynchronous_commit = on\n"
         "shared_buffers = 256MB\nmax_connections = 100\n"
     )
     with open(data / "postgresql.conf", "a", encoding="utf-8") as fh:
         fh.write(conf)
+
+
+def _make_durable(data: Path) -> None:
+    """Turn `synchronous_commit = off` (written by earlier kcmap versions) back on.
+
+    Acknowledged must mean on disk: with it off, a crash loses commits already answered OK.
+    """
+    conf = data / "postgresql.conf"
+    text = conf.read_text(encoding="utf-8")
+    fixed = re.sub(r"(?m)^\s*synchronous_commit\s*=\s*'?off'?\s*(#.*)?$",
+                   "synchronous_commit = on", text)
+    if fixed != text:
+        conf.write_text(fixed, encoding="utf-8")
 
 
 def is_running(home: HomeSettings) -> bool:
@@ -136,6 +151,7 @@ def ensure_cluster(home: HomeSettings) -> str:
         if not (data / "PG_VERSION").exists():
             _initdb(bindir, data, home)
         if not is_running(home):
+            _make_durable(data)
             res = _run(
                 [str(bindir / "pg_ctl"), "start", "-D", str(data), "-l", str(root / "server.log"),
                  "-w", "-t", "60"],
@@ -143,7 +159,8 @@ def ensure_cluster(home: HomeSettings) -> str:
             )
             if res.returncode != 0:
                 raise ClusterError(
-                    f"PostgreSQL did not start (see {root / 'server.log'}): {res.stderr.strip()}"
+                    f"PostgreSQL không khởi động được (xem nhật ký {root / 'server.log'}): "
+                    f"{res.stderr.strip()}"
                 )
         _wait_and_create_db(home)
     return local_dsn(home)
@@ -157,7 +174,7 @@ def _wait_and_create_db(home: HomeSettings) -> None:
             break
         except psycopg2.OperationalError as exc:
             if time.monotonic() > deadline:
-                raise ClusterError(f"PostgreSQL does not answer on port {home.pg_port}") from exc
+                raise ClusterError(f"PostgreSQL không trả lời ở cổng {home.pg_port}") from exc
             time.sleep(0.3)
     try:
         conn.autocommit = True

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import select
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeAlias
@@ -11,6 +13,7 @@ import psycopg2
 import psycopg2.extensions
 import psycopg2.extras
 
+from geo.core.db_errors import UNREACHABLE, classify, connection_lost
 from geo.core.errors import DatabaseUnavailable
 
 Connection: TypeAlias = psycopg2.extensions.connection
@@ -24,14 +27,47 @@ class TransactionSource(Protocol):
         ...
 
 
-class Database:
-    """A pool of PostGIS connections; a broken connection is dropped and replaced."""
+def _looks_alive(conn: Connection) -> bool:
+    """Whether an idle pooled connection is still usable, without a round trip.
 
-    def __init__(self, dsn: str, pool_size: int = 8, connect_timeout: int = 3) -> None:
+    An idle connection has nothing to read; when the server ends it (restart, crash,
+    administrator) its socket becomes readable (the FATAL message or end of file).
+    """
+    if conn.closed:
+        return False
+    try:
+        readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    except (OSError, ValueError, psycopg2.Error):
+        return False
+    return not readable
+
+
+def _answers(conn: Connection) -> bool:
+    """Whether the connection answers a trivial query (one round trip)."""
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1")
+        conn.rollback()
+        return True
+    except psycopg2.Error:
+        return False
+
+
+class Database:
+    """A pool of PostGIS connections; a broken connection is dropped and replaced.
+
+    A pooled connection is checked before it is handed out (a socket check every time, a
+    `SELECT 1` when it sat idle longer than `verify_after` seconds), so the first request
+    after PostGIS restarts gets a fresh connection instead of an error.
+    """
+
+    def __init__(self, dsn: str, pool_size: int = 8, connect_timeout: int = 3,
+                 verify_after: float = 30.0) -> None:
         self.dsn = dsn
         self.pool_size = pool_size
         self.connect_timeout = connect_timeout
-        self._idle: list[Connection] = []
+        self.verify_after = verify_after
+        self._idle: list[tuple[Connection, float]] = []
         self._lock = threading.Lock()
 
     def _connect(self) -> Connection:
@@ -46,21 +82,25 @@ class Database:
                 keepalives_count=2,
             )
         except psycopg2.OperationalError as exc:
-            raise DatabaseUnavailable("Không kết nối được cơ sở dữ liệu PostGIS") from exc
+            raise DatabaseUnavailable(UNREACHABLE) from exc
         return conn
 
     def _checkout(self) -> Connection:
-        with self._lock:
-            while self._idle:
-                conn = self._idle.pop()
-                if not conn.closed:
-                    return conn
+        while True:
+            with self._lock:
+                if not self._idle:
+                    break
+                conn, since = self._idle.pop()
+            stale = time.monotonic() - since > self.verify_after
+            if _looks_alive(conn) and (not stale or _answers(conn)):
+                return conn
+            conn.close()
         return self._connect()
 
     def _checkin(self, conn: Connection) -> None:
         with self._lock:
             if not conn.closed and len(self._idle) < self.pool_size:
-                self._idle.append(conn)
+                self._idle.append((conn, time.monotonic()))
                 return
         conn.close()
 
@@ -71,19 +111,29 @@ class Database:
         try:
             yield conn
             conn.commit()
-        except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
-            conn.close()
-            raise DatabaseUnavailable("Mất kết nối cơ sở dữ liệu PostGIS") from exc
+        except psycopg2.Error as exc:
+            error = classify(exc)
+            if error is None or not (conn.closed or connection_lost(error)):
+                self._release_after_error(conn)
+            else:
+                conn.close()
+            if error is None:
+                raise
+            raise error from exc
         except BaseException:
-            if not conn.closed:
-                try:
-                    conn.rollback()
-                except psycopg2.Error:
-                    conn.close()
-            self._checkin(conn)
+            self._release_after_error(conn)
             raise
         else:
             self._checkin(conn)
+
+    def _release_after_error(self, conn: Connection) -> None:
+        """Roll back and return the connection to the pool (closed if that fails)."""
+        if not conn.closed:
+            try:
+                conn.rollback()
+            except psycopg2.Error:
+                conn.close()
+        self._checkin(conn)
 
     def ping(self) -> bool:
         """Return True when PostGIS answers a trivial query."""
@@ -97,7 +147,7 @@ class Database:
     def close(self) -> None:
         """Close every idle connection."""
         with self._lock:
-            for conn in self._idle:
+            for conn, _ in self._idle:
                 conn.close()
             self._idle.clear()
 

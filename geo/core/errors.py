@@ -43,3 +43,23 @@ class PayloadTooLarge(KcmapError):
 
 class UnsupportedType(KcmapError):
     """An uploaded file is not of an accepted type."""
+
+
+class DatabaseDiskFull(DatabaseUnavailable):
+    """PostGIS cannot write: its disk is full."""
+
+
+class DatabaseReadOnly(DatabaseUnavailable):
+    """PostGIS accepts only reads (a standby, or the server set read-only)."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """A query was cancelled or ran past its time limit (server busy or stopping)."""
+
+
+class DatabasePermission(KcmapError):
+    """The database account lacks a privilege kcmap needs (a server set-up problem)."""
+
+
+class DatabaseRetry(KcmapError):
+    """A serialization failure or deadlock: the transaction was undone; try again."""

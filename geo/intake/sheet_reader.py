@@ -339,7 +339,7 @@ def open_sheet(path: str | Path, sheet: str | None, score: Score,
     limits = limits or IntakeSettings()
     p = Path(path)
     if not p.is_file():
-        raise InvalidInput(f"{p.name}: no such file ({p})")
+        raise InvalidInput(f"{p.name}: không tìm thấy tệp ({p})")
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _open_xlsx(p, sheet, score, limits)

@@ -133,7 +133,7 @@ def test_priority_cli(test_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyP
         failed = runner.invoke(app, ["priority", "import", str(bad)])
         assert failed.exit_code == 1 and "12345" in failed.output
         missing = runner.invoke(app, ["priority", "import", str(tmp_path / "none.csv")])
-        assert missing.exit_code == 1 and "no such file" in missing.output
+        assert missing.exit_code == 1 and "không tìm thấy tệp" in missing.output
         with check.cursor() as cur:
             cur.execute("SELECT count(*) FROM commune_priority")
             assert cur.fetchone() == (2,)  # the failed import changed nothing

@@ -1,0 +1,49 @@
+"""`kcmap backup -o FILE` and `kcmap restore FILE`: the database in one custom-format file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.common import fail
+from geo.core.errors import KcmapError
+
+
+def _dsn() -> str:
+    """The configured database (the local cluster is started when DATABASE_URL is unset)."""
+    from geo.core.cluster import ensure_cluster
+    from geo.core.settings import DatabaseSettings, HomeSettings
+
+    return DatabaseSettings().url or ensure_cluster(HomeSettings())
+
+
+def backup(
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.dump)")],
+) -> None:
+    """Back up the whole database (pg_dump custom format; the schema version is inside)."""
+    from geo.core import backup as backups
+
+    try:
+        archive = backups.backup(_dsn(), output)
+    except KcmapError as exc:
+        raise fail(exc) from exc
+    typer.echo(f"Đã sao lưu vào {archive.path} ({archive.size:,} byte, lược đồ phiên bản "
+               f"{archive.schema_version})")
+
+
+def restore(
+    archive_file: Annotated[Path, typer.Argument(help="A file made by `kcmap backup`")],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Erase everything in a non-empty target database first")] = False,
+) -> None:
+    """Restore a backup into an empty database (refuses a non-empty one unless --force)."""
+    from geo.core import backup as backups
+
+    try:
+        archive = backups.restore(_dsn(), archive_file, force=force)
+    except KcmapError as exc:
+        raise fail(exc) from exc
+    typer.echo(f"Đã khôi phục {archive.path.name} (lược đồ phiên bản {archive.schema_version}); "
+               "chạy `kcmap db migrate` nếu mã kcmap mới hơn bản sao lưu")
