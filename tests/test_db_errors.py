@@ -101,3 +101,17 @@ def test_error_page_escapes_its_message() -> None:
 
     html = error_page(422, "<script>alert(1)</script>")
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_errors_raised_in_a_middleware_are_mapped_too() -> None:
+    app = FastAPI()
+    web_errors.install(app)
+
+    @app.middleware("http")
+    async def _busy(request, call_next):  # type: ignore[no-untyped-def]
+        raise DatabaseRetry("thử lại")
+
+    client = TestClient(app, raise_server_exceptions=False)
+    r = client.get("/review")
+    assert r.status_code == 409 and r.headers["content-type"].startswith("text/html")
+    assert client.get("/api/x").json()["error"] == "DatabaseRetry"

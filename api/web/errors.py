@@ -84,7 +84,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        known = classify(exc) if isinstance(exc, psycopg2.Error) else None
+        # Raised outside the routes (a middleware): still mapped, not a 500.
+        known = exc if isinstance(exc, KcmapError) else \
+            classify(exc) if isinstance(exc, psycopg2.Error) else None
         if known is not None:
             return await _domain(request, known)
         log.exception("unhandled error on %s", request.url.path)
