@@ -27,14 +27,12 @@ class TransactionSource(Protocol):
         ...
 
 
-def _looks_alive(conn: Connection) -> bool:
-    """Whether an idle pooled connection is still usable, without a round trip.
+def _quiet(conn: Connection) -> bool:
+    """Whether an idle pooled connection has nothing to read, as a healthy idle one has.
 
-    An idle connection has nothing to read; when the server ends it (restart, crash,
-    administrator) its socket becomes readable (the FATAL message or end of file).
+    When the server ends a connection (restart, crash, administrator) its socket becomes
+    readable (the FATAL message or end of file); that costs no round trip to notice.
     """
-    if conn.closed:
-        return False
     try:
         readable, _, _ = select.select([conn.fileno()], [], [], 0)
     except (OSError, ValueError, psycopg2.Error):
@@ -56,9 +54,10 @@ def _answers(conn: Connection) -> bool:
 class Database:
     """A pool of PostGIS connections; a broken connection is dropped and replaced.
 
-    A pooled connection is checked before it is handed out (a socket check every time, a
-    `SELECT 1` when it sat idle longer than `verify_after` seconds), so the first request
-    after PostGIS restarts gets a fresh connection instead of an error.
+    A pooled connection is checked before it is handed out (a socket check every time; a
+    `SELECT 1` when the socket has something to read or the connection sat idle longer than
+    `verify_after` seconds), so the first request after PostGIS restarts gets a fresh
+    connection instead of an error.
     """
 
     def __init__(self, dsn: str, pool_size: int = 8, connect_timeout: int = 3,
@@ -92,7 +91,8 @@ class Database:
                     break
                 conn, since = self._idle.pop()
             stale = time.monotonic() - since > self.verify_after
-            if _looks_alive(conn) and (not stale or _answers(conn)):
+            # Something to read, or idle for long: ask the server before trusting it.
+            if not conn.closed and ((_quiet(conn) and not stale) or _answers(conn)):
                 return conn
             conn.close()
         return self._connect()
