@@ -13,10 +13,9 @@ from geo.core.errors import KcmapError
 
 def _dsn() -> str:
     """The configured database (the local cluster is started when DATABASE_URL is unset)."""
-    from geo.core.cluster import ensure_cluster
-    from geo.core.settings import DatabaseSettings, HomeSettings
+    from api.database import database_from_env
 
-    return DatabaseSettings().url or ensure_cluster(HomeSettings())
+    return database_from_env().dsn
 
 
 def backup(
