@@ -45,4 +45,5 @@ def restore(
     except KcmapError as exc:
         raise fail(exc) from exc
     typer.echo(f"Đã khôi phục {archive.path.name} (lược đồ phiên bản {archive.schema_version}); "
-               "chạy `kcmap db migrate` nếu mã kcmap mới hơn bản sao lưu")
+               "chạy `kcmap db migrate` nếu mã kcmap mới hơn bản sao lưu, rồi khởi động lại "
+               "`kcmap serve` (bộ nhớ đệm của tiến trình đang chạy không biết dữ liệu đã đổi)")
