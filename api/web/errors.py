@@ -10,6 +10,8 @@ import logging
 
 import psycopg2
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from geo.core.db_errors import classify
@@ -81,6 +83,14 @@ def install(app: FastAPI) -> None:
     async def _domain(request: Request, exc: KcmapError) -> Response:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
         return error_response(request, status, type(exc).__name__, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if not wants_html(request.url.path):  # the API keeps FastAPI's documented 422 body
+            return await request_validation_exception_handler(request, exc)
+        names = sorted({str(err["loc"][-1]) for err in exc.errors() if err.get("loc")})
+        detail = "Giá trị không hợp lệ cho: " + (", ".join(names) or "yêu cầu")
+        return error_response(request, 422, "InvalidInput", detail)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
