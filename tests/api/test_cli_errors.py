@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port
 
 
 def _kcmap(args: list[str], **env: str | None) -> subprocess.CompletedProcess[str]:

@@ -19,9 +19,9 @@ from geo.core.cluster import cluster_dir, create_database, stop_cluster
 from geo.core.db import Database
 from geo.core.migrate import available, migrate
 from geo.core.settings import AuthSettings, HomeSettings, MapSettings
-
-from . import private_cluster
-from .conftest import TEST_PASSWORD, _with_db, free_port
+from tests import private_cluster
+from tests.conftest import TEST_PASSWORD, free_port
+from tests.databases import with_db as _with_db
 
 
 class Private:
