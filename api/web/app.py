@@ -17,6 +17,7 @@ from api.web.routes import (
     login,
     ogc,
     pages,
+    progress_api,
     record_edits,
     records,
     reports,
@@ -54,6 +55,7 @@ def create_app(database: TransactionSource | None = None,
     app.mount(f"{STATIC_PREFIX}/kcmap", StaticFiles(directory=OWN_DIR), name="kcmap-static")
     # reports' .png routes before downloads' generic ones
     for module in (health, units, pages, login, establishments, record_edits, review, maps_routes,
-                   coverage_api, records, geocode_routes, edition2025, reports, downloads, ogc):
+                   coverage_api, progress_api,
+                   records, geocode_routes, edition2025, reports, downloads, ogc):
         app.include_router(module.router)
     return app

@@ -46,7 +46,8 @@ ALWAYS_PUBLIC_PREFIXES = ("/static/",)
 # geo/ for anonymous callers): pages under /maps/, their GeoJSON/CSV/XLSX, record JSON, and
 # the gazetteer look-ups (/api/units, /api/geocode).
 PUBLIC_MAP_PATHS = re.compile(
-    r"^/maps/|^/api/(?:units|geocode|coverage|gaps|projects|villages)(?:[./?]|$)"
+    r"^/maps/|^/api/(?:units|geocode|coverage|gaps|projects|villages|products|collaborators|progress)"
+    r"(?:[./?]|$)"
     r"|^/api/establishments(?:\.geojson|/\d+)$|^/api/openapi\.json$"
     r"|^/ogc(?:/|$)|^/reports/")
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")

@@ -123,3 +123,16 @@ def check_admin(actor: Actor | None) -> Actor:
     if not who.is_admin:
         raise Forbidden("Chỉ quản trị được làm việc này")
     return who
+
+
+def check_local_record(actor: Actor | None, district_code: str | None) -> Actor:
+    """The actor if it may write a recognised product or a collaborator in this district
+    (planners and admins anywhere, district officers in their own district)."""
+    who = require_actor(actor)
+    if who.role in ("admin", "planner"):
+        return who
+    if who.role == "district_officer":
+        if district_code is not None and district_code == who.district_code:
+            return who
+        raise Forbidden("Bản ghi này không thuộc huyện của bạn")
+    raise Forbidden("Tài khoản này không có quyền sửa bản ghi này")

@@ -72,9 +72,15 @@ SELECT json_build_object(
             'counterpart_vnd', counterpart_vnd, 'status', status,
             'beneficiary', beneficiary,
             'beneficiary_establishment_id', beneficiary_establishment_id,
-            'is_demo', is_demo, 'locations', locations))
+            'is_demo', is_demo, 'locations', locations,
+            'outputs', COALESCE(o.outputs, '{}'::json),
+            'disbursed_vnd', COALESCE(f.disbursed_vnd, 0),
+            'settled_vnd', COALESCE(f.settled_vnd, 0)))
         ORDER BY id), '[]'::json))::text
 FROM per
+LEFT JOIN project_finance f ON f.project_id = per.id
+LEFT JOIN LATERAL (SELECT json_object_agg(indicator, quantity ORDER BY indicator) AS outputs
+                   FROM project_output WHERE project_id = per.id) o ON true
 """.replace("@FILTER@", FILTER_SQL)
 
 _DETAIL = """
@@ -108,7 +114,8 @@ def project_payload(conn: Connection, flt: ProjectFilter | None = None) -> Paylo
     f = flt or ProjectFilter()
     return cached_payload(conn, "projects", (f.years, f.sources, f.activities, f.statuses),
                           lambda: project_features(conn, f),
-                          ("project", "location", "activity_type", "admin_unit"))
+                          ("project", "location", "activity_type", "admin_unit",
+                           "project_output", "project_finance"))
 
 
 def project_detail(conn: Connection, project_id: int) -> dict[str, Any]:

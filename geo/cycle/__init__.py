@@ -1,0 +1,1 @@
+"""The khuyến công year: needs, the annual plan, targets, outputs, products and collaborators."""
