@@ -14,6 +14,7 @@ from api.cli import geocode as cli_geocode
 from api.cli import imports as cli_import
 from api.cli import priority as cli_priority
 from api.cli import report as cli_report
+from api.cli import targets as cli_targets
 from api.cli import users as cli_users
 from api.cli.common import fail, in_transaction, run_guarded
 from api.database import database_from_env
@@ -34,6 +35,7 @@ app.add_typer(cli_users.app, name="users")
 app.add_typer(cli_report.app, name="report")
 app.command("backup")(cli_backup.backup)
 app.command("restore")(cli_backup.restore)
+app.add_typer(cli_targets.app, name="targets")
 
 
 

@@ -11,7 +11,7 @@ from api.cli.common import in_transaction
 from geo.core.db import Connection
 from geo.core.vocab import Allocation
 
-app = typer.Typer(help="Reports: the briefing PDF", no_args_is_help=True)
+app = typer.Typer(help="Reports: the briefing PDF and the annual report", no_args_is_help=True)
 
 
 @app.command("briefing")
@@ -34,4 +34,26 @@ def briefing(
 
     body = in_transaction(work)
     output.write_bytes(body)
+    typer.echo(f"{output}: {len(body)} bytes")
+
+
+@app.command("annual")
+def annual(
+    year: Annotated[int, typer.Option(help="Report year, e.g. 2025")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="PDF or XLSX file to write")],
+) -> None:
+    """Write the annual report (results against plan and targets) as PDF, or XLSX by suffix."""
+    from geo.cycle.annual import annual_data
+    from maps.export.annual_report import annual_pdf, annual_xlsx
+
+    def work(conn: Connection) -> bytes:
+        data = annual_data(conn, year)
+        return annual_xlsx(data) if output.suffix.lower() == ".xlsx" else annual_pdf(data)
+
+    body = in_transaction(work)
+    try:
+        output.write_bytes(body)
+    except OSError as exc:
+        typer.echo(f"kcmap: không ghi được tệp {output}: {exc.strerror}", err=True)
+        raise typer.Exit(code=1) from exc
     typer.echo(f"{output}: {len(body)} bytes")

@@ -9,6 +9,7 @@ from api.web import errors
 from api.web.auth import AuthMiddleware
 from api.web.request_log import RequestLogMiddleware
 from api.web.routes import (
+    annual_report,
     coverage_api,
     downloads,
     edition2025,
@@ -55,7 +56,7 @@ def create_app(database: TransactionSource | None = None,
     app.mount(f"{STATIC_PREFIX}/kcmap", StaticFiles(directory=OWN_DIR), name="kcmap-static")
     # reports' .png routes before downloads' generic ones
     for module in (health, units, pages, login, establishments, record_edits, review, maps_routes,
-                   coverage_api, progress_api,
+                   coverage_api, progress_api, annual_report,
                    records, geocode_routes, edition2025, reports, downloads, ogc):
         app.include_router(module.router)
     return app

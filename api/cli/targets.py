@@ -1,0 +1,37 @@
+"""`kcmap targets …`: programme targets from a CSV file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.common import die, in_transaction
+from geo.core.db import Connection
+
+app = typer.Typer(help="Programme targets (chỉ tiêu)", no_args_is_help=True)
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV: period, activity, indicator, unit, target, "
+                                              "district (optional)")],
+) -> None:
+    """Import targets (all rows or none); a row with the same period, activity, indicator and
+    district replaces the stored target."""
+    from geo.cycle.targets import import_targets
+
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        die(f"không đọc được tệp {file}: {exc.strerror}")
+    except UnicodeDecodeError:
+        die(f"tệp {file} không phải văn bản UTF-8")
+
+    def work(conn: Connection) -> dict[str, int]:
+        return import_targets(conn, None, text, f"csv:{file.name}", cli=True)
+
+    counts = in_transaction(work)
+    typer.echo(f"chỉ tiêu: {counts['rows']} dòng, {counts['inserted']} thêm mới, "
+               f"{counts['updated']} cập nhật")
