@@ -8,10 +8,11 @@ from typing import Any
 from geo.analytics.filters import activity_types
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import InvalidInput
+from geo.core.vocab import MapView
 from geo.cycle.collaborators import communes_without_collaborator
 from geo.cycle.products import list_products
 from geo.cycle.progress import progress_report
-from geo.publish.map_views import view_data
+from geo.publish.map_views import ViewQuery, view_data
 
 PROGRAMME = (2021, 2025)
 
@@ -67,7 +68,7 @@ def annual_data(conn: Connection, year: int) -> dict[str, Any]:
     programme = progress_report(conn, f"{min(PROGRAMME[0], year)}-{max(PROGRAMME[1], year)}")
     targets = [_year_target(t, year) for t in programme["targets"]
                if t["period_start"] <= year <= t["period_end"]]
-    coverage = view_data(conn, "coverage", {"years": str(year)})
+    coverage = view_data(conn, MapView.coverage, ViewQuery(years=str(year)))
     products = list_products(conn, year=year)
     names = activity_types(conn)
     plan = plan_of(conn, year)

@@ -13,6 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from geo.core.vocab import IndicatorKey
 from maps.core.format import format_int, format_vnd
 from maps.export.briefing import A4_LANDSCAPE, _table
 from maps.export.static_map import draw_view, source_note, use_fonts
@@ -75,7 +76,7 @@ def _page_one(pdf: PdfPages, data: dict[str, Any], today: date) -> None:
     _header(fig, data, 1, 3, today)
     fig.text(0.04, 0.845, f"Kinh phí khuyến công năm {data['year']} theo xã", fontsize=11,
              fontweight="bold", va="bottom")
-    draw_view(fig.add_axes((0.04, 0.1, 0.48, 0.73)), data["map"], "kc_vnd",
+    draw_view(fig.add_axes((0.04, 0.1, 0.48, 0.73)), data["map"], IndicatorKey.kc_vnd,
               legend_outside=False)
     totals = dict(data["totals"], settled_vnd=data["settled_vnd"])
     rows = [[label, fmt(totals[key])] for key, label, fmt in FIGURES]
