@@ -19,6 +19,7 @@ from api.web.routes import (
     ogc,
     pages,
     progress_api,
+    progress_pages,
     record_edits,
     records,
     reports,
@@ -56,7 +57,7 @@ def create_app(database: TransactionSource | None = None,
     app.mount(f"{STATIC_PREFIX}/kcmap", StaticFiles(directory=OWN_DIR), name="kcmap-static")
     # reports' .png routes before downloads' generic ones
     for module in (health, units, pages, login, establishments, record_edits, review, maps_routes,
-                   coverage_api, progress_api, annual_report,
+                   coverage_api, progress_api, progress_pages, annual_report,
                    records, geocode_routes, edition2025, reports, downloads, ogc):
         app.include_router(module.router)
     return app

@@ -19,7 +19,9 @@ from tests.world import BINH_SON, communes_of, establishment, locate, one, proje
 TOUCH = {"admin_unit": "name", "unit_alias": "note", "unit_crosswalk": "share",
          "boundary": "source", "activity_type": "name_vi", "establishment": "name",
          "craft_village": "name", "project": "title", "location": "method",
-         "commune_priority": "note"}
+         "commune_priority": "note", "programme_target": "unit", "project_output": "quantity",
+         "project_finance": "planned_vnd", "project_inspection": "finding",
+         "recognised_product": "name", "collaborator": "full_name"}
 
 
 @pytest.mark.parametrize("table", sorted(TOUCH))
