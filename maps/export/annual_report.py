@@ -109,7 +109,7 @@ def _page_two(pdf: PdfPages, data: dict[str, Any], today: date) -> None:
     header = ("Chỉ tiêu", "Hoạt động", "Địa bàn", "Giai đoạn", "Mục tiêu",
               f"Thực hiện năm {data['year']}", "Lũy kế đến năm", "Tỷ lệ")
     _table(fig.add_axes((0.04, 0.25, 0.92, 0.59)), target_rows(data)[:22], header,
-           [0.2, 0.15, 0.1, 0.08, 0.14, 0.13, 0.13, 0.07], 4, 8)
+           [0.25, 0.17, 0.11, 0.07, 0.12, 0.1, 0.11, 0.06], 4, 7.5)
     note = data["formula"]
     if data["has_demo_targets"]:
         note += (" Các chỉ tiêu ghi (mẫu) là số liệu mẫu để minh họa, không phải chỉ tiêu "
