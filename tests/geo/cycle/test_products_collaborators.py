@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from geo.intake.demo_store import load_demo
-
-from .kc_records import communes_of, establishment, locate
-from .review_helpers import BINH_SON, SON_TINH
+from tests.world import BINH_SON, SON_TINH, communes_of, establishment, locate
 
 
 def _establishment_in(conn: Any, district: str, key: str) -> int:

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from geo.intake.demo_store import load_demo
-
-from .conftest import TEST_PASSWORD
-from .review_helpers import auth_client, form_token, login
+from tests.conftest import TEST_PASSWORD
+from tests.review_helpers import auth_client, form_token, login
 
 HOSTILE = '<img src=x onerror="window.kcHacked=1">'
 
