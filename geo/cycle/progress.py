@@ -32,12 +32,8 @@ SELECT p.id, p.year, p.activity_type, p.kc_vnd, COALESCE(f.disbursed_vnd, 0) AS 
 FROM project p
 LEFT JOIN project_finance f ON f.project_id = p.id
 LEFT JOIN LATERAL (
-    SELECT du.code AS d_code FROM location l
-    LEFT JOIN admin_unit cu ON cu.edition = 'legacy' AND cu.level = 'commune'
-                           AND cu.code = l.commune_code
-    LEFT JOIN admin_unit du ON du.edition = 'legacy' AND du.level = 'district'
-                           AND du.code = COALESCE(cu.parent_code, l.district_code)
-    WHERE l.project_id = p.id ORDER BY l.id LIMIT 1) first_ ON true
+    SELECT district_code AS d_code FROM record_place
+    WHERE project_id = p.id ORDER BY location_id LIMIT 1) first_ ON true
 WHERE p.year = ANY(%(f_years)s::int[]) AND p.status = ANY(%(f_statuses)s::text[])
   AND (cardinality(%(f_sources)s::text[]) = 0 OR p.funding_source = ANY(%(f_sources)s::text[]))
   AND (cardinality(%(f_activities)s::text[]) = 0
