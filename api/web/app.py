@@ -24,6 +24,7 @@ from api.web.routes import (
     records,
     reports,
     review,
+    tiles,
     units,
 )
 from api.web.routes import geocode as geocode_routes
@@ -58,6 +59,6 @@ def create_app(database: TransactionSource | None = None,
     # reports' .png routes before downloads' generic ones
     for module in (health, units, pages, login, establishments, record_edits, review, maps_routes,
                    coverage_api, progress_api, progress_pages, annual_report,
-                   records, geocode_routes, edition2025, reports, downloads, ogc):
+                   records, geocode_routes, edition2025, reports, downloads, ogc, tiles):
         app.include_router(module.router)
     return app

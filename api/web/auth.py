@@ -49,7 +49,7 @@ PUBLIC_MAP_PATHS = re.compile(
     r"^/maps/|^/api/(?:units|geocode|coverage|gaps|projects|villages|products|collaborators|progress)"
     r"(?:[./?]|$)"
     r"|^/api/establishments(?:\.geojson|/\d+)$|^/api/openapi\.json$"
-    r"|^/ogc(?:/|$)|^/reports/")
+    r"|^/ogc(?:/|$)|^/reports/|^/tiles/basemap/")
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 

@@ -42,7 +42,8 @@ class ServerSettings(BaseSettings):
 
 
 class MapSettings(BaseSettings):
-    """Basemap tiles: a URL template, or 'none' for no basemap."""
+    """Basemap tiles: a URL template, a path to a local .mbtiles file (served by the app at
+    /tiles/basemap/), or 'none' for no basemap."""
 
     model_config = SettingsConfigDict(env_prefix="KCMAP_")
     tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -75,6 +75,13 @@ class MapView(StrEnum):
     villages = "villages"
 
 
+class PngAspect(StrEnum):
+    """Shape of an exported PNG map: 3:2 (print) or 16:9 (slides)."""
+
+    standard = "3:2"
+    wide = "16:9"
+
+
 class ColorBy(StrEnum):
     """What colours the establishments map's points."""
 

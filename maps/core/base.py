@@ -9,6 +9,7 @@ import folium
 from branca.element import Figure
 
 from geo.core.settings import MapSettings
+from geo.publish.basemap_tiles import is_mbtiles
 from maps.core.assets import own_url, vendor_url
 from maps.core.templates import render
 
@@ -26,13 +27,45 @@ LOCAL_CSS = [
     ("leaflet_css", vendor_url("leaflet", "leaflet.css")),
     ("bootstrap_css", vendor_url("bootstrap", "css/bootstrap.min.css")),
     ("font_awesome_css", vendor_url("font-awesome", "css/all.min.css")),
+    ("kccontext_css", own_url("kccontext.css")),
     ("kcmap_css", own_url("kcmap.css")),  # last: overrides Leaflet's defaults
 ]
 
 
+MBTILES_URL = "/tiles/basemap/{z}/{x}/{y}.png"
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+                   'contributors')
+NO_BASEMAP = "Không có bản đồ nền"
+
+
 def has_tiles(map_settings: MapSettings) -> bool:
-    """Whether a basemap URL template is configured (anything but empty or 'none')."""
+    """Whether a basemap is configured (anything but empty or 'none')."""
     return map_settings.tiles.strip().lower() not in ("", "none")
+
+
+def tile_url(map_settings: MapSettings) -> str:
+    """The URL template of the basemap ('' without one; the app's own tile route for a local
+    .mbtiles file)."""
+    if not has_tiles(map_settings):
+        return ""
+    return MBTILES_URL if is_mbtiles(map_settings.tiles) else map_settings.tiles.strip()
+
+
+def add_basemaps(m: folium.Map, map_settings: MapSettings) -> None:
+    """The configured basemap, 'no basemap' and, beside a local .mbtiles file, OpenStreetMap
+    (used only when chosen, so offline nothing is fetched)."""
+    if not has_tiles(map_settings):
+        return
+    local = is_mbtiles(map_settings.tiles)
+    folium.TileLayer(tiles=tile_url(map_settings), name="Bản đồ nền" + (
+        " (tệp trên máy chủ)" if local else ""), attr=map_settings.tiles_attribution,
+        overlay=False, control=True, max_zoom=19).add_to(m)
+    folium.FeatureGroup(name=NO_BASEMAP, overlay=False, control=True, show=False).add_to(m)
+    if local:
+        folium.TileLayer(tiles=OSM_URL, name="OpenStreetMap (cần Internet)",
+                         attr=OSM_ATTRIBUTION, overlay=False, control=True, show=False,
+                         max_zoom=19).add_to(m)
 
 
 def offline_map(map_settings: MapSettings, title: str = "Bản đồ khuyến công tỉnh Quảng Ngãi",
@@ -46,8 +79,6 @@ def offline_map(map_settings: MapSettings, title: str = "Bản đồ khuyến c�
     root = m.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(folium.Element(render("map/head.html", title=title)), name="kc_head")
-    if has_tiles(map_settings):
-        folium.TileLayer(tiles=map_settings.tiles.strip(), attr=map_settings.tiles_attribution,
-                         name="Bản đồ nền", overlay=False, control=True).add_to(m)
+    add_basemaps(m, map_settings)
     m.fit_bounds([list(p) for p in (bounds or QUANG_NGAI_BOUNDS)])
     return m

@@ -7,20 +7,16 @@ from typing import Any
 import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
-from markupsafe import Markup
 
 from geo.core.settings import MapSettings
 from maps.core.assets import own_url, vendor_url
 from maps.core.base import offline_map
+from maps.core.panel import side_panel
 from maps.core.templates import js_data, render
 
-NAV = (
-    ("coverage", "/maps/coverage", "Độ phủ khuyến công"),
-    ("gaps", "/maps/gaps", "Xã thiếu hỗ trợ"),
-    ("establishments", "/maps/establishments", "Cơ sở CNNT"),
-    ("projects", "/maps/projects", "Đề án khuyến công"),
-    ("villages", "/maps/villages", "Làng nghề"),
-)
+__all__ = ["Fullscreen", "MapContext", "PageScript", "add_context", "map_page",
+           "side_panel"]
+
 # MarkerCluster needs a maxZoom even without a basemap; it builds one cluster level per zoom
 # from MIN_ZOOM to MAX_ZOOM, so a narrower range clusters 30,000 points much faster.
 # Zoom 7 shows the province with its neighbours, 17 a street.
@@ -82,7 +78,8 @@ def map_page(map_settings: MapSettings | None, title: str,
             ("markercluster_css", vendor_url("markercluster", "MarkerCluster.css")),
             ("markercluster_default_css",
              vendor_url("markercluster", "MarkerCluster.Default.css"))]
-    js.append(("kcmap_js", own_url("kcmap.js")))
+    js += [("kcmap_js", own_url("kcmap.js")), ("kccontext_js", own_url("kccontext.js")),
+           ("kcpanels_js", own_url("kcpanels.js"))]
     m.default_js, m.default_css = js, css
     if preload:
         root = m.get_root()
@@ -93,9 +90,36 @@ def map_page(map_settings: MapSettings | None, title: str,
     return m
 
 
-def side_panel(m: folium.Map, current: str, body: Markup) -> None:
-    """Put a panel (navigation + BODY, rendered from a template) beside the map."""
-    root = m.get_root()
-    assert isinstance(root, Figure)
-    root.html.add_child(Element(render("map/aside.html", nav=NAV, current=current, body=body)),
-                        name="kc_aside")
+class MapContext(MacroElement):
+    """District and commune outlines with names (kccontext.js, /api/units/context) beneath
+    the map's data, listed in the layer control if one is given."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        setTimeout(function () {
+            kcmapContext.add({{ this._parent.get_name() }}, {{ this.control_name }},
+                             {{ this.config }});
+        }, 0);
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer_control: folium.LayerControl | None = None,
+                 edition: str = "legacy") -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MapContext"
+        self.control_name = layer_control.get_name() if layer_control is not None else "null"
+        self.set_edition(edition)
+
+    def set_edition(self, edition: str) -> None:
+        """Draw the units of EDITION ('legacy' or '2025')."""
+        self.config = js_data({"url": f"/api/units/context?edition={edition}"})
+
+
+def add_context(m: folium.Map, layer_control: folium.LayerControl | None,
+                edition: str = "legacy") -> MapContext:
+    """Add the outlines-with-names context to a map page."""
+    context = MapContext(layer_control, edition)
+    context.add_to(m)
+    return context

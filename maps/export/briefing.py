@@ -15,7 +15,8 @@ from matplotlib.figure import Figure
 from geo.core.vocab import IndicatorKey
 from geo.publish.briefing_data import Briefing
 from maps.core.format import format_int, format_vnd
-from maps.export.static_map import draw_view, source_note, use_fonts
+from maps.export.map_titles import EDITION_WORDS, filter_caption, source_note
+from maps.export.static_map import draw_view, use_fonts
 from maps.views.choropleth import ALLOCATION_WORDS
 
 A4_LANDSCAPE = (11.69, 8.27)
@@ -55,8 +56,15 @@ def place_name(data: Briefing) -> str:
     return "tỉnh Quảng Ngãi"
 
 
-def _header(fig: Figure, data: Briefing, page: int, today: date) -> None:
+def _header(fig: Figure, data: Briefing, page: int, today: date,
+            activity_names: Mapping[str, str] | None = None) -> None:
     years = data["filter"].years_text()
+    caption = filter_caption({**data["map"], "filter": data["filter"],
+                              "allocation": data["allocation"]}, activity_names)
+    caption = caption.split("; ", 1)[1] if "; " in caption else caption  # years are above
+    edition = EDITION_WORDS["2025" if data["map"].get("edition") == "2025" else "legacy"]
+    fig.text(0.04, 0.868, f"{caption[0].upper()}{caption[1:]}; {edition}", fontsize=8.5,
+             va="top", color="#333333")
     fig.text(0.04, 0.955, TITLE, fontsize=17, fontweight="bold", va="top")
     fig.text(0.04, 0.905, f"{place_name(data)[0].upper()}{place_name(data)[1:]} – "
                           f"giai đoạn {years}", fontsize=12, va="top")
@@ -89,33 +97,39 @@ def _table(ax: Axes, rows: list[list[str]], header: tuple[str, ...] | None,
             cell.get_text().set_fontweight("bold")
 
 
-def _page_one(pdf: PdfPages, data: Briefing, today: date) -> None:
+def _page_one(pdf: PdfPages, data: Briefing, today: date,
+              activity_names: Mapping[str, str] | None = None) -> None:
     fig = Figure(figsize=A4_LANDSCAPE)
     FigureCanvasAgg(fig)
-    _header(fig, data, 1, today)
-    ax = fig.add_axes((0.04, 0.1, 0.5, 0.72))
-    draw_view(ax, data["map"], IndicatorKey.kc_vnd, legend_outside=False)
-    fig.text(0.04, 0.835, "Kinh phí khuyến công theo xã", fontsize=11, fontweight="bold",
+    _header(fig, data, 1, today, activity_names)
+    # The map on the left, its legend in a column of its own beside it (never on the data),
+    # the communes of the ten-row table on page 2 numbered like it.
+    ax = fig.add_axes((0.04, 0.08, 0.37, 0.72))
+    draw_view(ax, data["map"], IndicatorKey.kc_vnd, ranks={
+        str(r["code"]): int(r["rank"]) for r in data["top"]},
+        legend_ax=fig.add_axes((0.415, 0.3, 0.155, 0.5)))
+    fig.text(0.04, 0.81, "Kinh phí khuyến công theo xã", fontsize=11, fontweight="bold",
              va="bottom")
     f = cast(Mapping[str, int], data["figures"])
-    fig.text(0.58, 0.835, "Số liệu chính", fontsize=11, fontweight="bold", va="bottom")
-    _table(fig.add_axes((0.58, 0.28, 0.38, 0.54)),
+    fig.text(0.58, 0.81, "Số liệu chính", fontsize=11, fontweight="bold", va="bottom")
+    _table(fig.add_axes((0.58, 0.26, 0.38, 0.54)),
            [[label, fmt(f[key])] for key, label, fmt in FIGURE_ROWS],
            None, [0.66, 0.34], 1, 9.5)
     notes = [f"Đề án cấp huyện trên bản đồ xã: {ALLOCATION_WORDS[data['allocation']].lower()}."]
     if data.get("has_approximate"):
         notes.append("Ranh giới trên bản đồ là ranh giới gần đúng (dựng từ tâm xã), "
                      "không phải ranh giới chính thức.")
-    fig.text(0.58, 0.26, "\n".join(notes), fontsize=8, va="top", wrap=True)
+    fig.text(0.58, 0.24, "\n".join(notes), fontsize=8, va="top", wrap=True)
     fig.text(0.04, 0.035, source_note(data["map"]), fontsize=7, va="bottom", wrap=True,
              color="#333333")
     pdf.savefig(fig)
 
 
-def _page_two(pdf: PdfPages, data: Briefing, today: date) -> None:
+def _page_two(pdf: PdfPages, data: Briefing, today: date,
+              activity_names: Mapping[str, str] | None = None) -> None:
     fig = Figure(figsize=A4_LANDSCAPE)
     FigureCanvasAgg(fig)
-    _header(fig, data, 2, today)
+    _header(fig, data, 2, today, activity_names)
     fig.text(0.04, 0.855, "Mười xã thiếu hỗ trợ khuyến công nhất so với nhu cầu", fontsize=12,
              fontweight="bold", va="bottom")
     rows = [[str(r["rank"]), str(r["name"]), str(r["district_name"] or ""),
@@ -133,13 +147,14 @@ def _page_two(pdf: PdfPages, data: Briefing, today: date) -> None:
     pdf.savefig(fig)
 
 
-def briefing_pdf(data: Briefing, today: date | None = None) -> bytes:
+def briefing_pdf(data: Briefing, today: date | None = None,
+                 activity_names: Mapping[str, str] | None = None) -> bytes:
     """The two-page briefing as PDF bytes (fonts embedded as TrueType subsets)."""
     use_fonts()
     today = today or date.today()
     buf = io.BytesIO()
     with PdfPages(buf, metadata={"Title": f"{TITLE} – {place_name(data)}",
                                  "Author": "kcmap", "Subject": "Khuyến công"}) as pdf:
-        _page_one(pdf, data, today)
-        _page_two(pdf, data, today)
+        _page_one(pdf, data, today, activity_names)
+        _page_two(pdf, data, today, activity_names)
     return buf.getvalue()

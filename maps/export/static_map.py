@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,8 @@ from geo.core.vocab import Classification, IndicatorKey
 from geo.publish.map_views import ViewData
 from maps.core.format import format_int, format_vnd
 from maps.core.palette import ACTIVITY_COLORS, OTHER_COLOR, OTHER_TRADES, trade_colors
+from maps.export.map_labels import draw_names, draw_ranks, leave_room
+from maps.export.map_titles import source_note, view_title
 from maps.views.choropleth import (
     INDICATORS,
     NODATA_COLOR,
@@ -47,10 +48,6 @@ FONT = "DejaVu Sans"
 NO_DATA_2025 = "#e9e4f0"
 NO_DATA_2025_LABEL = "Chưa có dữ liệu (xã, phường thuộc tỉnh Kon Tum cũ)"
 TOP_RANKS = 10
-VIEW_TITLES = {"gaps": "Xã thiếu hỗ trợ khuyến công so với nhu cầu",
-               "projects": "Đề án khuyến công theo loại hoạt động",
-               "establishments": "Cơ sở công nghiệp nông thôn",
-               "villages": "Làng nghề"}
 
 
 @cache
@@ -73,47 +70,6 @@ def _frame(items: Sequence[dict[str, Any]]) -> gpd.GeoDataFrame:
     frame = gpd.GeoDataFrame(props, geometry=[shape(f["geometry"]) for f in kept],
                              crs="EPSG:4326")
     return frame.to_crs(PROJECTED) if len(frame) else frame
-
-
-def _years(data: ViewData) -> str:
-    flt = data.get("filter")
-    return flt.years_text() if flt is not None else ""
-
-
-def view_title(data: ViewData,
-               indicator: IndicatorKey = IndicatorKey.kc_vnd) -> tuple[str, str]:
-    """(title, subtitle) of a view's map, in Vietnamese."""
-    view = data["view"]
-    if view == "coverage":
-        ind = INDICATORS[indicator]
-        level = "xã" if data.get("level", "commune") == "commune" else "huyện"
-        title = f"{ind.label} theo {level}" + (f", {_years(data)}" if ind.per_period else "")
-    else:
-        title = VIEW_TITLES[view] + (f", {_years(data)}" if view in ("gaps", "projects") else "")
-    units = ("đơn vị hành chính từ 1/7/2025 (gồm địa bàn Kon Tum cũ)"
-             if data.get("edition") == "2025" else "đơn vị hành chính trước 1/7/2025")
-    subtitle = f"Tỉnh Quảng Ngãi, {units}"
-    if data.get("district"):
-        subtitle += f"; huyện mã {data['district']}"
-    return title, subtitle
-
-
-def source_note(data: ViewData) -> str:
-    """The source line: data date, approximate boundaries, demo data, allocation method."""
-    parts = ["Nguồn: kcmap – cơ sở dữ liệu khuyến công tỉnh Quảng Ngãi"]
-    date_text = data.get("data_date")
-    if date_text:
-        y, m, d = date_text.split("-")
-        parts.append(f"dữ liệu đến ngày {d}/{m}/{y}")
-    if data.get("has_approximate"):
-        parts.append("RANH GIỚI GẦN ĐÚNG (dựng từ tâm xã, không phải ranh giới chính thức)")
-    if data.get("edition") == "2025":
-        parts.append("số liệu xã mới chuyển từ xã cũ theo bảng chuyển đổi (xã cũ bị chia: "
-                     "theo diện tích phần giao, hoặc tỷ lệ của bảng, cơ sở theo vị trí điểm)")
-    if data.get("has_demo"):
-        parts.append("DỮ LIỆU MẪU (tổng hợp), không phải số liệu thật")
-    parts.append(f"bản đồ lập ngày {date.today().strftime('%d/%m/%Y')}")
-    return "; ".join(parts) + "."
 
 
 def _nice(length_m: float) -> float:
@@ -305,8 +261,10 @@ def _records(ax: Axes, data: ViewData, marker: str) -> tuple[list[Any], str]:
 def draw_view(ax: Axes, data: ViewData, indicator: IndicatorKey = IndicatorKey.kc_vnd,
               classes: Classification = Classification.quantiles,
               activity_names: dict[str, str] | None = None,
-              legend_outside: bool = True) -> None:
-    """Draw a view's map into AX: layers, legend, north arrow and scale bar."""
+              legend_outside: bool = True, ranks: Mapping[str, int] | None = None,
+              legend_ax: Axes | None = None) -> None:
+    """Draw a view's map into AX: layers, place names, (if given) rank numbers of communes,
+    legend (beside the map, or in LEGEND_AX), north arrow and scale bar on empty margins."""
     view = data["view"]
     if view == "coverage":
         handles, title = _coverage(ax, data, indicator, classes)
@@ -316,15 +274,25 @@ def draw_view(ax: Axes, data: ViewData, indicator: IndicatorKey = IndicatorKey.k
         handles, title = _projects(ax, data, activity_names or {})
     else:
         handles, title = _records(ax, data, "o" if view == "establishments" else "*")
+    leave_room(ax)
+    draw_names(ax, data)
+    if ranks and draw_ranks(ax, data, ranks):
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=8,
+                              markerfacecolor="white", markeredgecolor="#a50f15",
+                              label="Số: hạng xã thiếu hỗ trợ (bảng mười xã)"))
     ax.set_aspect("equal")
-    ax.set_anchor("W")
+    ax.set_anchor("NW" if legend_ax is not None else "W")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
     for spine in ax.spines.values():
         spine.set_edgecolor("#999999")
-    if handles:
+    if handles and legend_ax is not None:
+        legend_ax.axis("off")
+        legend_ax.legend(handles=handles, title=title, fontsize=7, title_fontsize=8,
+                         loc="upper left", frameon=False, alignment="left")
+    elif handles:
         where = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0)} if legend_outside \
             else {"loc": "lower right"}
         ax.legend(handles=handles, title=title, fontsize=7, title_fontsize=8,
@@ -333,18 +301,22 @@ def draw_view(ax: Axes, data: ViewData, indicator: IndicatorKey = IndicatorKey.k
     scale_bar(ax)
 
 
+SIZES = {"3:2": (11.0, 7.5), "16:9": (13.333, 7.5)}
+
+
 def map_figure(data: ViewData, indicator: IndicatorKey = IndicatorKey.kc_vnd,
                classes: Classification = Classification.quantiles,
                activity_names: dict[str, str] | None = None,
-               size: tuple[float, float] = (11.0, 7.5)) -> Figure:
-    """A figure of one view: title, subtitle, the map and the source note."""
+               aspect: str = "3:2") -> Figure:
+    """A figure of one view: title, subtitle (edition and whole filter), the map, its legend
+    beside it and the source note; 16:9 for slides."""
     use_fonts()
-    fig = Figure(figsize=size)
+    fig = Figure(figsize=SIZES.get(aspect, SIZES["3:2"]))
     FigureCanvasAgg(fig)
-    title, subtitle = view_title(data, indicator)
+    title, subtitle = view_title(data, indicator, activity_names)
     fig.text(0.02, 0.965, title, fontsize=15, fontweight="bold", va="top")
-    fig.text(0.02, 0.915, subtitle, fontsize=10, va="top", color="#333333")
-    ax = fig.add_axes((0.02, 0.09, 0.62, 0.8))
+    fig.text(0.02, 0.915, subtitle, fontsize=9.5, va="top", color="#333333", linespacing=1.4)
+    ax = fig.add_axes((0.02, 0.09, 0.62 if aspect == "3:2" else 0.6, 0.74))
     draw_view(ax, data, indicator, classes, activity_names)
     fig.text(0.02, 0.02, source_note(data), fontsize=7, va="bottom", color="#333333",
              wrap=True)
@@ -353,9 +325,11 @@ def map_figure(data: ViewData, indicator: IndicatorKey = IndicatorKey.kc_vnd,
 
 def render_png(data: ViewData, indicator: IndicatorKey = IndicatorKey.kc_vnd,
                classes: Classification = Classification.quantiles,
-               activity_names: dict[str, str] | None = None, dpi: int = PNG_DPI) -> bytes:
-    """The view's map as a PNG at DPI (300 by default: 3300 × 2250 pixels)."""
-    fig = map_figure(data, indicator, classes, activity_names)
+               activity_names: dict[str, str] | None = None, dpi: int = PNG_DPI,
+               aspect: str = "3:2") -> bytes:
+    """The view's map as a PNG at DPI (300 by default: 3300 × 2250 pixels; 16:9 for slides:
+    4000 × 2250)."""
+    fig = map_figure(data, indicator, classes, activity_names, aspect)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()

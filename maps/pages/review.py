@@ -10,7 +10,7 @@ from geo.accounts.authz import Actor, can_edit
 from geo.core.settings import MapSettings
 from geo.records.establishment_read import FILTERS
 from maps.core.assets import own_url
-from maps.core.base import has_tiles
+from maps.core.base import has_tiles, tile_url
 from maps.pages.layout import render_page
 from maps.pages.review_progress import percent_text, progress_rows
 from maps.pages.review_words import FLAGS, PRECISION, STATUS, word
@@ -38,7 +38,7 @@ def map_config(map_settings: MapSettings) -> dict[str, str]:
     """Basemap settings for the page scripts (no tiles when 'none')."""
     if not has_tiles(map_settings):
         return {"tiles": "", "attribution": ""}
-    return {"tiles": map_settings.tiles.strip(), "attribution": map_settings.tiles_attribution}
+    return {"tiles": tile_url(map_settings), "attribution": map_settings.tiles_attribution}
 
 
 def district_page(district: dict[str, Any], listing: dict[str, Any],
@@ -54,7 +54,8 @@ def district_page(district: dict[str, Any], listing: dict[str, Any],
                        "flags": [k for k in FILTERS if i["flags"].get(k)]} for i in items]}
     return render_page(
         "review/district.html", f"Rà soát {district['name']}", actor, csrf, leaflet=True,
-        scripts=(own_url("review.js"),), district=district, progress=progress,
+        scripts=(own_url("kccontext.js"), own_url("review.js")), district=district,
+        progress=progress,
         percent=percent_text(progress) if progress else "",
         json_query=urlencode({"district": code}), flags=[(k, FLAGS[k]) for k in FILTERS],
         chosen=listing["filters"], q=q, shown=len(items), total=listing["total"] or len(items),

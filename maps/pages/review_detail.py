@@ -65,7 +65,7 @@ def detail_page(record: dict[str, Any], district: dict[str, Any], changes: list[
             "lon": loc.get("lon"), "lat": loc.get("lat"), "name": record["name"]}
     return render_page(
         "review/detail.html", record["name"], actor, csrf, leaflet=True,
-        scripts=(own_url("review.js"),), record=record, district=district,
+        scripts=(own_url("kccontext.js"), own_url("review.js")), record=record, district=district,
         communes=district["communes"], message=message, error=error,
         current_facts=_facts(current) if current is not None else None,
         personal=personal, record_facts=_facts(record), editable=editable,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from markupsafe import Markup
+
 from maps.core.legend import MapBox
 from maps.core.templates import render
 
@@ -24,9 +26,13 @@ def progress_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "pct": percent_text(r)} for r in rows]
 
 
+def review_progress_html(rows: Sequence[dict[str, Any]]) -> Markup:
+    """'% vị trí đã xác nhận' per district (for the side panel of the coverage map)."""
+    return render("boxes/review_progress.html",
+                  rows=[(r["district_name"], percent_text(r)) for r in rows if r["total"]])
+
+
 def review_progress_box(rows: Sequence[dict[str, Any]], position: str = "bottomleft"
                         ) -> MapBox:
     """A map box: '% vị trí đã xác nhận' per district."""
-    html = render("boxes/review_progress.html",
-                  rows=[(r["district_name"], percent_text(r)) for r in rows if r["total"]])
-    return MapBox(html, position, "kc-review-progress")
+    return MapBox(review_progress_html(rows), position, "kc-review-progress")

@@ -74,6 +74,8 @@
         var icon = L.DomUtil.create("span", "fa-solid fa-expand", a);
         a.href = "#";
         a.setAttribute("role", "button");
+        var wasOn = false;
+        map.kcInitialBounds = map.getBounds();
         function isOn() {
           return document.fullscreenElement === container ||
             container.classList.contains("kc-pseudo-fullscreen");
@@ -85,7 +87,14 @@
           a.setAttribute("aria-pressed", on ? "true" : "false");
           icon.className = on ? "fa-solid fa-compress" : "fa-solid fa-expand";
           box.classList.toggle("kc-fullscreen-on", on);
+          container.classList.toggle("kc-fs", on);
           map.invalidateSize();
+          // Fullscreen shows the whole province (Lý Sơn included), larger text on wide screens.
+          if (on !== wasOn) {
+            wasOn = on;
+            var fit = map.kcProvinceBounds || map.kcInitialBounds;
+            if (on && fit) map.fitBounds(fit, { padding: [12, 12] });
+          }
         }
         function pseudo(on) {
           container.classList.toggle("kc-pseudo-fullscreen", on);

@@ -24,6 +24,7 @@
       bounds = outline.getBounds();
     }
     map.setView([15.0, 108.75], 9);
+    if (window.kcmapContext) { window.kcmapContext.add(map, null, {url: "/api/units/context"}); }
     return {map: map, bounds: bounds};
   }
 

@@ -14,10 +14,11 @@ from geo.core.errors import InvalidInput
 from geo.core.settings import MapSettings
 from geo.core.vocab import Classification, IndicatorKey, Level
 from maps.core.format import format_int, format_vnd
-from maps.core.legend import LegendEntry, MapBox, legend, title_box
+from maps.core.legend import LegendEntry, legend, title_box
 from maps.core.map_forms import Field, project_fields, select, url_with
-from maps.core.map_page import map_page, side_panel
+from maps.core.map_page import add_context, map_page, side_panel
 from maps.core.palette import SOURCE_LABELS
+from maps.core.panel import dock, export_links, set_exports
 from maps.core.templates import render
 from maps.views.choropleth import (
     ALLOCATION_WORDS,
@@ -227,6 +228,11 @@ def coverage_map(data: IndicatorReport, level: Level = Level.commune,
     if allocation != "none" and level == "commune" and indicator in ("kc_vnd", "counterpart_vnd"):
         note += f". {ALLOCATION_WORDS[allocation]}."
     legend(ind.label, entries, note=note).add_to(m)
-    MapBox(_notes_html(data, activity_types), "bottomleft", "kc-notes").add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    dock(m, "Ghi chú", _notes_html(data, activity_types), "kc-notes", "notes")
+    control = folium.LayerControl(collapsed=True)
+    control.add_to(m)
+    add_context(m, control)
+    set_exports(m, export_links("coverage", {"level": level, "indicator": indicator,
+                                              "classes": classes, **flt.query(),
+                                              "allocation": allocation}))
     return m

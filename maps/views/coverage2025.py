@@ -14,7 +14,8 @@ from geo.core.settings import MapSettings
 from geo.core.vocab import Allocation, Classification, IndicatorKey, Level
 from maps.core.legend import MapBox
 from maps.core.map_forms import Field, project_fields, select, url_with
-from maps.core.map_page import side_panel
+from maps.core.map_page import MapContext, side_panel
+from maps.core.panel import export_links, set_exports
 from maps.core.templates import render
 from maps.views.choropleth import (
     ALLOCATION_WORDS,
@@ -101,6 +102,11 @@ def coverage_2025_map(report: IndicatorReport, indicator: IndicatorKey = Indicat
     for child in m._children.values():  # stopgap until coverage_map takes a subtitle
         if isinstance(child, MapBox) and "kc-title" in child.css_class:
             child.content = child.content.replace(LEGACY_SUBTITLE, SUBTITLE_2025)
+        if isinstance(child, MapContext):
+            child.set_edition("2025")
+    set_exports(m, export_links("coverage", {
+        **query_of(report["filter"], indicator, classes, report["allocation"]),
+        "edition": "2025"}))
     if no_data:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": [

@@ -11,8 +11,9 @@ from geo.core.settings import MapSettings
 from geo.core.vocab import ColorBy
 from maps.core.legend import legend, title_box
 from maps.core.map_forms import ALL, Field, select, url_with
-from maps.core.map_page import PageScript, map_page, side_panel
+from maps.core.map_page import PageScript, add_context, map_page, side_panel
 from maps.core.palette import OTHER_COLOR, STATUS_COLORS, STATUS_LABELS, trade_colors
+from maps.core.panel import export_links, set_exports
 from maps.views.points import (
     POINT_NOTE,
     bounds_of_bbox,
@@ -49,9 +50,11 @@ def establishments_map(counts: dict[str, Any], districts: Sequence[tuple[str, st
     title_box(title, "Tô màu theo " + COLOR_BY[color_by].lower()).add_to(m)
     legend(COLOR_BY[color_by], entries, note=POINT_NOTE).add_to(m)
     if has_demo:
-        demo_box().add_to(m)
+        demo_box(m)
     control = folium.LayerControl(collapsed=True)
     control.add_to(m)
+    add_context(m, control)
+    set_exports(m, export_links("establishments", {"district": district or ""}))
     config = point_config(
         url=url, cluster=True, layerName="Cơ sở CNNT", colorBy=color_by, colors=colors,
         otherColor=OTHER_COLOR, recordUrl="/api/establishments/",

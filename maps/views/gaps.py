@@ -13,9 +13,10 @@ from geo.analytics.gaps import PRIORITY_WEIGHT
 from geo.analytics.report_types import IndicatorReport, Ranking
 from geo.core.settings import MapSettings
 from maps.core.format import format_int, format_vnd
-from maps.core.legend import LegendEntry, MapBox, legend, title_box
+from maps.core.legend import LegendEntry, legend, title_box
 from maps.core.map_forms import Field, project_fields, select, url_with
-from maps.core.map_page import PageScript, map_page, side_panel
+from maps.core.map_page import PageScript, add_context, map_page, side_panel
+from maps.core.panel import dock, export_links, set_exports
 from maps.core.templates import render
 from maps.views.choropleth import (
     ALLOCATION_WORDS,
@@ -164,12 +165,14 @@ def gaps_map(report: IndicatorReport, ranking: Ranking,
     legend("Điểm thiếu hỗ trợ", entries,
            note="Viền đỏ đậm: chưa nhận hỗ trợ nào trong kỳ. Viền nét đứt: xã ưu tiên. "
                 "Số: thứ hạng.").add_to(m)
-    MapBox(render("boxes/notes.html", has_approximate=report.get("has_approximate"),
-                  has_demo=report.get("has_demo"), placeholder_id="", lines=[
-                      f"{ALLOCATION_WORDS[ranking['allocation']]}; kinh phí chưa phân bổ cho "
-                      f"xã: {format_vnd(report['totals']['unallocated_kc_vnd'])}."]),
-           "bottomleft", "kc-notes").add_to(m)
+    dock(m, "Ghi chú", render(
+        "boxes/notes.html", has_approximate=report.get("has_approximate"),
+        has_demo=report.get("has_demo"), placeholder_id="", lines=[
+            f"{ALLOCATION_WORDS[ranking['allocation']]}; kinh phí chưa phân bổ cho "
+            f"xã: {format_vnd(report['totals']['unallocated_kc_vnd'])}."]), "kc-notes", "notes")
     control = folium.LayerControl(collapsed=True)
     control.add_to(m)
+    add_context(m, control)
+    set_exports(m, export_links("gaps", {**flt.query(), "allocation": ranking["allocation"]}))
     PageScript("gapsList", {"list": ".kc-gaplist"}, control).add_to(m)
     return m

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import folium
 from markupsafe import Markup
 
 from maps.core.format import format_int
-from maps.core.legend import LegendEntry, MapBox
+from maps.core.legend import LegendEntry
 from maps.core.map_forms import Field
 from maps.core.palette import NO_TRADE, OTHER_COLOR, OTHER_TRADES
+from maps.core.panel import dock
 from maps.core.templates import render
 
 PRECISION_LABELS = {"exact": "Chính xác", "commune": "Gần đúng (tâm xã)",
@@ -50,10 +52,10 @@ def points_panel(action: str, fields: list[Field], search_title: str, placeholde
                   not_drawn=not_drawn, noun=noun, has_demo=has_demo)
 
 
-def demo_box() -> MapBox:
-    """The demo-data warning as a map box, bottom left."""
-    return MapBox(render("boxes/notes.html", has_approximate=False, has_demo=True, lines=[],
-                         placeholder_id=""), "bottomleft", "kc-notes")
+def demo_box(m: folium.Map) -> None:
+    """The demo-data warning, in the side panel."""
+    dock(m, "Ghi chú", render("boxes/notes.html", has_approximate=False, has_demo=True,
+                              lines=[], placeholder_id=""), "kc-notes", "notes")
 
 
 def point_config(**extra: Any) -> dict[str, Any]:

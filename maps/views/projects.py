@@ -14,8 +14,9 @@ from geo.analytics.filters import ProjectFilter
 from geo.core.settings import MapSettings
 from maps.core.legend import LegendEntry, MapBox, title_box
 from maps.core.map_forms import project_fields, url_with
-from maps.core.map_page import PageScript, map_page, side_panel
+from maps.core.map_page import PageScript, add_context, map_page, side_panel
 from maps.core.palette import ACTIVITY_COLORS, OTHER_COLOR, SOURCE_LABELS
+from maps.core.panel import dock, export_links, set_exports
 from maps.core.templates import render
 from maps.views.choropleth import bounds_of
 from maps.views.coverage import filter_text
@@ -59,10 +60,13 @@ def projects_map(flt: ProjectFilter, districts: Sequence[dict[str, Any]],
     subtitle = "Quảng Ngãi, đơn vị hành chính trước 1/7/2025" + (f"; {which}" if which else "")
     title_box(title, subtitle).add_to(m)
     MapBox(_legend(activity_types), "bottomright", "kc-legend").add_to(m)
-    MapBox(render("boxes/notes.html", has_approximate=has_approximate, has_demo=has_demo,
-                  lines=[], placeholder_id="kc-project-notes"), "bottomleft", "kc-notes").add_to(m)
-    control = folium.LayerControl(collapsed=False)
+    dock(m, "Ghi chú", render("boxes/notes.html", has_approximate=has_approximate,
+                              has_demo=has_demo, lines=[], placeholder_id="kc-project-notes"),
+         "kc-notes", "notes")
+    control = folium.LayerControl(collapsed=True)
     control.add_to(m)
+    add_context(m, control)
+    set_exports(m, export_links("projects", flt.query()))
     config = {
         "url": data_url, "recordUrl": "/api/projects/",
         "colors": ACTIVITY_COLORS, "otherColor": OTHER_COLOR,

@@ -10,8 +10,9 @@ import folium
 from geo.core.settings import MapSettings
 from maps.core.legend import legend, title_box
 from maps.core.map_forms import ALL, Field, select, url_with
-from maps.core.map_page import PageScript, map_page, side_panel
+from maps.core.map_page import PageScript, add_context, map_page, side_panel
 from maps.core.palette import OTHER_COLOR, trade_colors
+from maps.core.panel import export_links, set_exports
 from maps.views.points import (
     POINT_NOTE,
     bounds_of_bbox,
@@ -46,9 +47,11 @@ def villages_map(villages: dict[str, Any], districts: Sequence[tuple[str, str]],
     title_box(title, "Làng nghề được công nhận theo quyết định của UBND tỉnh").add_to(m)
     legend("Ngành nghề", category_entries(counts, colors), note=POINT_NOTE).add_to(m)
     if has_demo:
-        demo_box().add_to(m)
+        demo_box(m)
     control = folium.LayerControl(collapsed=True)
     control.add_to(m)
+    add_context(m, control)
+    set_exports(m, export_links("villages", {"district": district or ""}))
     config = point_config(
         url=url, cluster=False,
         layerName="Làng nghề", colorBy="trade", colors=colors, otherColor=OTHER_COLOR,

@@ -25,7 +25,8 @@ from geo.gazetteer.places import check_district, district_bbox, district_choices
 from geo.records.public_establishments import establishment_counts
 from geo.records.public_villages import village_features
 from geo.records.review import review_progress
-from maps.pages.review_progress import review_progress_box
+from maps.core.panel import dock
+from maps.pages.review_progress import review_progress_html
 from maps.views.coverage import coverage_map
 from maps.views.establishments import establishments_map
 from maps.views.gaps import gaps_map
@@ -70,7 +71,8 @@ def coverage(
         activities = activity_types(conn)
         m = coverage_map(data, level, indicator, request.app.state.map_settings, classes,
                          activities)
-        review_progress_box(review_progress(conn), position="bottomright").add_to(m)
+        dock(m, "Tiến độ rà soát vị trí", review_progress_html(review_progress(conn)),
+             "kc-review-progress", "review-progress")
         return _html(m)
 
     return cached_page(request, "coverage-page",

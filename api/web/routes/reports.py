@@ -11,13 +11,14 @@ from api.web.responses import file_response
 from api.web.routes.edition2025 import CLASSES, INDICATOR
 from geo.accounts.authz import can_see_personal
 from geo.analytics.filters import activity_types
-from geo.core.vocab import Allocation, Classification, IndicatorKey, MapView
+from geo.core.vocab import Allocation, Classification, IndicatorKey, MapView, PngAspect
 from geo.publish.briefing_data import briefing_data
 from geo.publish.map_views import ViewQuery, view_data
 from maps.export.briefing import briefing_pdf
 from maps.export.static_map import render_png
 
 router = APIRouter(tags=["reports"])
+ASPECT = Query(PngAspect.standard, description="3:2 (default) or 16:9 for slides")
 
 
 @router.get("/reports/briefing.pdf", summary="Briefing PDF")
@@ -33,19 +34,22 @@ def briefing(request: Request,
                        district=district or None)
     with request.app.state.database.transaction() as conn:
         data = briefing_data(conn, params)
+        names = activity_types(conn)
     name = "kcmap-bao-cao-tom-tat" + (f"-{data['district']}" if data["district"] else "") + \
         f"-{data['filter'].years_param().replace(',', '_')}.pdf"
-    return file_response(briefing_pdf(data), name, "pdf", inline=True)
+    return file_response(briefing_pdf(data, activity_names=names), name, "pdf", inline=True)
 
 
 @router.get("/maps/{view}.png", summary="A map view as a 300 dpi PNG")
 def view_png(request: Request, view: MapView, params: ViewParams,
              indicator: IndicatorKey = INDICATOR,
-             classes: Classification = CLASSES) -> Response:
+             classes: Classification = CLASSES,
+             aspect: PngAspect = ASPECT) -> Response:
     """The map view (coverage, gaps, projects, establishments, villages) with its filters."""
     personal = can_see_personal(actor_of(request))
     with request.app.state.database.transaction() as conn:
         data = view_data(conn, view, params, personal)
         names = activity_types(conn)
-    return file_response(render_png(data, indicator, classes, names), f"kcmap-{view}.png", "png",
-                         inline=True)
+    suffix = "-16x9" if aspect == PngAspect.wide else ""
+    return file_response(render_png(data, indicator, classes, names, aspect=aspect.value),
+                         f"kcmap-{view}{suffix}.png", "png", inline=True)
