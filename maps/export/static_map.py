@@ -279,7 +279,7 @@ def draw_view(ax: Axes, data: ViewData, indicator: IndicatorKey = IndicatorKey.k
     if ranks and draw_ranks(ax, data, ranks):
         handles.append(Line2D([], [], marker="o", linestyle="", markersize=8,
                               markerfacecolor="white", markeredgecolor="#a50f15",
-                              label="Số: hạng xã thiếu hỗ trợ (bảng mười xã)"))
+                              label="Số: hạng xã thiếu\nhỗ trợ (bảng trang 2)"))
     ax.set_aspect("equal")
     ax.set_anchor("NW" if legend_ax is not None else "W")
     ax.set_xticks([])
