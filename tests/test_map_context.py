@@ -263,3 +263,35 @@ def test_png_titles_state_the_filter_and_16_9(mapped: dict[str, Any], client: An
     for part in ("Khuyến công địa phương (KCĐP)", "Đào tạo nghề", "chia đều",
                  "trước 1/7/2025"):
         assert part in subtitle, part
+
+
+def test_xlsx_notes_state_what_the_table_shows(mapped: dict[str, Any], client: Any) -> None:
+    from openpyxl import load_workbook
+
+    body = client.get("/maps/coverage.xlsx?years=2023&source=KCDP&allocation=even").content
+    notes = {r[0]: r[1] for r in load_workbook(io.BytesIO(body))["Ghi chú"].iter_rows(
+        values_only=True)}
+    for part in ("2023", "Khuyến công địa phương (KCĐP)", "chia đều", "trước 1/7/2025"):
+        assert part in notes["Nội dung"], part
+
+
+def test_fullscreen_refits_the_province_with_larger_names(mapped: dict[str, Any],
+                                                          live_server: str,
+                                                          offline_page: Any) -> None:
+    page = _open(offline_page, f"{live_server}/maps/villages", 1920, 1080)
+    size = "() => parseFloat(getComputedStyle(document.querySelector('.kc-label-district'))" \
+           ".fontSize)"
+    before = page.evaluate(size)
+    page.evaluate("""() => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        map.setView([15.28, 108.75], 13, {animate: false});
+    }""")
+    page.click(".kc-fullscreen a")
+    page.wait_for_timeout(600)
+    zoom, contains = page.evaluate("""() => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        return [map.getZoom(), map.getBounds().pad(0.01).contains(map.kcProvinceBounds)];
+    }""")
+    assert zoom <= 10 and contains  # the whole province again, Lý Sơn included
+    assert page.evaluate(size) > before
+    assert page.locator(".leaflet-tooltip.kc-label", has_text="Lý Sơn").first.is_visible()

@@ -7,6 +7,7 @@ from typing import Any
 
 from geo.publish.map_views import ViewData
 from geo.records.spec import CRAFT_VILLAGE, ESTABLISHMENT, PROJECT, KindSpec
+from maps.export.map_titles import view_title
 from maps.export.tables import GAP_COLUMNS, INDICATOR_COLUMNS, Column, to_csv, to_xlsx
 from maps.views.choropleth import ALLOCATION_WORDS
 
@@ -75,7 +76,8 @@ def rows(data: ViewData) -> list[dict[str, Any]]:
 def notes(data: ViewData) -> list[tuple[str, Any]]:
     """The 'Ghi chú' sheet: filter, edition and the totals the table reconciles to."""
     flt = data.get("filter")
-    lines: list[tuple[str, Any]] = []
+    title, subtitle = view_title(data)
+    lines: list[tuple[str, Any]] = [("Nội dung", f"{title}. {subtitle}".replace("\n", "; "))]
     if flt is not None:
         lines += [("Năm", flt.years_text()), ("Nguồn kinh phí", ", ".join(flt.sources) or "tất cả"),
                   ("Hoạt động", ", ".join(flt.activities) or "tất cả"),
