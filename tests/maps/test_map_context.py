@@ -15,8 +15,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import TEST_PASSWORD
-from tests.kc_records import BINH_SON, build_boundaries, communes_of, locate, project, village
-from tests.review_helpers import add_establishment
+from tests.world import BINH_SON, add_establishment, communes_of, locate, project, village
 
 PAGES = ("/maps/coverage", "/maps/gaps", "/maps/establishments", "/maps/projects",
          "/maps/villages")
@@ -37,9 +36,9 @@ OVERLAYS = """() => {
 
 
 @pytest.fixture()
-def mapped(conn: Any) -> dict[str, Any]:
+def mapped(boundaries: Any) -> dict[str, Any]:
     """Approximate boundaries and a few records in Bình Sơn."""
-    build_boundaries(conn)
+    conn = boundaries
     a, b = communes_of(conn, BINH_SON)[:2]
     locate(conn, "exact", project_id=project(conn, "P1", 400_000_000, source="KCDP",
                                              activity="training", year=2023), commune=a)
