@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 from geo.core.vocab import IndicatorKey
 from maps.core.format import format_int, format_vnd
 from maps.export.briefing import A4_LANDSCAPE, _table
-from maps.export.static_map import draw_view, source_note, use_fonts
+from maps.export.map_titles import source_note
+from maps.export.static_map import draw_view, use_fonts
 from maps.export.tables import Column, to_xlsx
 
 TITLE = "BÁO CÁO KẾT QUẢ THỰC HIỆN CÔNG TÁC KHUYẾN CÔNG"
