@@ -11,6 +11,8 @@ from api.web.request_log import RequestLogMiddleware
 from api.web.routes import (
     annual_report,
     coverage_api,
+    cycle_api,
+    cycle_pages,
     downloads,
     edition2025,
     establishments,
@@ -59,6 +61,7 @@ def create_app(database: TransactionSource | None = None,
     # reports' .png routes before downloads' generic ones
     for module in (health, units, pages, login, establishments, record_edits, review, maps_routes,
                    coverage_api, progress_api, progress_pages, annual_report,
-                   records, geocode_routes, edition2025, reports, downloads, ogc, tiles):
+                   records, geocode_routes, edition2025, reports, downloads, ogc, tiles,
+                   cycle_api, cycle_pages):
         app.include_router(module.router)
     return app

@@ -10,6 +10,7 @@ import psycopg2.extras
 from data.demo import CommuneUnit, DemoData, DistrictUnit, Place, generate
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
+from geo.cycle.demo import delete_demo_cycle, write_demo_cycle
 from geo.cycle.progress_demo import delete_demo_progress, write_demo_progress
 
 METHOD = "demo_synthetic"
@@ -81,6 +82,7 @@ def read_activity_types(conn: Connection) -> list[tuple[str, str]]:
 def delete_demo(conn: Connection) -> DemoCounts:
     """Remove every is_demo record and its locations; imported records are untouched."""
     delete_demo_progress(conn)
+    delete_demo_cycle(conn)
     with conn.cursor() as cur:
         cur.execute(
             "DELETE FROM location WHERE establishment_id IN "
@@ -174,6 +176,7 @@ def load_demo(conn: Connection, scale: int = 1, seed: int = 2021) -> DemoCounts:
     try:
         counts = write_demo(conn, data)
         write_demo_progress(conn, seed)
+        write_demo_cycle(conn, scale, seed)
         return counts
     except psycopg2.errors.UniqueViolation as exc:
         raise InvalidInput("an imported record already uses a 'demo:' record key") from exc

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from api.web.auth import actor_of
 from api.web.filter_query import ALLOCATION, EDITION, LEVEL, FilterQuery, Filters
 from api.web.responses import cached_json, file_response, payload_response
 from api.web.routes.edition2025 import coverage_2025_json
 from geo.analytics.coverage import coverage_geojson
 from geo.analytics.gaps import FORMULA, gap_ranking, ranking_json
+from geo.analytics.indicators import indicator_report
 from geo.core.payload_cache import Payload
 from geo.core.vocab import Allocation, Edition, Level, check_edition_level
+from geo.cycle.access import check_read
+from geo.cycle.whatif import DEFAULT_TOP, plan_ranking
 from maps.export.tables import (
     GAP_COLUMNS,
     INDICATOR_COLUMNS,
@@ -107,10 +111,24 @@ def _ranking(request: Request, q: FilterQuery, allocation: Allocation) -> dict[s
     return dict(json.loads(_ranking_payload(request, q, allocation).text))
 
 
+PLAN = Query(None, ge=2000, le=2100, description="year of a plan: rank as if it were funded")
+TOP = Query(DEFAULT_TOP, ge=1, le=100, description="today's top-N communes the plan is checked on")
+
+
 @router.get("/api/gaps")
-def api_gaps(request: Request, q: Filters,
-             allocation: Allocation = ALLOCATION) -> Any:
-    """Communes ranked by underserved score (formula included), highest first."""
+def api_gaps(request: Request, q: Filters, allocation: Allocation = ALLOCATION,
+             plan: int | None = PLAN, top: int = TOP) -> Any:
+    """Communes ranked by underserved score (formula included), highest first; with plan=YEAR
+    as if that plan were funded, with today's top-N communes it reaches and misses."""
+    if plan is not None:
+        check_read(actor_of(request))
+        year = plan
+        payload = cached_json(request, "gaps-plan", (allocation, plan, top, *_raw(q)),
+                              lambda conn: ranking_json(plan_ranking(
+                                  conn, indicator_report(conn, Level.commune, q.parse(conn),
+                                                         allocation, geometry=False),
+                                  year, top)))
+        return payload_response(request, payload, "application/json")
     return payload_response(request, _ranking_payload(request, q, allocation),
                             "application/json")
 

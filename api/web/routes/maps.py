@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.web.auth import actor_of
 from api.web.filter_query import ALLOCATION, EDITION, LEVEL, FilterQuery, Filters
 from api.web.responses import cached_page
 from api.web.routes.edition2025 import CLASSES, INDICATOR, coverage_2025_page
@@ -21,6 +22,9 @@ from geo.core.vocab import (
     Level,
     check_edition_level,
 )
+from geo.cycle.access import check_read
+from geo.cycle.needs import list_needs
+from geo.cycle.whatif import DEFAULT_TOP, plan_ranking
 from geo.gazetteer.places import check_district, district_bbox, district_choices
 from geo.records.public_establishments import establishment_counts
 from geo.records.public_villages import village_features
@@ -30,6 +34,7 @@ from maps.pages.review_progress import review_progress_html
 from maps.views.coverage import coverage_map
 from maps.views.establishments import establishments_map
 from maps.views.gaps import gaps_map
+from maps.views.gaps_plan import add_plan_layers
 from maps.views.projects import projects_map
 from maps.views.villages import villages_map
 
@@ -80,9 +85,23 @@ def coverage(
 
 
 @router.get("/maps/gaps", response_class=HTMLResponse)
-def gaps(request: Request, q: Filters,
-         allocation: Allocation = ALLOCATION) -> Response:
-    """Underserved communes: map, ranking beside it, formula on the page."""
+def gaps(request: Request, q: Filters, allocation: Allocation = ALLOCATION,
+         plan: int | None = Query(None, ge=2000, le=2100, description="rank as if funded"),
+         top: int = Query(DEFAULT_TOP, ge=1, le=100)) -> Response:
+    """Underserved communes: map, ranking beside it, formula on the page; with plan=YEAR as
+    if that plan were funded, with the communes it reaches and misses and the needs layer."""
+    if plan is not None:
+        actor = check_read(actor_of(request))
+        year = plan
+
+        def build_plan(conn: Connection) -> str:
+            report = indicator_report(conn, Level.commune, q.parse(conn), allocation)
+            ranking = plan_ranking(conn, report, year, top)
+            m = gaps_map(report, ranking, request.app.state.map_settings, activity_types(conn))
+            return _html(add_plan_layers(m, ranking, list_needs(conn, actor, None, year)))
+
+        return cached_page(request, "gaps-plan-page", (allocation, plan, top, *_raw(q)),
+                           build_plan)
 
     def build(conn: Connection) -> str:
         report = indicator_report(conn, Level.commune, q.parse(conn), allocation)
