@@ -190,3 +190,40 @@ def test_gaps_what_if_reaches_and_misses(client: Any, conn: Any, bearer: Any) ->
     assert [(r["code"], r["unmet_requested_vnd"]) for r in unmet["communes"]] == [
         (target, 400_000_000)]
     assert client.get("/api/needs/unmet").status_code == 401
+
+
+def test_gaps_map_with_a_plan_and_the_needs_layer(client: Any, conn: Any, bearer: Any) -> None:
+    eid = add_establishment(conn, "CY-MAP", BINH_SON)
+    with conn.cursor() as cur:
+        cur.execute("UPDATE establishment SET name = %s WHERE id = %s",
+                    ("<img src=x onerror=alert(1)>{{ 7*7 }}", eid))
+    planner = bearer("planner")
+    need = _need(client, planner, eid).json()
+    client.post("/api/plans", json={"year": 2026, "ceilings": {"KCDP": 10**9}}, headers=planner)
+    client.post("/api/plans/2026/lines", json={"need_id": need["id"], "funding_source": "KCDP"},
+                headers=planner)
+    assert client.get("/maps/gaps?plan=2026").status_code == 401
+    page = client.get("/maps/gaps?plan=2026", headers=planner)
+    assert page.status_code == 200
+    assert "Nếu kế hoạch năm 2026 được cấp vốn" in page.text
+    assert "circle_marker_" in page.text  # the need's point
+    assert "&lt;img src=x" in page.text  # its tooltip, escaped
+    assert "<img src=x" not in page.text and "{{ 7*7 }}" not in page.text
+    assert client.get("/maps/gaps?plan=2031", headers=planner).status_code == 404
+
+
+def test_demo_has_needs_and_a_2026_draft_plan(conn: Any) -> None:
+    from geo.intake.demo_store import delete_demo, load_demo
+
+    load_demo(conn)
+    needs = one(conn, "SELECT count(*) FROM support_need WHERE is_demo")
+    assert needs > 50
+    assert one(conn, "SELECT count(*) FROM support_need WHERE NOT is_demo") == 0
+    assert one(conn, "SELECT status FROM kc_plan WHERE year = 2026 AND is_demo") == "draft"
+    lines = one(conn, "SELECT count(*) FROM kc_plan_line WHERE year = 2026 AND is_demo")
+    assert lines == one(conn, "SELECT count(*) FROM support_need WHERE status = 'in_plan'") > 0
+    load_demo(conn)
+    assert one(conn, "SELECT count(*) FROM support_need WHERE is_demo") == needs
+    delete_demo(conn)
+    assert one(conn, "SELECT count(*) FROM support_need") == 0
+    assert one(conn, "SELECT count(*) FROM kc_plan") == 0
