@@ -196,7 +196,7 @@ def test_gaps_map_with_a_plan_and_the_needs_layer(client: Any, conn: Any, bearer
     eid = add_establishment(conn, "CY-MAP", BINH_SON)
     with conn.cursor() as cur:
         cur.execute("UPDATE establishment SET name = %s WHERE id = %s",
-                    ("<img src=x onerror=alert(1)>{{ 7*7 }}", eid))
+                    ("<img src=x onerror=alert(1)>{{ 7*7 }}`${alert(2)}`", eid))
     planner = bearer("planner")
     need = _need(client, planner, eid).json()
     client.post("/api/plans", json={"year": 2026, "ceilings": {"KCDP": 10**9}}, headers=planner)
@@ -206,9 +206,10 @@ def test_gaps_map_with_a_plan_and_the_needs_layer(client: Any, conn: Any, bearer
     page = client.get("/maps/gaps?plan=2026", headers=planner)
     assert page.status_code == 200
     assert "Nếu kế hoạch năm 2026 được cấp vốn" in page.text
-    assert "circle_marker_" in page.text  # the need's point
-    assert "&lt;img src=x" in page.text  # its tooltip, escaped
+    assert "kc-needs" in page.text  # the needs layer
+    assert "\\u0026lt;img src=x" in page.text  # the need's tooltip, escaped
     assert "<img src=x" not in page.text and "{{ 7*7 }}" not in page.text
+    assert "${alert(2)}" not in page.text
     assert client.get("/maps/gaps?plan=2031", headers=planner).status_code == 404
 
 
@@ -227,3 +228,25 @@ def test_demo_has_needs_and_a_2026_draft_plan(conn: Any) -> None:
     delete_demo(conn)
     assert one(conn, "SELECT count(*) FROM support_need") == 0
     assert one(conn, "SELECT count(*) FROM kc_plan") == 0
+
+
+def test_plan_input_is_checked(client: Any, conn: Any, bearer: Any) -> None:
+    planner = bearer("planner")
+    bad = [{"year": 1999, "ceilings": {"KCDP": 1}},
+           {"year": 2027, "ceilings": {"KCDP": -1}},
+           {"year": 2027, "ceilings": {"XX": 1}},
+           {"year": 2027, "ceilings": {"KCDP": 1}, "district_ceilings": {"999": 5}}]
+    for body in bad:
+        assert client.post("/api/plans", json=body, headers=planner).status_code == 422, body
+    ok = client.post("/api/plans", json={"year": 2027, "ceilings": {"KCĐP": "2.000.000.000"}},
+                     headers=planner)
+    assert ok.status_code == 201 and ok.json()["ceilings"]["KCDP"] == 2_000_000_000
+    assert client.post("/api/plans/2027/lines", json={"need_id": "9" * 30,
+                                                     "funding_source": "KCDP"},
+                       headers=planner).status_code == 422
+    assert client.post("/api/plans/2027/lines", json={
+        "title": "x", "activity_type": "training", "district_code": "524", "kc_vnd": 0,
+        "funding_source": "KCDP"}, headers=planner).status_code == 422
+    assert client.post("/api/plans/2030/lines", json={}, headers=planner).status_code == 404
+    assert client.get("/api/plans/2030", headers=planner).status_code == 404
+    assert client.post("/api/plans/2027/approve", json={}, headers=planner).status_code == 422

@@ -138,11 +138,7 @@ def create_need(conn: Connection, actor: Actor | None, data: Mapping[str, Any],
                 is_demo: bool = False) -> dict[str, Any]:
     """Register a need for an establishment of the actor's district (planners: any)."""
     v.unknown_fields(data, {"establishment_id", *FIELDS})
-    est = data.get("establishment_id")
-    if isinstance(est, str) and est.strip().isdigit():
-        est = int(est)
-    if isinstance(est, bool) or not isinstance(est, int):
-        raise InvalidInput("Thiếu cơ sở (establishment_id)")
+    est = v.record_id(data.get("establishment_id"), "establishment_id")
     district, commune = establishment_place(conn, est)
     who = check_need_write(actor, district)
     if district is None:

@@ -63,6 +63,7 @@ def open_plan(conn: Connection, actor: Actor | None, data: Mapping[str, Any],
     ceilings = data.get("ceilings") or {}
     if not isinstance(ceilings, Mapping):
         raise InvalidInput("ceilings phải là {\"KCQG\": số, \"KCDP\": số}")
+    ceilings = {str(k).replace("Đ", "D"): n for k, n in ceilings.items()}  # KCĐP = KCDP
     v.unknown_fields(ceilings, {s.value for s in FundingSource})
     kcqg = v.money(ceilings.get("KCQG", 0), "ceilings.KCQG")
     kcdp = v.money(ceilings.get("KCDP", 0), "ceilings.KCDP")
@@ -114,10 +115,7 @@ def add_line(conn: Connection, actor: Actor | None, year: int,
                             "establishment_id": None}
     need_id = data.get("need_id")
     if need_id not in (None, ""):
-        if isinstance(need_id, str) and need_id.isdigit():
-            need_id = int(need_id)
-        if isinstance(need_id, bool) or not isinstance(need_id, int):
-            raise InvalidInput("need_id phải là số")
+        need_id = v.record_id(need_id, "need_id")
         need = get_need(conn, who, need_id, lock=True)
         if need["status"] not in (NeedStatus.REGISTERED, NeedStatus.SHORTLISTED):
             raise Conflict(f"Nhu cầu số {need_id} đang ở trạng thái '{need['status']}', "

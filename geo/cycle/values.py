@@ -46,6 +46,15 @@ def year(value: object, field: str = "year") -> int:
     return value
 
 
+def record_id(value: object, field: str) -> int:
+    """A record id from an integer or its digits."""
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 18:
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        raise InvalidInput(f"Thiếu hoặc sai số bản ghi ({field})")
+    return value
+
+
 def text(value: object, field: str, limit: int, required: bool = False) -> str:
     """Stripped text up to LIMIT characters, without control characters."""
     if value is None:

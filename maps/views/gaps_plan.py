@@ -6,32 +6,29 @@ from typing import Any
 
 import folium
 
-from maps.core.format import format_vnd
 from maps.core.legend import MapBox
-from maps.pages.cycle_env import environment
+from maps.core.templates import render
 
 NEED_COLOR = "#6a3d9a"
 
 
-def _no_braces(html: str) -> str:
-    """Folium renders element output again as a Jinja template: braces stay text."""
-    return html.replace("{", "&#123;").replace("}", "&#125;")
-
-
 def add_plan_layers(m: folium.Map, ranking: dict[str, Any],
                     needs: list[dict[str, Any]]) -> folium.Map:
-    """Add the plan's reached/missed box and the needs of the year as a layer."""
-    box = environment().get_template("cycle/gaps_plan_box.html").render(plan=ranking["plan"])
-    MapBox(_no_braces(box), "bottomright", "kc-plan-box").add_to(m)
-    layer = folium.FeatureGroup(name="Nhu cầu hỗ trợ đã đăng ký", show=True)
-    for n in needs:
-        if n.get("lat") is None or n.get("lon") is None:
-            continue
-        text = environment().from_string(
-            "{{ n.establishment_name }} – {{ n.activity_name }}: đề nghị {{ money }}"
-        ).render(n=n, money=format_vnd(n["requested_vnd"]))
-        folium.CircleMarker([n["lat"], n["lon"]], radius=5, color=NEED_COLOR, weight=1,
-                            fill=True, fill_opacity=0.8,
-                            tooltip=folium.Tooltip(_no_braces(text))).add_to(layer)
-    layer.add_to(m)
+    """Add the plan's reached/missed box and the needs of the year as a point layer."""
+    MapBox(render("cycle/gaps_plan_box.html", plan=ranking["plan"]), "bottomright",
+           "kc-plan-box").add_to(m)
+    features = [{"type": "Feature", "geometry": {"type": "Point",
+                                                 "coordinates": [n["lon"], n["lat"]]},
+                 "properties": {"tip": str(render("cycle/need_tip.html", n=n))}}
+                for n in needs if n.get("lat") is not None and n.get("lon") is not None]
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name="Nhu cầu hỗ trợ đã đăng ký",
+            marker=folium.CircleMarker(radius=5, color=NEED_COLOR, weight=1, fill=True,
+                                       fill_color=NEED_COLOR, fill_opacity=0.8),
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True,
+                                          class_name="kc-tip"),
+            className="kc-needs",
+        ).add_to(m)
     return m

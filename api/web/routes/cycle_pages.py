@@ -21,7 +21,7 @@ from geo.cycle.plans import add_line, open_plan, plan_view
 from geo.cycle.words import NEED_STATUS_VI, PLAN_STATUS_VI, PRIORITY_VI, SOURCE_VI, NeedStatus
 from geo.gazetteer.places import check_district, district_choices
 from maps.pages.auth import message_page
-from maps.pages.cycle_env import render_page
+from maps.pages.layout import render_page
 
 router = APIRouter()
 NEED_FIELDS = ("establishment_id", "activity_type", "description", "total_cost_vnd",

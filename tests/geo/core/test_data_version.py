@@ -21,7 +21,9 @@ TOUCH = {"admin_unit": "name", "unit_alias": "note", "unit_crosswalk": "share",
          "craft_village": "name", "project": "title", "location": "method",
          "commune_priority": "note", "programme_target": "unit", "project_output": "quantity",
          "project_finance": "planned_vnd", "project_inspection": "finding",
-         "recognised_product": "name", "collaborator": "full_name"}
+         "recognised_product": "name", "collaborator": "full_name",
+         "support_need": "description", "kc_plan": "status",
+         "kc_plan_district_ceiling": "ceiling_vnd", "kc_plan_line": "title"}
 
 
 @pytest.mark.parametrize("table", sorted(TOUCH))
