@@ -85,6 +85,10 @@ def test_patch_needs_if_match(client: Any, conn: Any, bearer: Any) -> None:
     assert declined.json()["decline_reason"] == "Trùng đề án"
     assert one(conn, "SELECT count(*) FROM audit_log WHERE entity = 'support_need' "
                      "AND entity_id = %s", (need["id"],)) == 3
+    changes = client.get(f"/api/audit?district={BINH_SON}", headers=bearer("planner")).json()
+    audit_id = next(c["id"] for c in changes if c["entity"] == "support_need")
+    undo = client.post(f"/api/audit/{audit_id}/revert", json={}, headers=bearer("planner"))
+    assert undo.status_code == 409 and "không hoàn tác" in undo.json()["detail"]
 
 
 def test_plan_with_ceiling_lines_flags_and_approval(client: Any, conn: Any,

@@ -130,6 +130,8 @@ def revert_change(conn: Connection, actor: Actor | None, audit_id: int,
     row = audit_row(conn, audit_id, lock=True)
     if row["reverted_by_id"] is not None:
         raise Conflict("Thay đổi này đã được hoàn tác")
+    if row["entity"] not in {k.value for k in SPECS}:  # needs and plans (geo.cycle)
+        raise Conflict("Thay đổi về nhu cầu hỗ trợ hoặc kế hoạch không hoàn tác tự động được")
     spec = SPECS[RecordKind(row["entity"])]
     state = read_state(conn, spec, row["entity_id"], lock=True)
     unchanged = state.values == row["after"] and state.geom == row["geom_after"]

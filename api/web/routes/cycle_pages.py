@@ -88,7 +88,7 @@ async def needs_register(request: Request) -> Response:
             create_need(conn, actor_of(request), data)
     except KcmapError as exc:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-        return _needs(request, "", "", "", status, str(exc), form)
+        return _needs(request, form.get("district", "")[:10], "", "", status, str(exc), form)
     return RedirectResponse("/needs?done=need", status_code=303)
 
 
