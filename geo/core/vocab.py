@@ -125,6 +125,31 @@ class FundingSource(StrEnum):
     KCDP = "KCDP"
 
 
+class NeedStatus(StrEnum):
+    """A support need: registered → shortlisted → in_plan → funded | declined."""
+
+    registered = "registered"
+    shortlisted = "shortlisted"
+    in_plan = "in_plan"
+    funded = "funded"
+    declined = "declined"
+
+
+class NeedPriority(StrEnum):
+    """How urgent the district finds a support need."""
+
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class PlanStatus(StrEnum):
+    """A year's khuyến công plan: a draft, or approved (its projects created)."""
+
+    draft = "draft"
+    approved = "approved"
+
+
 class DownloadFormat(StrEnum):
     """File format of a map view download (PNG has its own route)."""
 

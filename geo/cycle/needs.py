@@ -175,17 +175,17 @@ def patch_need(conn: Connection, actor: Actor | None, need_id: int,
                        "tải lại để xem thay đổi")
     fields = _checked(conn, changes, partial=True)
     status = NeedStatus(before["status"])
-    if fields and status not in (NeedStatus.REGISTERED, NeedStatus.SHORTLISTED):
+    if fields and status not in (NeedStatus.registered, NeedStatus.shortlisted):
         raise Conflict("Chỉ sửa được nhu cầu đang ở trạng thái đã đăng ký hoặc được chọn sơ bộ")
     reason_text = v.text(changes.get("decline_reason"), "decline_reason", 1000)
     if "status" in changes:
         new = v.choice(NeedStatus, changes["status"], "status")
         if new != status and new not in PATCH_MOVES[status]:
             raise Conflict(f"Không chuyển được nhu cầu từ '{status}' sang '{new}'")
-        if new == NeedStatus.DECLINED and not reason_text:
+        if new == NeedStatus.declined and not reason_text:
             raise InvalidInput("Không chọn nhu cầu thì cần ghi lý do (decline_reason)")
         fields["status"] = new.value
-        fields["decline_reason"] = reason_text if new == NeedStatus.DECLINED else None
+        fields["decline_reason"] = reason_text if new == NeedStatus.declined else None
     merged = {**before, **fields}
     if merged["requested_vnd"] + merged["counterpart_vnd"] > merged["total_cost_vnd"]:
         raise InvalidInput("Kinh phí đề nghị hỗ trợ cộng vốn đối ứng vượt tổng chi phí dự kiến")

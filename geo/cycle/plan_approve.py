@@ -42,7 +42,7 @@ def approve_plan(conn: Connection, actor: Actor | None, year: int,
     v.unknown_fields(data, {"accept_over_ceiling", "reason"})
     reason = v.text(data.get("reason"), "reason", 1000)
     plan = plan_row(conn, year, lock=True)
-    if plan["status"] != PlanStatus.DRAFT:
+    if plan["status"] != PlanStatus.draft:
         raise Conflict(f"Kế hoạch năm {year} đã được phê duyệt")
     view = plan_view(conn, who, year)
     if not view["lines"]:
@@ -69,7 +69,7 @@ def approve_plan(conn: Connection, actor: Actor | None, year: int,
             cur.execute("UPDATE kc_plan_line SET project_id = %s WHERE id = %s",
                         (project_id, line["id"]))
         if line["need_id"] is not None:
-            move_need(conn, who, line["need_id"], {"status": NeedStatus.FUNDED.value,
+            move_need(conn, who, line["need_id"], {"status": NeedStatus.funded.value,
                                                    "project_id": project_id},
                       f"Kế hoạch năm {year} được phê duyệt: đề án số {project_id}")
         created.append({"line_id": line["id"], "project_id": project_id})

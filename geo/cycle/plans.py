@@ -108,7 +108,7 @@ def add_line(conn: Connection, actor: Actor | None, year: int,
     who = check_plan(actor)
     v.unknown_fields(data, set(LINE_FIELDS))
     plan = plan_row(conn, year, lock=True)
-    if plan["status"] != PlanStatus.DRAFT:
+    if plan["status"] != PlanStatus.draft:
         raise Conflict(f"Kế hoạch năm {year} đã phê duyệt, không thêm được dòng")
     source = v.choice(FundingSource, data.get("funding_source") or "", "funding_source").value
     line: dict[str, Any] = {"year": year, "funding_source": source, "need_id": None,
@@ -117,7 +117,7 @@ def add_line(conn: Connection, actor: Actor | None, year: int,
     if need_id not in (None, ""):
         need_id = v.record_id(need_id, "need_id")
         need = get_need(conn, who, need_id, lock=True)
-        if need["status"] not in (NeedStatus.REGISTERED, NeedStatus.SHORTLISTED):
+        if need["status"] not in (NeedStatus.registered, NeedStatus.shortlisted):
             raise Conflict(f"Nhu cầu số {need_id} đang ở trạng thái '{need['status']}', "
                            "không đưa vào kế hoạch được")
         line.update(need_id=need_id, establishment_id=need["establishment_id"],
@@ -158,7 +158,7 @@ def add_line(conn: Connection, actor: Actor | None, year: int,
     assert row is not None and version_row is not None
     line["id"] = int(row[0])
     if line["need_id"] is not None:
-        move_need(conn, who, line["need_id"], {"status": NeedStatus.IN_PLAN.value},
+        move_need(conn, who, line["need_id"], {"status": NeedStatus.in_plan.value},
                   f"Đưa vào kế hoạch năm {year}, dòng {line['id']}")
     plan_audit(conn, who, year, "add_line", int(version_row[0]), line,
                district=line["district_code"])

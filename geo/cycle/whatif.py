@@ -13,11 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 from geo.analytics.gaps import ranking_of
+from geo.analytics.report_types import IndicatorReport, Ranking
 from geo.core.db import Connection, dict_cursor
 from geo.cycle.needs import unmet_by_commune
 from geo.cycle.plans import plan_row
 
 DEFAULT_TOP = 10
+
+
+class PlanRanking(Ranking):
+    """The ranking as if the plan were funded, with what the plan reaches and misses."""
+
+    plan: dict[str, Any]
+
 _LINES = """
 SELECT l.id, l.commune_code, l.district_code, l.kc_vnd, l.counterpart_vnd
 FROM kc_plan_line l LEFT JOIN project p ON p.id = l.project_id
@@ -27,7 +35,7 @@ WHERE l.year = %(year)s
 """
 
 
-def plan_money(conn: Connection, year: int, report: dict[str, Any]) -> list[dict[str, Any]]:
+def plan_money(conn: Connection, year: int, report: IndicatorReport) -> list[dict[str, Any]]:
     """The plan's lines whose money the report does not count yet."""
     plan_row(conn, year)
     with dict_cursor(conn) as cur:
@@ -40,8 +48,8 @@ def _brief(row: dict[str, Any]) -> dict[str, Any]:
                                     "support_vnd", "plan_vnd", "rank_before", "score_before")}
 
 
-def plan_ranking(conn: Connection, report: dict[str, Any], year: int,
-                 top: int = DEFAULT_TOP) -> dict[str, Any]:
+def plan_ranking(conn: Connection, report: IndicatorReport, year: int,
+                 top: int = DEFAULT_TOP) -> PlanRanking:
     """The ranking of a commune report with the plan's money added, and reached/missed."""
     before = ranking_of(report)
     lines = plan_money(conn, year, report)
@@ -58,7 +66,9 @@ def plan_ranking(conn: Connection, report: dict[str, Any], year: int,
         unit["counterpart_vnd"] += int(line["counterpart_vnd"])
         unit["projects"] += 1
         plan_vnd[unit["code"]] = plan_vnd.get(unit["code"], 0) + int(line["kc_vnd"])
-    after = ranking_of({**report, "units": units})
+    funded = report.copy()
+    funded["units"] = units
+    after = ranking_of(funded)
     old = {r["code"]: r for r in before["communes"]}
     unmet = {r["code"]: int(r["unmet_requested_vnd"]) for r in unmet_by_commune(conn, year)
              if r["code"]}
@@ -72,7 +82,7 @@ def plan_ranking(conn: Connection, report: dict[str, Any], year: int,
     today_top = [r for r in before["communes"] if r["score"] > 0][:top]
     reached = [_brief(rows[r["code"]]) for r in today_top if r["code"] in plan_vnd]
     missed = [_brief(rows[r["code"]]) for r in today_top if r["code"] not in plan_vnd]
-    return {**after, "plan": {
+    return PlanRanking(**after, plan={
         "year": year, "lines_counted": len(lines),
         "plan_kc_vnd": sum(int(x["kc_vnd"]) for x in lines),
         "placed_kc_vnd": sum(plan_vnd.values()), "not_placed_kc_vnd": not_placed,
@@ -80,4 +90,4 @@ def plan_ranking(conn: Connection, report: dict[str, Any], year: int,
         "reached": reached, "missed": missed,
         "note": ("Xếp hạng như thể kế hoạch được cấp vốn: kinh phí các dòng kế hoạch được "
                  "cộng vào hỗ trợ của xã; dòng chỉ ghi cấp huyện không tính cho xã nào."),
-    }}
+    })

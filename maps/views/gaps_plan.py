@@ -6,13 +6,14 @@ from typing import Any
 
 import folium
 
+from geo.cycle.whatif import PlanRanking
 from maps.core.legend import MapBox
 from maps.core.templates import render
 
 NEED_COLOR = "#6a3d9a"
 
 
-def add_plan_layers(m: folium.Map, ranking: dict[str, Any],
+def add_plan_layers(m: folium.Map, ranking: PlanRanking,
                     needs: list[dict[str, Any]]) -> folium.Map:
     """Add the plan's reached/missed box and the needs of the year as a point layer."""
     MapBox(render("cycle/gaps_plan_box.html", plan=ranking["plan"]), "bottomright",

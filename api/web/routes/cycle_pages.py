@@ -103,7 +103,7 @@ def plan_page(request: Request, year: int, done: str = "") -> Response:
                 plan: dict[str, Any] | None = plan_view(conn, who, year)
             except NotFound:
                 plan = None
-            waiting = [n for status in (NeedStatus.REGISTERED, NeedStatus.SHORTLISTED)
+            waiting = [n for status in (NeedStatus.registered, NeedStatus.shortlisted)
                        for n in list_needs(conn, who, None, year, status)]
             history = plan_history(conn, who, year) if plan else []
             communes = commune_choices(conn) if plan and can_plan(who) else []
