@@ -5,18 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from geo.cycle.plans import add_line, open_plan
-
-from .conftest import TEST_PASSWORD
-from .review_helpers import (
-    BINH_SON,
-    HOSTILE,
-    SON_TINH,
-    add_establishment,
-    auth_client,
-    form_token,
-    login,
-    one,
-)
+from tests.conftest import TEST_PASSWORD
+from tests.review_helpers import auth_client, form_token, login
+from tests.world import BINH_SON, HOSTILE, SON_TINH, add_establishment, one
 
 FORM = {"activity_type": "machinery", "description": "Máy sấy", "total_cost_vnd": "600.000.000",
         "requested_vnd": "200.000.000", "counterpart_vnd": "400.000.000",

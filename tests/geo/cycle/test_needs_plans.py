@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from geo.core.payload_cache import data_version
-
-from .kc_records import locate, project
-from .review_helpers import BINH_SON, SON_TINH, add_establishment, communes_of, one
+from tests.world import BINH_SON, SON_TINH, add_establishment, communes_of, locate, one, project
 
 NEED = {"activity_type": "machinery", "description": "Máy ép mía <b>mới</b>",
         "total_cost_vnd": "1.250.000.000 đ", "requested_vnd": 400_000_000,
