@@ -28,6 +28,7 @@ from api.web.routes import (
     review,
     tiles,
     units,
+    vector_tiles,
 )
 from api.web.routes import geocode as geocode_routes
 from api.web.routes import maps as maps_routes
@@ -62,6 +63,6 @@ def create_app(database: TransactionSource | None = None,
     for module in (health, units, pages, login, establishments, record_edits, review, maps_routes,
                    coverage_api, progress_api, progress_pages, annual_report,
                    records, geocode_routes, edition2025, reports, downloads, ogc, tiles,
-                   cycle_api, cycle_pages):
+                   cycle_api, cycle_pages, vector_tiles):
         app.include_router(module.router)
     return app

@@ -44,12 +44,12 @@ ALWAYS_PUBLIC = ("/", "/healthz", "/login", "/favicon.ico")
 ALWAYS_PUBLIC_PREFIXES = ("/static/",)
 # Public maps and the read-only data they are drawn from (personal fields are removed in
 # geo/ for anonymous callers): pages under /maps/, their GeoJSON/CSV/XLSX, record JSON, and
-# the gazetteer look-ups (/api/units, /api/geocode).
+# the gazetteer look-ups (/api/units, /api/geocode), and the vector tiles (/tiles/).
 PUBLIC_MAP_PATHS = re.compile(
     r"^/maps/|^/api/(?:units|geocode|coverage|gaps|projects|villages|products|collaborators|progress)"
     r"(?:[./?]|$)"
     r"|^/api/establishments(?:\.geojson|/\d+)$|^/api/openapi\.json$"
-    r"|^/ogc(?:/|$)|^/reports/|^/tiles/basemap/")
+    r"|^/ogc(?:/|$)|^/reports/|^/tiles/")
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
@@ -88,7 +88,7 @@ def is_public(path: str, public_maps: bool) -> bool:
 
 
 def _is_api(path: str) -> bool:
-    return path.startswith(("/api/", "/ogc"))
+    return path.startswith(("/api/", "/ogc", "/tiles/"))
 
 
 def _deny(path: str, status: int, detail: str) -> Response:

@@ -82,6 +82,16 @@ class PngAspect(StrEnum):
     wide = "16:9"
 
 
+class TileLayer(StrEnum):
+    """A layer served as vector tiles (/tiles/{layer}/{z}/{x}/{y}.mvt)."""
+
+    establishments = "establishments"
+    projects = "projects"
+    villages = "villages"
+    communes = "communes"
+    districts = "districts"
+
+
 class ColorBy(StrEnum):
     """What colours the establishments map's points."""
 

@@ -1,0 +1,142 @@
+"""SQL of the vector tiles: one query per layer, each answering one Mapbox Vector Tile.
+
+Rows are selected by the GiST indexes on the EPSG:3857 columns of migration 0011
+(`location.point_3857`, `boundary.geom_3857`) against the tile's envelope; only public fields
+are selected (geo.publish.tiles checks them against the record spec). Parameters:
+  z, x, y       the tile;
+  margin        the envelope's margin, as a share of the tile (points near an edge are drawn
+                by both tiles, so a symbol is never cut);
+  buffer        the same margin in tile units (of EXTENT);
+  cell          clustering: the grid cell in metres (EPSG:3857), 0 = no clustering;
+  district      a legacy district code or NULL; trade: a trade or NULL (establishments).
+"""
+
+from __future__ import annotations
+
+EXTENT = 4096
+WORLD_ORIGIN = -20037508.342789244  # west and south edge of EPSG:3857
+
+# Locations of establishments in the (widened) tile that are their establishment's first
+# location (the one record_place and the GeoJSON use), with the filters applied.
+_ESTABLISHMENT_POINTS = """
+SELECT l.establishment_id AS id, l.point_3857 AS pt, l.id AS lid
+FROM location l
+WHERE l.point_3857 && ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s)
+  AND l.establishment_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM location o
+                  WHERE o.establishment_id = l.establishment_id AND o.id < l.id)
+  AND (%(trade)s::text IS NULL OR EXISTS (
+        SELECT 1 FROM establishment t WHERE t.id = l.establishment_id
+        AND t.trade = %(trade)s))
+  AND (%(district)s::text IS NULL OR %(district)s = COALESCE(
+        (SELECT cu.parent_code FROM admin_unit cu WHERE cu.edition = 'legacy'
+         AND cu.level = 'commune' AND cu.code = l.commune_code), l.district_code))
+"""
+
+# Drawable points of craft villages and of filtered projects (all their locations).
+_VILLAGE_POINTS = """
+SELECT l.village_id AS id, l.point_3857 AS pt, l.id AS lid
+FROM location l
+WHERE l.point_3857 && ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s)
+  AND l.village_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM location o WHERE o.village_id = l.village_id AND o.id < l.id)
+  AND (%(district)s::text IS NULL OR %(district)s = COALESCE(
+        (SELECT cu.parent_code FROM admin_unit cu WHERE cu.edition = 'legacy'
+         AND cu.level = 'commune' AND cu.code = l.commune_code), l.district_code))
+"""
+
+_PROJECT_POINTS = """
+SELECT l.project_id AS id, l.point_3857 AS pt, l.id AS lid
+FROM location l
+JOIN project p ON p.id = l.project_id
+WHERE l.point_3857 && ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s)
+  AND l.project_id IS NOT NULL AND @FILTER@
+  AND (%(district)s::text IS NULL OR %(district)s = COALESCE(
+        (SELECT cu.parent_code FROM admin_unit cu WHERE cu.edition = 'legacy'
+         AND cu.level = 'commune' AND cu.code = l.commune_code), l.district_code))
+"""
+
+# The district a location lies in (legacy codes), as record_place gives it.
+_DISTRICT_OF = """
+LEFT JOIN location loc ON loc.id = q.lid
+LEFT JOIN admin_unit cu ON cu.edition = 'legacy' AND cu.level = 'commune'
+                        AND cu.code = loc.commune_code
+LEFT JOIN admin_unit du ON du.edition = 'legacy' AND du.level = 'district'
+                        AND du.code = COALESCE(cu.parent_code, loc.district_code)
+"""
+
+# Points grouped in grid cells of %(cell)s metres (clusters: count > 1, placed at the mean of
+# their points), or one cell per point when cell = 0. Single points carry their record's
+# public fields; clusters carry their count only.
+_CLUSTERED = """
+WITH pts AS (@POINTS@),
+cells AS (
+    SELECT count(*) AS n, min(id) AS one_id, min(lid) AS one_lid,
+           avg(ST_X(pt)) AS cx, avg(ST_Y(pt)) AS cy
+    FROM pts
+    GROUP BY CASE WHEN %(cell)s > 0 THEN floor((ST_X(pt) - (@ORIGIN@)) / %(cell)s) END,
+             CASE WHEN %(cell)s > 0 THEN floor((ST_Y(pt) - (@ORIGIN@)) / %(cell)s) END,
+             CASE WHEN %(cell)s > 0 THEN 0 ELSE id END,
+             CASE WHEN %(cell)s > 0 THEN 0 ELSE lid END
+),
+q AS (
+    SELECT c.n AS count, CASE WHEN c.n = 1 THEN c.one_id END AS rid,
+           CASE WHEN c.n = 1 THEN c.one_lid END AS lid,
+           ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(c.cx, c.cy), 3857),
+                        ST_TileEnvelope(%(z)s, %(x)s, %(y)s), @EXTENT@, %(buffer)s, true) AS geom
+    FROM cells c
+),
+f AS (SELECT q.geom, q.count, @FIELDS@
+      FROM q @JOINS@ WHERE q.geom IS NOT NULL)
+SELECT ST_AsMVT(f, %(layer)s, @EXTENT@, 'geom') FROM f
+"""
+
+_ESTABLISHMENT_FIELDS = ("r.id, r.name, r.trade, r.workers, loc.precision, "
+                         "loc.geocode_status AS status, du.code AS district")
+_ESTABLISHMENT_JOINS = "LEFT JOIN establishment r ON r.id = q.rid " + _DISTRICT_OF
+_VILLAGE_FIELDS = ("r.id, r.name, r.trade, r.workers, r.households, r.recognised_year, "
+                   "loc.precision, du.code AS district")
+_PROJECT_FIELDS = ("r.id, r.title, r.year, r.funding_source, r.activity_type, r.kc_vnd, "
+                   "r.status, loc.precision, du.code AS district")
+
+
+def _clustered(points: str, fields: str, joins: str) -> str:
+    return (_CLUSTERED.replace("@POINTS@", points)
+            .replace("@FIELDS@", fields).replace("@JOINS@", joins)
+            .replace("@ORIGIN@", repr(WORLD_ORIGIN)).replace("@EXTENT@", str(EXTENT)))
+
+
+ESTABLISHMENTS = _clustered(_ESTABLISHMENT_POINTS, _ESTABLISHMENT_FIELDS,
+                            _ESTABLISHMENT_JOINS)
+VILLAGES = _clustered(_VILLAGE_POINTS, _VILLAGE_FIELDS,
+                      "LEFT JOIN craft_village r ON r.id = q.rid " + _DISTRICT_OF)
+
+
+def projects(filter_sql: str) -> str:
+    """The project layer's query with the project filter's WHERE clause (of `p`)."""
+    return _clustered(_PROJECT_POINTS.replace("@FILTER@", filter_sql), _PROJECT_FIELDS,
+                      "LEFT JOIN project r ON r.id = q.rid " + _DISTRICT_OF)
+
+
+# Unit polygons of one edition and level, simplified to the tile's resolution by
+# ST_AsMVTGeom; quality tells approximate polygons from official ones.
+UNITS = """
+WITH f AS (
+    SELECT u.code, u.name, u.parent_code AS parent, b.quality,
+           ST_AsMVTGeom(b.geom_3857, ST_TileEnvelope(%(z)s, %(x)s, %(y)s), @EXTENT@,
+                        %(buffer)s, true) AS geom
+    FROM boundary b
+    JOIN admin_unit u ON u.edition = b.edition AND u.code = b.code
+    WHERE b.geom_3857 && ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s)
+      AND b.edition = %(edition)s AND u.level = %(level)s
+      AND (%(district)s::text IS NULL OR u.code = %(district)s
+           OR u.parent_code = %(district)s)
+)
+SELECT ST_AsMVT(f, %(layer)s, @EXTENT@, 'geom') FROM f WHERE geom IS NOT NULL
+""".replace("@EXTENT@", str(EXTENT))
+
+# The extent of the data of a layer in WGS 84 (TileJSON bounds).
+BOUNDS = """
+SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+FROM (SELECT ST_Extent(geom)::geometry AS e FROM boundary WHERE edition = %(edition)s) b
+"""
