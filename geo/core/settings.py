@@ -50,6 +50,9 @@ class MapSettings(BaseSettings):
     tiles_attribution: str = (
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     )
+    # A points map with more points than this draws them from vector tiles (/tiles/...)
+    # instead of one GeoJSON document.
+    tile_threshold: int = Field(default=5000, ge=0)
 
 
 class AuthSettings(BaseSettings):

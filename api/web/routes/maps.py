@@ -20,15 +20,18 @@ from geo.core.vocab import (
     Edition,
     IndicatorKey,
     Level,
+    TileLayer,
     check_edition_level,
 )
 from geo.cycle.access import check_read
 from geo.cycle.needs import list_needs
 from geo.cycle.whatif import DEFAULT_TOP, plan_ranking
 from geo.gazetteer.places import check_district, district_bbox, district_choices
+from geo.publish.tiles import TileQuery, layer_version
 from geo.records.public_establishments import establishment_counts
 from geo.records.public_villages import village_features
 from geo.records.review import review_progress
+from maps.core.map_forms import url_with
 from maps.core.panel import dock
 from maps.pages.review_progress import review_progress_html
 from maps.views.coverage import coverage_map
@@ -116,16 +119,23 @@ def establishments(request: Request, district: str | None = DISTRICT,
                    color: ColorBy = COLOR) -> Response:
     """Clustered establishments coloured by trade or geocoding status; search, district filter."""
 
+    settings = request.app.state.map_settings
+
     def build(conn: Connection) -> str:
         code = check_district(conn, district)
         counts = establishment_counts(conn, code)
         districts, bbox, flags = district_choices(conn), district_bbox(conn, code), \
             data_flags(conn)
-        return _html(establishments_map(counts, districts, code, color,
-                                        request.app.state.map_settings, flags["has_demo"],
-                                        bbox))
+        tiles = None
+        if counts["drawn"] > settings.tile_threshold:  # too many points for one document
+            version = layer_version(conn, TileQuery(TileLayer.establishments, district=code))
+            tiles = url_with("/tiles/establishments/{z}/{x}/{y}.mvt",
+                             {"district": code or "", "v": version})
+        return _html(establishments_map(counts, districts, code, color, settings,
+                                        flags["has_demo"], bbox, tiles))
 
-    return cached_page(request, "establishments-page", (district, color), build)
+    return cached_page(request, "establishments-page",
+                       (district, color, settings.tile_threshold), build)
 
 
 @router.get("/maps/projects", response_class=HTMLResponse)
