@@ -44,7 +44,8 @@ def establishments_map(counts: dict[str, Any], districts: Sequence[tuple[str, st
     m = map_page(map_settings, title, bounds_of_bbox(bbox), cluster=True,
                  preload=None if tiles else url)
     if tiles:
-        m.default_js = [*m.default_js, ("vectorgrid", own_url(VECTORGRID))]
+        m.default_js = [*m.default_js, ("vectorgrid", own_url(VECTORGRID)),
+                        ("kcmap_tiles_js", own_url("kcmap_tiles.js"))]
     if color_by == "trade":
         colors = trade_colors(counts["trades"])
         entries = category_entries(counts["trades"], colors)
@@ -65,7 +66,8 @@ def establishments_map(counts: dict[str, Any], districts: Sequence[tuple[str, st
     add_context(m, control)
     set_exports(m, export_links("establishments", {"district": district or ""}))
     config = point_config(
-        url=None if tiles else url, cluster=True, layerName="Cơ sở CNNT", colorBy=color_by, colors=colors,
+        url=None if tiles else url, cluster=True, layerName="Cơ sở CNNT", colorBy=color_by,
+        colors=colors,
         otherColor=OTHER_COLOR, recordUrl="/api/establishments/",
         fields=[["trade", "Ngành nghề", "text"], ["workers", "Số lao động", "int"],
                 ["district", "Huyện", "district"], ["precision", "Vị trí", "precision"],
