@@ -8,9 +8,9 @@ rows is_demo with location method 'demo_synthetic'.
 from __future__ import annotations
 
 import random
+from array import array
 from bisect import bisect
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import Generic, TypeVar
 
@@ -24,6 +24,7 @@ from data.demo_places import (
     district_place,
     in_text,
 )
+from data.demo_records import CraftVillage, DemoData, Establishment, PackedEstablishments, Project
 
 T = TypeVar("T")
 
@@ -37,61 +38,7 @@ PHONE_PREFIX = "09000"
 ISLAND_SHARE = 0.004  # establishments of Lý Sơn (district precision: it has no communes)
 
 __all__ = ["CommuneUnit", "DistrictUnit", "Place", "Establishment", "CraftVillage", "Project",
-           "DemoData", "generate"]
-
-
-@dataclass(frozen=True)
-class Establishment:
-    """A synthetic rural industrial establishment and its one location."""
-
-    record_key: str
-    name: str
-    owner_name: str | None
-    phone: str | None
-    trade: str
-    workers: int
-    address_raw: str
-    place: Place
-
-
-@dataclass(frozen=True)
-class CraftVillage:
-    """A synthetic craft village (làng nghề) and its one location."""
-
-    record_key: str
-    name: str
-    trade: str
-    decision: str
-    recognised_year: int
-    households: int
-    workers: int
-    place: Place
-
-
-@dataclass(frozen=True)
-class Project:
-    """A synthetic khuyến công project with one or more locations."""
-
-    record_key: str
-    title: str
-    year: int
-    funding_source: str
-    activity_type: str
-    kc_vnd: int
-    counterpart_vnd: int
-    beneficiary: str
-    beneficiary_key: str | None  # record_key of a generated establishment
-    status: str
-    places: tuple[Place, ...]
-
-
-@dataclass(frozen=True)
-class DemoData:
-    """All generated records."""
-
-    establishments: list[Establishment]
-    villages: list[CraftVillage]
-    projects: list[Project]
+           "DemoData", "DemoStream", "generate"]
 
 
 class _Chooser(Generic[T]):
@@ -200,8 +147,7 @@ def _name_and_workers(rng: random.Random, trade: w.Trade, owner: str,
     return f"Doanh nghiệp tư nhân {_brand(rng)}", _log_int(rng, 5, 50)
 
 
-def _establishments(world: _World, rng: random.Random, n: int) -> list[Establishment]:
-    out: list[Establishment] = []
+def _establishments(world: _World, rng: random.Random, n: int) -> Iterator[Establishment]:
     for i in range(1, n + 1):
         hamlet: str | None = None
         if world.island is not None and rng.random() < ISLAND_SHARE:
@@ -221,9 +167,8 @@ def _establishments(world: _World, rng: random.Random, n: int) -> list[Establish
         owner = _person(rng)
         name, workers = _name_and_workers(rng, trade, owner, local)
         phone = f"{PHONE_PREFIX}{i % 100000:05d}" if rng.random() < 0.85 else None
-        out.append(Establishment(f"{KEY_PREFIX}est:{i:06d}", name, owner, phone, trade.label,
-                                 workers, place.raw_address, place))
-    return out
+        yield Establishment(f"{KEY_PREFIX}est:{i:06d}", name, owner, phone, trade.label,
+                            workers, place.raw_address, place)
 
 
 def _villages(world: _World, rng: random.Random, n: int) -> list[CraftVillage]:
@@ -266,12 +211,18 @@ def _communes_text(cps: Sequence[CommunePlaces]) -> str:
 class _ProjectMaker:
     """Builds projects: beneficiary, places and wording for each location kind."""
 
-    def __init__(self, world: _World, rng: random.Random, establishments: list[Establishment],
-                 villages: list[CraftVillage]) -> None:
+    def __init__(self, world: _World, rng: random.Random,
+                 establishments: Sequence[Establishment], villages: list[CraftVillage]) -> None:
         self.world, self.rng = world, rng
         funded = {c for c in world.places if c not in world.unfunded}
-        self.est_pool = [e for e in establishments if e.place.commune_code in funded]
-        self.exact_pool = [e for e in self.est_pool if e.place.precision == "exact"]
+        # Pools of indices into ESTABLISHMENTS (4 bytes each, for a million establishments).
+        self.establishments = establishments
+        self.est_pool, self.exact_pool = array("l"), array("l")
+        for i, e in enumerate(establishments):
+            if e.place.commune_code in funded:
+                self.est_pool.append(i)
+                if e.place.precision == "exact":
+                    self.exact_pool.append(i)
         self.village_pool = [v for v in villages if v.place.commune_code in funded]
         self.trades_by_label = {t.label: t for t in w.TRADES}
 
@@ -292,7 +243,7 @@ class _ProjectMaker:
         if kind == "est":
             # Projects mostly go to establishments whose address is precise.
             pool = self.exact_pool if self.exact_pool and rng.random() < 0.9 else self.est_pool
-            e = rng.choice(pool)
+            e = self.establishments[rng.choice(pool)]
             cp = world.places[str(e.place.commune_code)]
             return (e.name, e.record_key, self.trades_by_label[e.trade],
                     in_text(cp.unit.type, cp.unit.short_name), (e.place,))
@@ -362,20 +313,46 @@ def _projects(maker: _ProjectMaker, activity_types: Sequence[tuple[str, str]],
     return out
 
 
+class DemoStream:
+    """Demo records generated as they are consumed: first every establishment (once, in
+    order), then the craft villages and projects (which need the establishments seen)."""
+
+    def __init__(self, districts: Sequence[DistrictUnit], communes: Sequence[CommuneUnit],
+                 activity_types: Sequence[tuple[str, str]], scale: int = 1,
+                 seed: int = 2021) -> None:
+        if scale < 1:
+            raise ValueError("scale must be at least 1")
+        if not activity_types:
+            raise ValueError("no activity types")
+        self.rng = random.Random(seed)
+        self.world = _World(districts, communes, seed, self.rng)
+        if not self.world.communes:
+            raise ValueError("no commune with a point to place records in")
+        self.activity_types = activity_types
+        self.scale = scale
+        self.n_establishments = ESTABLISHMENTS_PER_SCALE * scale
+        self.seen = PackedEstablishments()
+
+    def establishments(self) -> Iterator[Establishment]:
+        """Every establishment, in order (kept packed for the projects)."""
+        for e in _establishments(self.world, self.rng, self.n_establishments):
+            self.seen.append(e)
+            yield e
+
+    def villages_and_projects(self) -> tuple[list[CraftVillage], list[Project]]:
+        """The craft villages and projects (after every establishment was taken)."""
+        if len(self.seen) != self.n_establishments:
+            raise RuntimeError("take every establishment first")
+        villages = _villages(self.world, self.rng, VILLAGES)
+        maker = _ProjectMaker(self.world, self.rng, self.seen, villages)
+        return villages, _projects(maker, self.activity_types, PROJECTS_PER_SCALE * self.scale)
+
+
 def generate(districts: Sequence[DistrictUnit], communes: Sequence[CommuneUnit],
              activity_types: Sequence[tuple[str, str]], scale: int = 1,
              seed: int = 2021) -> DemoData:
     """Synthetic establishments, craft villages and projects; same inputs give same output."""
-    if scale < 1:
-        raise ValueError("scale must be at least 1")
-    if not activity_types:
-        raise ValueError("no activity types")
-    rng = random.Random(seed)
-    world = _World(districts, communes, seed, rng)
-    if not world.communes:
-        raise ValueError("no commune with a point to place records in")
-    establishments = _establishments(world, rng, ESTABLISHMENTS_PER_SCALE * scale)
-    villages = _villages(world, rng, VILLAGES)
-    maker = _ProjectMaker(world, rng, establishments, villages)
-    projects = _projects(maker, activity_types, PROJECTS_PER_SCALE * scale)
+    stream = DemoStream(districts, communes, activity_types, scale, seed)
+    establishments = list(stream.establishments())
+    villages, projects = stream.villages_and_projects()
     return DemoData(establishments, villages, projects)

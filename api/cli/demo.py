@@ -16,7 +16,8 @@ app = typer.Typer(help="Synthetic demo records", no_args_is_help=True)
 @app.command("load")
 def load(
     scale: Annotated[int, typer.Option(help="Multiplier: 1 = ~1,500 establishments, "
-                                            "~300 projects")] = 1,
+                                            "~300 projects; at most 700 (~1,050,000 "
+                                            "establishments)")] = 1,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same records)")] = 2021,
 ) -> None:
     """Replace the demo records (is_demo) with a synthetic set; imported records stay."""
@@ -25,7 +26,8 @@ def load(
 
     def work(conn: Connection) -> DemoCounts:
         migrate(conn)
-        return load_demo(conn, scale=scale, seed=seed)
+        return load_demo(conn, scale=scale, seed=seed,
+                         progress=lambda text: typer.echo(text, err=True))
 
     counts = in_transaction(work)
     typer.echo(f"demo records (synthetic): {counts.establishments} establishments, "

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 import psycopg2.errors
+import psycopg2.extensions
 import psycopg2.extras
 
-from data.demo import CommuneUnit, DemoData, DistrictUnit, Place, generate
+from data.demo import CommuneUnit, DemoData, DemoStream, DistrictUnit, Place
+from data.demo_records import CraftVillage, Establishment, Project
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
 from geo.cycle.demo import delete_demo_cycle, write_demo_cycle
@@ -16,8 +21,9 @@ from geo.cycle.progress_demo import delete_demo_progress, write_demo_progress
 METHOD = "demo_synthetic"
 SOURCE_FILE = "kcmap-demo"
 SCORE = 1.0
-MAX_SCALE = 200
+MAX_SCALE = 700  # about 1,050,000 establishments
 PAGE = 2000
+CHUNK = 10_000  # establishments generated and written at a time
 
 
 @dataclass(frozen=True)
@@ -127,20 +133,73 @@ def _location(owner: tuple[int | None, int | None, int | None], place: Place,
 
 def write_demo(conn: Connection, data: DemoData) -> DemoCounts:
     """Insert generated records with is_demo=true and their locations."""
+    est = _copy_establishments(conn, data.establishments)
+    return _write_rest(conn, est, data.villages, data.projects)
+
+
+def _copy_text(value: object) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    text = str(value)
+    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+def _copy(cur: psycopg2.extensions.cursor, table: str, columns: str,
+          rows: Iterable[tuple[object, ...]]) -> None:
+    buf = io.StringIO()
+    for row in rows:
+        buf.write("\t".join(_copy_text(v) for v in row))
+        buf.write("\n")
+    buf.seek(0)
+    cur.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buf)
+
+
+def _copy_establishments(conn: Connection, establishments: Iterable[Establishment],
+                         total: int | None = None,
+                         progress: Callable[[int, int], None] | None = None) -> int:
+    """Write establishments and their locations in chunks of CHUNK with COPY (ids reserved
+    from the sequence first); returns how many."""
+    done = 0
+    it = iter(establishments)
     with conn.cursor() as cur:
-        est_ids = _insert(
-            cur, "INSERT INTO establishment (record_key, name, owner_name, phone, trade, "
-                 "workers, address_raw, is_demo) VALUES %s RETURNING id, record_key",
-            "(%s, %s, %s, %s, %s, %s, %s, true)",
-            [(e.record_key, e.name, e.owner_name, e.phone, e.trade, e.workers, e.address_raw)
-             for e in data.establishments])
+        while chunk := list(islice(it, CHUNK)):
+            cur.execute("SELECT nextval('establishment_id_seq') FROM generate_series(1, %s)",
+                        (len(chunk),))
+            ids = [r[0] for r in cur.fetchall()]
+            _copy(cur, "establishment", "id, record_key, name, owner_name, phone, trade, "
+                  "workers, address_raw, is_demo",
+                  ((i, e.record_key, e.name, e.owner_name, e.phone, e.trade, e.workers,
+                    e.address_raw, "t") for i, e in zip(ids, chunk, strict=True)))
+            _copy(cur, "location", "establishment_id, geom, precision, commune_code, "
+                  "district_code, raw_address, method, score, geocode_status, source_file, "
+                  "source_row",
+                  ((i, f"SRID=4326;POINT({e.place.lon!r} {e.place.lat!r})", e.place.precision,
+                    e.place.commune_code, e.place.district_code, e.place.raw_address, METHOD,
+                    SCORE, "ok", SOURCE_FILE, done + n)
+                   for n, (i, e) in enumerate(zip(ids, chunk, strict=True), 1)))
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total or done)
+    return done
+
+
+def _write_rest(conn: Connection, establishments: int, villages: list[CraftVillage],
+                projects: list[Project]) -> DemoCounts:
+    """Insert villages and projects (beneficiaries looked up among the demo establishments)."""
+    keys = sorted({p.beneficiary_key for p in projects if p.beneficiary_key})
+    with conn.cursor() as cur:
+        cur.execute("SELECT record_key, id FROM establishment WHERE record_key = ANY(%s)",
+                    (keys,))
+        est_ids = {str(k): int(i) for k, i in cur.fetchall()}
         village_ids = _insert(
             cur, "INSERT INTO craft_village (record_key, name, trade, decision, "
                  "recognised_year, households, workers, is_demo) VALUES %s "
                  "RETURNING id, record_key",
             "(%s, %s, %s, %s, %s, %s, %s, true)",
             [(v.record_key, v.name, v.trade, v.decision, v.recognised_year, v.households,
-              v.workers) for v in data.villages])
+              v.workers) for v in villages])
         project_ids = _insert(
             cur, "INSERT INTO project (record_key, title, year, funding_source, activity_type, "
                  "kc_vnd, counterpart_vnd, beneficiary, beneficiary_establishment_id, status, "
@@ -149,34 +208,52 @@ def write_demo(conn: Connection, data: DemoData) -> DemoCounts:
             [(p.record_key, p.title, p.year, p.funding_source, p.activity_type, p.kc_vnd,
               p.counterpart_vnd, p.beneficiary,
               est_ids[p.beneficiary_key] if p.beneficiary_key else None, p.status)
-             for p in data.projects])
-        locations = [_location((est_ids[e.record_key], None, None), e.place, i)
-                     for i, e in enumerate(data.establishments, 1)]
-        locations += [_location((None, village_ids[v.record_key], None), v.place, i)
-                      for i, v in enumerate(data.villages, 1)]
+             for p in projects])
+        locations = [_location((None, village_ids[v.record_key], None), v.place, i)
+                     for i, v in enumerate(villages, 1)]
         locations += [_location((None, None, project_ids[p.record_key]), place, i)
-                      for i, p in enumerate(data.projects, 1) for place in p.places]
+                      for i, p in enumerate(projects, 1) for place in p.places]
         psycopg2.extras.execute_values(cur, _LOCATION_SQL, locations,
                                        template=_LOCATION_TEMPLATE, page_size=PAGE)
-    return DemoCounts(len(est_ids), len(village_ids), len(project_ids), len(locations))
+    return DemoCounts(establishments, len(village_ids), len(project_ids),
+                      establishments + len(locations))
 
 
-def load_demo(conn: Connection, scale: int = 1, seed: int = 2021) -> DemoCounts:
-    """Replace all demo records with a freshly generated synthetic set; returns the counts."""
+def load_demo(conn: Connection, scale: int = 1, seed: int = 2021,
+              progress: Callable[[str], None] | None = None) -> DemoCounts:
+    """Replace all demo records with a freshly generated synthetic set; returns the counts.
+
+    Establishments are generated and written in chunks (COPY), so memory stays small at
+    scale MAX_SCALE (about a million); PROGRESS, if given, hears how far it got."""
     if not 1 <= scale <= MAX_SCALE:
         raise InvalidInput(f"scale must be between 1 and {MAX_SCALE}, not {scale}")
     districts, communes = read_units(conn)
     if not communes:
         raise InvalidInput("no legacy communes: run `kcmap gazetteer load` first")
     try:
-        data = generate(districts, communes, read_activity_types(conn), scale=scale, seed=seed)
+        stream = DemoStream(districts, communes, read_activity_types(conn), scale=scale,
+                            seed=seed)
     except ValueError as exc:
         raise InvalidInput(f"cannot generate demo records: {exc}") from exc
+    say = progress or (lambda _text: None)
+    say("xoá dữ liệu mẫu cũ…")
     delete_demo(conn)
+
+    def step(done: int, total: int) -> None:
+        if done == total or done % (CHUNK * 10) == 0:
+            say(f"cơ sở: {done:,} / {total:,}".replace(",", "."))
+
     try:
-        counts = write_demo(conn, data)
+        n = _copy_establishments(conn, stream.establishments(), stream.n_establishments, step)
+        say("làng nghề và đề án…")
+        villages, projects = stream.villages_and_projects()
+        counts = _write_rest(conn, n, villages, projects)
         write_demo_progress(conn, seed)
         write_demo_cycle(conn, scale, seed)
-        return counts
     except psycopg2.errors.UniqueViolation as exc:
         raise InvalidInput("an imported record already uses a 'demo:' record key") from exc
+    with conn.cursor() as cur:  # fresh statistics: the planner must know the new sizes
+        cur.execute("ANALYZE establishment")
+        cur.execute("ANALYZE location")
+        cur.execute("ANALYZE project")
+    return counts
