@@ -56,13 +56,26 @@ WHERE l.point_3857 && ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s)
          AND cu.level = 'commune' AND cu.code = l.commune_code), l.district_code))
 """
 
-# The district a location lies in (legacy codes), as record_place gives it.
-_DISTRICT_OF = """
-LEFT JOIN location loc ON loc.id = q.lid
-LEFT JOIN admin_unit cu ON cu.edition = 'legacy' AND cu.level = 'commune'
-                        AND cu.code = loc.commune_code
-LEFT JOIN admin_unit du ON du.edition = 'legacy' AND du.level = 'district'
-                        AND du.code = COALESCE(cu.parent_code, loc.district_code)
+# The public fields of a lone point's record (RID) and of its location (LID), with the
+# location's legacy district as record_place gives it; one row looked up by primary keys (a
+# LATERAL with LIMIT, so the planner never hashes whole tables for a few points).
+_PROPS = """
+LEFT JOIN LATERAL (
+    SELECT @FIELDS@
+    FROM @TABLE@ r
+    JOIN location loc ON loc.id = q.lid
+    LEFT JOIN admin_unit cu ON cu.edition = 'legacy' AND cu.level = 'commune'
+                            AND cu.code = loc.commune_code
+    LEFT JOIN admin_unit du ON du.edition = 'legacy' AND du.level = 'district'
+                            AND du.code = COALESCE(cu.parent_code, loc.district_code)
+    WHERE r.id = q.rid
+    LIMIT 1) p ON true
+"""
+
+# The tile of clusters and lone points Q (count, rid, lid, geom) with their public fields.
+_TILE_OF = """
+f AS (SELECT q.geom, q.count, p.* FROM q @PROPS@ WHERE q.geom IS NOT NULL)
+SELECT ST_AsMVT(f, %(layer)s, @EXTENT@, 'geom') FROM f
 """
 
 # Points grouped in grid cells of %(cell)s metres (clusters: count > 1, placed at the mean of
@@ -86,36 +99,59 @@ q AS (
                         ST_TileEnvelope(%(z)s, %(x)s, %(y)s), @EXTENT@, %(buffer)s, true) AS geom
     FROM cells c
 ),
-f AS (SELECT q.geom, q.count, @FIELDS@
-      FROM q @JOINS@ WHERE q.geom IS NOT NULL)
-SELECT ST_AsMVT(f, %(layer)s, @EXTENT@, 'geom') FROM f
-"""
+@TILE_OF@"""
+
+# Clusters computed elsewhere (geo.publish.tile_grid), given as arrays of their mean x, y
+# (EPSG:3857), count, and the record and location of a lone point.
+_GIVEN_CELLS = """
+WITH q AS (
+    SELECT c.n AS count, c.rid, c.lid,
+           ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(c.cx, c.cy), 3857),
+                        ST_TileEnvelope(%(z)s, %(x)s, %(y)s), @EXTENT@, %(buffer)s, true) AS geom
+    FROM unnest(%(cx)s::float8[], %(cy)s::float8[], %(n)s::int[], %(rid)s::bigint[],
+                %(lid)s::bigint[]) AS c (cx, cy, n, rid, lid)
+),
+@TILE_OF@"""
 
 _ESTABLISHMENT_FIELDS = ("r.id, r.name, r.trade, r.workers, loc.precision, "
                          "loc.geocode_status AS status, du.code AS district")
-_ESTABLISHMENT_JOINS = "LEFT JOIN establishment r ON r.id = q.rid " + _DISTRICT_OF
 _VILLAGE_FIELDS = ("r.id, r.name, r.trade, r.workers, r.households, r.recognised_year, "
                    "loc.precision, du.code AS district")
 _PROJECT_FIELDS = ("r.id, r.title, r.year, r.funding_source, r.activity_type, r.kc_vnd, "
                    "r.status, loc.precision, du.code AS district")
 
 
-def _clustered(points: str, fields: str, joins: str) -> str:
-    return (_CLUSTERED.replace("@POINTS@", points)
-            .replace("@FIELDS@", fields).replace("@JOINS@", joins)
-            .replace("@ORIGIN@", repr(WORLD_ORIGIN)).replace("@EXTENT@", str(EXTENT)))
+def _fill(sql: str, table: str, fields: str) -> str:
+    props = _PROPS.replace("@FIELDS@", fields).replace("@TABLE@", table)
+    return (sql.replace("@TILE_OF@", _TILE_OF).replace("@PROPS@", props)
+            .replace("@ORIGIN@", repr(WORLD_ORIGIN))
+            .replace("@EXTENT@", str(EXTENT)))
 
 
-ESTABLISHMENTS = _clustered(_ESTABLISHMENT_POINTS, _ESTABLISHMENT_FIELDS,
-                            _ESTABLISHMENT_JOINS)
-VILLAGES = _clustered(_VILLAGE_POINTS, _VILLAGE_FIELDS,
-                      "LEFT JOIN craft_village r ON r.id = q.rid " + _DISTRICT_OF)
+ESTABLISHMENTS = _fill(_CLUSTERED.replace("@POINTS@", _ESTABLISHMENT_POINTS), "establishment",
+                       _ESTABLISHMENT_FIELDS)
+ESTABLISHMENT_CELLS = _fill(_GIVEN_CELLS, "establishment", _ESTABLISHMENT_FIELDS)
+VILLAGES = _fill(_CLUSTERED.replace("@POINTS@", _VILLAGE_POINTS), "craft_village",
+                 _VILLAGE_FIELDS)
 
 
 def projects(filter_sql: str) -> str:
     """The project layer's query with the project filter's WHERE clause (of `p`)."""
-    return _clustered(_PROJECT_POINTS.replace("@FILTER@", filter_sql), _PROJECT_FIELDS,
-                      "LEFT JOIN project r ON r.id = q.rid " + _DISTRICT_OF)
+    points = _PROJECT_POINTS.replace("@FILTER@", filter_sql)
+    return _fill(_CLUSTERED.replace("@POINTS@", points), "project", _PROJECT_FIELDS)
+
+
+# Every drawable establishment point (first location, filters applied) summed in grid cells
+# of %(cell)s metres, indexed from the south-west corner of EPSG:3857.
+ESTABLISHMENT_GRID = """
+WITH pts AS (@POINTS@)
+SELECT floor((ST_X(pt) - (@ORIGIN@)) / %(cell)s)::int AS gx,
+       floor((ST_Y(pt) - (@ORIGIN@)) / %(cell)s)::int AS gy,
+       count(*)::int, sum(ST_X(pt)), sum(ST_Y(pt)), min(id), min(lid)
+FROM pts GROUP BY 1, 2
+""".replace("@POINTS@", _ESTABLISHMENT_POINTS.replace(
+    "l.point_3857 && ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s)",
+    "l.point_3857 IS NOT NULL")).replace("@ORIGIN@", repr(WORLD_ORIGIN))
 
 
 # Unit polygons of one edition and level, simplified to the tile's resolution by

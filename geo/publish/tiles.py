@@ -26,7 +26,7 @@ from geo.core.db import Connection
 from geo.core.errors import KcmapError
 from geo.core.payload_cache import data_version
 from geo.core.vocab import Edition, Level, TileLayer, check_edition_level
-from geo.publish import tile_sql
+from geo.publish import tile_grid, tile_sql
 from geo.records.spec import PERSONAL_FIELDS
 
 MAX_ZOOM = 22  # tiles are served for z 0..MAX_ZOOM
@@ -164,36 +164,53 @@ def _remember(tag: str, body: bytes) -> None:
             _size -= len(old)
 
 
-def build_tile(conn: Connection, q: TileQuery, z: int, x: int, y: int) -> bytes:
-    """The tile's MVT bytes (b'' when it has no feature), queried now."""
+def build_tile(conn: Connection, q: TileQuery, z: int, x: int, y: int,
+               version: str | None = None) -> bytes:
+    """The tile's MVT bytes (b'' when it has no feature), queried now. Establishment
+    clusters come from the grid of the layer VERSION (tile_grid), built on first use."""
     check_tile(z, x, y)
     sql, params = _sql_and_params(q, z, x, y)
+    if q.layer == TileLayer.establishments and z < POINTS_ZOOM:
+        per_tile = 256 // CLUSTER_PX
+        fine = POINTS_ZOOM - 1 + per_tile.bit_length() - 1
+        grid = tile_grid.grid_for(conn, version or layer_version(conn, q), fine,
+                                  POINTS_ZOOM - 1, q.district, q.trade)
+        cells = tile_grid.tile_cells(grid, z, x, y, per_tile)
+        if not cells["n"]:
+            return b""
+        sql, params = tile_sql.ESTABLISHMENT_CELLS, {**params, **cells}
     with conn.cursor() as cur:
+        cur.execute("SELECT set_config('jit', 'off', true)")  # compiling costs more than it saves
         cur.execute(sql, params)
         row = cur.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
 
 
 def tile(conn: Connection, q: TileQuery, z: int, x: int, y: int,
-         tag: str | None = None) -> bytes:
-    """The tile's MVT bytes (b'' when empty), kept per process under its TAG (tile_tag)."""
-    tag = tag or tile_tag(conn, q, z, x, y)
+         version: str | None = None) -> bytes:
+    """The tile's MVT bytes (b'' when empty), kept per process under its tag (tile_tag) for
+    the layer VERSION (layer_version, read now when not given)."""
+    version = version or layer_version(conn, q)
+    tag = tile_tag(conn, q, z, x, y, version)
     with _lock:
         hit = _tiles.get(tag)
         if hit is not None:
             _tiles.move_to_end(tag)
             return hit
-    body = build_tile(conn, q, z, x, y)
+    body = build_tile(conn, q, z, x, y, version)
     _remember(tag, body)
     return body
 
 
-def clear() -> None:
-    """Forget every kept tile (as after a restart; benchmarks measure cold tiles with it)."""
+def clear(grids: bool = True) -> None:
+    """Forget every kept tile, and (if GRIDS) the cluster grids (as after a restart;
+    benchmarks measure cold tiles with it)."""
     global _size
     with _lock:
         _tiles.clear()
         _size = 0
+    if grids:
+        tile_grid.clear()
 
 
 _NAMES = {TileLayer.establishments: "Cơ sở công nghiệp nông thôn",

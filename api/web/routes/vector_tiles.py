@@ -71,7 +71,7 @@ def layer_tile(request: Request, layer: TileLayer, z: int, x: int, y: int, q: Fi
         headers = {"ETag": f'"{tag}"', "Cache-Control": _cache_control(request, version)}
         if f'"{tag}"' in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
-        body = tile(conn, query, z, x, y, tag)
+        body = tile(conn, query, z, x, y, version)
     if not body:
         return Response(status_code=204, headers=headers)
     return Response(body, media_type=MEDIA_TYPE, headers=headers)
