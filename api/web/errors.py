@@ -1,19 +1,23 @@
 """The one place where domain errors become HTTP statuses (no stack traces, SQL or paths).
 
 Web pages get an HTML error page (Vietnamese, what to do next); the API, OGC, tiles,
-health and file downloads get JSON.
+health and file downloads get JSON. A request FastAPI refuses (RequestValidationError, 422)
+keeps FastAPI's declared JSON shape there, `{"detail": [{"loc", "msg", "type"}]}`, with the
+`msg` in Vietnamese (api/web/validation_words.py).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 import psycopg2
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from api.web.validation_words import LOCATION_WORDS, message_of
 from geo.core.db_errors import classify
 from geo.core.errors import (
     Conflict,
@@ -65,6 +69,26 @@ def wants_html(path: str) -> bool:
     return "." not in last or last.endswith(".html")
 
 
+def status_of(exc: KcmapError) -> int:
+    """The HTTP status of a domain error."""
+    return next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+
+
+def validation_items(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """FastAPI's validation errors with Vietnamese messages (loc and type kept)."""
+    return [{"loc": list(e.get("loc", ())), "msg": message_of(e), "type": e.get("type", "")}
+            for e in errors]
+
+
+def _line(item: dict[str, Any]) -> str:
+    """One validation error as a sentence naming the parameter: 'Năm (years): …'."""
+    loc = [str(p) for p in item["loc"] if p not in ("query", "path", "body", "header")]
+    name = loc[-1] if loc else ""
+    label = LOCATION_WORDS.get(name, "")
+    named = f"{label} ({name})" if label else name
+    return f"{named}: {item['msg']}" if named else str(item["msg"])
+
+
 def error_response(request: Request, status: int, error: str, detail: str) -> Response:
     """An error answer in the form the path calls for."""
     headers = {"Retry-After": RETRY_AFTER[status]} \
@@ -81,15 +105,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(KcmapError)
     async def _domain(request: Request, exc: KcmapError) -> Response:
-        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-        return error_response(request, status, type(exc).__name__, str(exc))
+        return error_response(request, status_of(exc), type(exc).__name__, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        items = validation_items(exc.errors())
         if not wants_html(request.url.path):  # the API keeps FastAPI's documented 422 body
-            return await request_validation_exception_handler(request, exc)
-        names = sorted({str(err["loc"][-1]) for err in exc.errors() if err.get("loc")})
-        detail = "Giá trị không hợp lệ cho: " + (", ".join(names) or "yêu cầu")
+            return JSONResponse({"detail": items}, status_code=422)
+        detail = "; ".join(_line(i) for i in items) or "Yêu cầu không hợp lệ"
         return error_response(request, 422, "InvalidInput", detail)
 
     @app.exception_handler(Exception)

@@ -98,11 +98,11 @@ def parse_years(text: str | None) -> tuple[int, ...]:
         elif part.isdigit() and len(part) == 4:
             lo = hi = int(part)
         else:
-            raise InvalidInput(f"years: {part!r} is not a year or a range like 2021-2025")
+            raise InvalidInput(f"Năm: {part!r} không phải một năm hay một khoảng như 2021-2025")
         if lo > hi:
-            raise InvalidInput(f"years: range {lo}–{hi} is reversed")
+            raise InvalidInput(f"Năm: khoảng {lo}–{hi} bị đảo ngược")
         if lo < MIN_YEAR or hi > MAX_YEAR:
-            raise InvalidInput(f"years must be between {MIN_YEAR} and {MAX_YEAR}")
+            raise InvalidInput(f"Năm phải trong khoảng {MIN_YEAR}–{MAX_YEAR}")
         years.update(range(lo, hi + 1))
     return tuple(sorted(years))
 
@@ -115,7 +115,7 @@ def parse_sources(text: str | None) -> tuple[str, ...]:
         if key in ("ALL", "*"):
             return ()
         if key not in SOURCES:
-            raise InvalidInput(f"source must be KCQG or KCDP (KCĐP), not {part!r}")
+            raise InvalidInput(f"Nguồn kinh phí phải là KCQG hoặc KCĐP, không phải {part!r}")
         if key not in out:
             out.append(key)
     return () if set(out) == set(SOURCES) else tuple(sorted(out))
@@ -130,7 +130,7 @@ def parse_statuses(text: str | None) -> tuple[str, ...]:
         return ALL_STATUSES
     unknown = [s for s in parts if s not in ALL_STATUSES]
     if unknown:
-        raise InvalidInput(f"status must be among {', '.join(ALL_STATUSES)}")
+        raise InvalidInput(f"Trạng thái đề án phải là một trong: {', '.join(ALL_STATUSES)}")
     return tuple(s for s in ALL_STATUSES if s in parts)
 
 
@@ -149,7 +149,8 @@ def parse_activities(conn: Connection, text: str | None) -> tuple[str, ...]:
     known = activity_types(conn)
     unknown = [a for a in parts if a not in known]
     if unknown:
-        raise InvalidInput(f"activity must be among {', '.join(known)}, not {unknown[0]!r}")
+        raise InvalidInput(f"Hoạt động phải là một trong: {', '.join(known)}; "
+                           f"không có {unknown[0]!r}")
     return tuple(sorted(set(parts)))
 
 

@@ -172,7 +172,8 @@ class DownloadFormat(StrEnum):
 def check_edition_level(edition: Edition, level: Level) -> None:
     """The one rule joining edition and level: the 2025 edition has communes only."""
     if edition == Edition.e2025 and level == Level.district:
-        raise InvalidInput("the 2025 edition has no district level (abolished 1 July 2025)")
+        raise InvalidInput("Địa giới 2025 không có cấp huyện (cấp huyện bỏ từ 1/7/2025); "
+                           "hãy chọn cấp xã")
 
 
 def parse_term(kind: type[T], name: str, value: str | None, default: T) -> T:
@@ -186,4 +187,5 @@ def parse_term(kind: type[T], name: str, value: str | None, default: T) -> T:
     try:
         return kind(value)
     except ValueError:
-        raise InvalidInput(f"{name} must be one of {', '.join(kind)}, not {value!r}") from None
+        raise InvalidInput(f"{name} phải là một trong: {', '.join(kind)}; "
+                           f"không phải {value!r}") from None

@@ -23,7 +23,8 @@ def check_district(conn: Connection, code: str | None) -> str | None:
     if not code:
         return None
     if code not in dict(district_choices(conn)):
-        raise InvalidInput(f"district must be a legacy district code, not {code!r}")
+        raise InvalidInput(f"Huyện phải là mã đơn vị cấp huyện (trước 1/7/2025), "
+                           f"không phải {code!r}")
     return code
 
 

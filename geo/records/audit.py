@@ -108,7 +108,8 @@ def history(conn: Connection, actor: Actor | None, entity: str | None = None,
 
 def audit_row(conn: Connection, audit_id: int, lock: bool = False) -> dict[str, Any]:
     """One raw audit row (with hex EWKB geometries); NotFound if missing."""
-    sql = ("SELECT id, entity, entity_id, action, version_before, version_after, before, after, "
+    sql = ("SELECT id, user_id, entity, entity_id, action, version_before, version_after, before, "
+           "after, "
            "geom_before::text AS geom_before, geom_after::text AS geom_after, district_code, "
            "reverted_by_id FROM audit_log WHERE id = %s")
     with dict_cursor(conn) as cur:

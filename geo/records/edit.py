@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from geo.accounts.authz import Actor, check_edit, check_revert
+from geo.accounts.authz import Actor, can_revert, check_edit, check_revert, require_actor
 from geo.core.db import Connection
 from geo.core.errors import Conflict, InvalidInput, PreconditionRequired
 from geo.records.audit import Change, audit_row, record_change
@@ -26,12 +26,17 @@ from geo.records.state import (
     activity_exists,
     commune_at,
     commune_of,
+    district_containing,
     point_ewkb,
     read_state,
     write_state,
 )
 
 MANUAL_METHOD = "manual_review"
+
+
+class OutsideDistrict(InvalidInput):
+    """A new point lies outside the record's district and was not confirmed (confirm_outside)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,16 @@ class EditResult:
     def establishment_id(self) -> int:
         """The record id (name kept for establishment callers)."""
         return self.record_id
+
+
+def _check_inside(conn: Connection, district: str, lon: float, lat: float) -> None:
+    """OutsideDistrict when the point is outside the district's boundary (if it has one)."""
+    inside, name = district_containing(conn, district, lon, lat)
+    if inside is False:
+        raise OutsideDistrict(
+            f"Điểm mới ({lat:.5f}, {lon:.5f}) nằm ngoài ranh giới huyện {name} của bản ghi. "
+            "Nếu vị trí này đúng, hãy xác nhận vị trí ngoài huyện rồi lưu lại "
+            "(confirm_outside).")
 
 
 def _new_location(conn: Connection, actor: Actor, state: State, edits: dict[str, Any],
@@ -65,12 +80,16 @@ def _new_location(conn: Connection, actor: Actor, state: State, edits: dict[str,
         if unit is None:
             raise InvalidInput(f"Không có xã mã {commune} (đơn vị trước 1/7/2025)")
         district, centroid = unit
+        if "point" in edits and not edits["confirm_outside"]:
+            _check_inside(conn, district, *edits["point"])
         check_edit(actor, state.spec.entity, district)
         values.update(commune_code=commune, district_code=district)
         if values.get("precision") != "exact":
             geom = centroid
             values.update(precision="commune", method=MANUAL_METHOD, score=1.0)
         moved = True
+    elif "point" in edits and state.district and not edits["confirm_outside"]:
+        _check_inside(conn, state.district, *edits["point"])
     if moved:
         values.update(geocode_status="ok", has_location=True)
     return geom, moved
@@ -126,7 +145,7 @@ def _commit(conn: Connection, actor: Actor, state: State, values: dict[str, Any]
 def revert_change(conn: Connection, actor: Actor | None, audit_id: int,
                   reason: str = "") -> EditResult:
     """Restore the state before a recorded change, if the record is as that change left it."""
-    who = check_revert(actor)
+    who = require_actor(actor)
     row = audit_row(conn, audit_id, lock=True)
     if row["reverted_by_id"] is not None:
         raise Conflict("Thay đổi này đã được hoàn tác")
@@ -138,6 +157,12 @@ def revert_change(conn: Connection, actor: Actor | None, audit_id: int,
     if state.version != row["version_after"] and not unchanged:
         raise Conflict(f"Bản ghi đã thay đổi sau đó (phiên bản {state.version}); "
                        "hãy hoàn tác các thay đổi mới hơn trước")
+    if not can_revert(who):  # an officer may undo their own last change of a record
+        own_last = row["user_id"] == who.user_id and row["action"] != "revert" \
+            and state.version == row["version_after"]
+        if not own_last:
+            check_revert(who)
+        check_edit(who, spec.entity, state.district)
     text = check_reason(reason) or f"Hoàn tác thay đổi số {audit_id}"
     values = dict(state.values)
     values.update(row["before"])

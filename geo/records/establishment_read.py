@@ -3,7 +3,8 @@
 An establishment's district is its commune's parent, else its location's district code.
 Review flags: `conflict` (geocode status), `commune_only` (no exact point: commune precision
 or coarser), `outside_district` (the point is not within the district's boundary polygon,
-ST_Within) and `unreviewed` (never confirmed or moved by a person).
+ST_Within) and `unreviewed` (never confirmed or moved by a person). Several filters combine
+with OR: a record shows when it has any of the chosen flags.
 """
 
 from __future__ import annotations
@@ -40,11 +41,12 @@ WHERE (%(district)s::text IS NULL OR e.id IN (
           SELECT lo.establishment_id FROM record_place lo
           WHERE lo.establishment_id IS NOT NULL
                 AND COALESCE(lo.district_code, lo.location_district_code) = %(district)s))
-  AND (NOT %(conflict)s OR l.geocode_status = 'conflict')
-  AND (NOT %(commune_only)s OR l.precision IS DISTINCT FROM 'exact')
-  AND (NOT %(outside_district)s OR (l.geom IS NOT NULL AND b.geom IS NOT NULL
-                                    AND NOT ST_Within(l.geom, b.geom)))
-  AND (NOT %(unreviewed)s OR e.reviewed_at IS NULL)
+  AND (NOT (%(conflict)s OR %(commune_only)s OR %(outside_district)s OR %(unreviewed)s)
+       OR (%(conflict)s AND l.geocode_status = 'conflict')
+       OR (%(commune_only)s AND l.precision IS DISTINCT FROM 'exact')
+       OR (%(outside_district)s AND l.geom IS NOT NULL AND b.geom IS NOT NULL
+           AND NOT ST_Within(l.geom, b.geom))
+       OR (%(unreviewed)s AND e.reviewed_at IS NULL))
   AND (%(q)s = '' OR e.name ILIKE '%%' || %(q)s || '%%' ESCAPE '\\'
        OR e.record_key ILIKE '%%' || %(q)s || '%%' ESCAPE '\\')
 ORDER BY e.name, e.id
@@ -109,7 +111,7 @@ def check_filters(filters: list[str]) -> list[str]:
     """The filters, each one of FILTERS; InvalidInput otherwise."""
     bad = [f for f in filters if f not in FILTERS]
     if bad:
-        raise InvalidInput(f"filter must be among {', '.join(FILTERS)}")
+        raise InvalidInput(f"Bộ lọc phải là một trong: {', '.join(FILTERS)}")
     return filters
 
 
@@ -119,9 +121,9 @@ def list_establishments(conn: Connection, actor: Actor | None, district: str | N
     """A page of establishments (optionally of one legacy district, filtered, searched)."""
     chosen = check_filters(list(filters or []))
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise InvalidInput(f"limit must be 1–{MAX_LIMIT} and offset ≥ 0")
+        raise InvalidInput(f"Số dòng phải từ 1 đến {MAX_LIMIT} và vị trí bắt đầu ≥ 0")
     if len(q) > 200 or "\x00" in q:
-        raise InvalidInput("search text too long or invalid")
+        raise InvalidInput("Chuỗi tìm kiếm quá dài hoặc không hợp lệ")
     params: dict[str, Any] = {f: f in chosen for f in FILTERS}
     params.update(district=district, q=_like(q.strip()), limit=limit, offset=offset)
     with dict_cursor(conn) as cur:

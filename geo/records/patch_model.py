@@ -26,7 +26,7 @@ from geo.geocoding.coords import parse_point
 from geo.records.kinds import RecordKind
 from geo.records.spec import MAX_REASON, SPECS, FieldSpec, FieldType, KindSpec
 
-LOCATION_INPUTS = ("lon", "lat", "commune_code")
+LOCATION_INPUTS = ("lon", "lat", "commune_code", "confirm_outside")
 
 
 def _text(f: FieldSpec) -> Callable[[object], str | None]:
@@ -105,7 +105,11 @@ def _point(lon: object, lat: object) -> tuple[float, float]:
             raise ValueError("lon và lat phải là số hữu hạn")
     parsed = parse_point(lat, lon)
     if not parsed.accepted or parsed.lon is None or parsed.lat is None:
-        raise ValueError("Tọa độ không dùng được: " + "; ".join(parsed.issues or ["trống"]))
+        if parsed.method == "outside_province":
+            raise ValueError("Tọa độ nằm ngoài tỉnh Quảng Ngãi: kiểm tra lại các số và thứ tự "
+                             "vĩ độ, kinh độ")
+        raise ValueError("Tọa độ không đọc được: hãy gõ số thập phân (15,1234), độ-phút-giây "
+                         "(15°07'25\"N) hoặc mét VN-2000")
     return parsed.lon, parsed.lat
 
 
@@ -129,7 +133,7 @@ class PatchBase(BaseModel):
 
     def edits(self) -> dict[str, Any]:
         """The changes as edit_record applies them: attributes present, 'point' (lon, lat),
-        'commune_code', 'confirm' and 'reason' (stripped)."""
+        'commune_code', 'confirm', 'confirm_outside' and 'reason' (stripped)."""
         given = self.model_dump(exclude_unset=True)
         out = {k: v for k, v in given.items() if k not in (*LOCATION_INPUTS, "confirm", "reason")}
         if self._point is not None:
@@ -138,6 +142,7 @@ class PatchBase(BaseModel):
         if isinstance(commune, str) and commune.strip():
             out["commune_code"] = commune.strip()
         out["confirm"] = bool(given.get("confirm"))
+        out["confirm_outside"] = bool(given.get("confirm_outside"))
         out["reason"] = (given.get("reason") or "").strip()
         return out
 
@@ -151,6 +156,9 @@ def patch_model(spec: KindSpec) -> type[PatchBase]:
         fields["lat"] = (float | str | None, Field(None, description=point.format("northing")))
         fields["commune_code"] = (str | None, Field(None, max_length=10,
                                                     description="legacy commune code"))
+        fields["confirm_outside"] = (bool | None, Field(
+            None, description="true: accept a new point outside the record's district "
+                              "(else 422)"))
     if spec.reviewable:
         fields["confirm"] = (bool | None, Field(None, description="mark the location as checked"))
     name = "".join(w.title() for w in spec.kind.value.split("_")) + "Patch"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from geo.accounts.authz import Actor
 from geo.core.db import Connection, dict_cursor
+from geo.records.establishment_read import FILTERS, MAX_LIMIT, list_establishments
 
 _PROGRESS = """
 WITH est AS (
@@ -39,3 +41,20 @@ def review_progress(conn: Connection, district: str | None = None) -> list[dict[
         else None,
         "conflicts": int(r["conflicts"]), "commune_only": int(r["commune_only"]),
     } for r in rows]
+
+
+def next_needing_attention(conn: Connection, actor: Actor | None, district: str,
+                           after: int | None = None) -> int | None:
+    """The id of the district's next establishment (by name) with any review flag, after the
+    record `after` (wrapping round to the first); None when nothing needs attention."""
+    items = list_establishments(conn, actor, district, list(FILTERS), "", MAX_LIMIT)["items"]
+    ids = [int(i["id"]) for i in items if i["id"] != after]
+    if not ids:
+        return None
+    if after is not None:
+        order = [int(i["id"]) for i in items]
+        if after in order:
+            later = [i for i in order[order.index(after) + 1:] if i != after]
+            if later:
+                return later[0]
+    return ids[0]

@@ -169,3 +169,20 @@ def activity_exists(conn: Connection, code: str) -> bool:
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM activity_type WHERE code = %s", (code,))
         return cur.fetchone() is not None
+
+
+def district_containing(conn: Connection, district: str, lon: float, lat: float
+                        ) -> tuple[bool | None, str]:
+    """(whether the point is within the legacy district's boundary, None without a boundary;
+    the district's name)."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            SELECT u.name, CASE WHEN b.geom IS NULL THEN NULL
+                   ELSE ST_Intersects(b.geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) END
+            FROM admin_unit u LEFT JOIN boundary b ON b.edition = u.edition AND b.code = u.code
+            WHERE u.edition = 'legacy' AND u.level = 'district' AND u.code = %s""",
+                    (lon, lat, district))
+        row = cur.fetchone()
+    if row is None:
+        return None, district
+    return (None if row[1] is None else bool(row[1])), str(row[0])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from maps.pages.layout import render_page
 
 
-def message_page(text: str, title: str = "Thông báo", back: str = "/") -> str:
-    """A page with one message and a link back."""
-    return render_page("pages/message.html", title, text=text, back=back)
+def message_page(text: str | Sequence[str], title: str = "Thông báo", back: str = "/") -> str:
+    """A page with a message (or several lines) and a link back."""
+    lines = [text] if isinstance(text, str) else list(text)
+    return render_page("pages/message.html", title, lines=lines, back=back)
 
 
 def login_page(csrf: str, next_path: str = "", error: str = "", username: str = "") -> str:

@@ -13,12 +13,14 @@ from maps.core.templates import render
 
 
 def render_page(name: str, title: str, actor: Actor | None = None, csrf: str = "",
-                leaflet: bool = False, scripts: tuple[str, ...] = (), **context: Any) -> str:
+                leaflet: bool = False, scripts: tuple[str, ...] = (), cluster: bool = False,
+                **context: Any) -> str:
     """A whole Vietnamese page from template NAME: head with local CSS (and Leaflet if asked),
-    the top bar with the user and a logout button, the page's own scripts at the end."""
+    the top bar with the user and a logout button, the page's own scripts at the end;
+    `cluster` adds the vendored Leaflet.markercluster."""
     user = None
     if actor is not None:
         user = {"name": actor.username, "role": ROLE_NAMES.get(actor.role, actor.role),
                 "district": actor.district_code}
-    return str(render(name, title=title, user=user, csrf=csrf, leaflet=leaflet,
+    return str(render(name, title=title, user=user, csrf=csrf, leaflet=leaflet, cluster=cluster,
                       scripts=scripts, **context))

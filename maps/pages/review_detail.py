@@ -55,20 +55,24 @@ def _form_values(record: dict[str, Any], values: dict[str, str],
 def detail_page(record: dict[str, Any], district: dict[str, Any], changes: list[dict[str, Any]],
                 actor: Actor, csrf: str, map_settings: MapSettings,
                 message: str = "", error: str = "", values: dict[str, str] | None = None,
-                current: dict[str, Any] | None = None) -> str:
-    """The page of one establishment; `values` re-fills the form after a refused save."""
+                current: dict[str, Any] | None = None, following: int | None = None,
+                outside: bool = False) -> str:
+    """The page of one establishment; `values` re-fills the form after a refused save;
+    `outside`: the refused point lies outside the district (the form asks to confirm it)."""
     editable = can_edit(actor, "establishment", record["district_code"])
     personal = can_see_personal(actor)
     loc = record["location"] or {}
     data = {**map_config(map_settings), "editable": editable,
             "district": json.loads(district["geojson"]) if district["geojson"] else None,
-            "lon": loc.get("lon"), "lat": loc.get("lat"), "name": record["name"]}
+            "lon": loc.get("lon"), "lat": loc.get("lat"), "name": record["name"],
+            "district_name": district["name"]}
     return render_page(
         "review/detail.html", record["name"], actor, csrf, leaflet=True,
         scripts=(own_url("kccontext.js"), own_url("review.js")), record=record, district=district,
         communes=district["communes"], message=message, error=error,
         current_facts=_facts(current) if current is not None else None,
         personal=personal, record_facts=_facts(record), editable=editable,
-        history=history_rows(changes), can_revert=can_revert(actor),
+        history=history_rows(changes, actor), can_revert=can_revert(actor),
+        following=following, outside=outside,
         here=f"/review/{district['code']}/establishments/{record['id']}", data=data,
         **_form_values(record, values or {}, personal))

@@ -13,6 +13,11 @@ STATUS = {"ok": "Ổn", "ambiguous": "Chưa rõ", "not_found": "Không tìm th�
           "conflict": "Xung đột"}
 FLAGS = {"conflict": "Xung đột vị trí", "commune_only": "Chỉ đến cấp xã (chưa có điểm)",
          "outside_district": "Nằm ngoài ranh giới huyện", "unreviewed": "Chưa rà soát"}
+METHODS = {"manual_review": "Sửa khi rà soát", "demo_synthetic": "Dữ liệu mẫu (tổng hợp)",
+           "wgs84": "Tọa độ trong tệp", "wgs84_swapped": "Tọa độ trong tệp (đã đổi chỗ)",
+           "outside_province": "Tọa độ ngoài tỉnh", "none": "Chưa xác định",
+           "centroid:commune": "Tâm xã (theo địa chỉ)", "centroid:district": "Tâm huyện",
+           "centroid:province": "Tâm tỉnh"}
 ACTIONS = {"edit": "Sửa", "confirm": "Xác nhận", "revert": "Hoàn tác"}
 FIELDS = {"name": "Tên", "owner_name": "Chủ cơ sở", "phone": "Điện thoại",
           "trade": "Ngành nghề", "workers": "Số lao động", "address_raw": "Địa chỉ",
@@ -47,6 +52,17 @@ def value_text(value: Any, key: str = "") -> str:
         return "—"
     if key == "reviewed_at":
         return local_time(str(value))
+    if key == "precision":
+        return word(PRECISION, value)
+    if key == "geocode_status":
+        return word(STATUS, value)
+    if key == "method":
+        text = str(value)
+        if text.startswith("vn2000:"):
+            return "Tọa độ VN-2000 trong tệp"
+        return METHODS.get(text, text)
+    if key == "score" and isinstance(value, (int, float)):
+        return f"{value:.2f}".replace(".", ",")
     if isinstance(value, bool):
         return "có" if value else "không"
     return str(value)

@@ -66,7 +66,10 @@ def test_confirm_from_the_list_and_save_from_the_detail_page(conn: Any, make_use
     r = c.post(f"/review/{BINH_SON}/establishments/{eid}",
                data={"csrf_token": form_token(page.text), "version": "1", "action": "confirm",
                      "back": f"/review/{BINH_SON}?filter=unreviewed"}, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == f"/review/{BINH_SON}?filter=unreviewed"
+    audit_id = one(conn, "SELECT max(id) FROM audit_log WHERE entity_id = %s", (eid,))
+    assert r.status_code == 303 and r.headers["location"] == (
+        f"/review/{BINH_SON}?filter=unreviewed&done=confirmed&id={eid}&change={audit_id}"
+        f"#est-{eid}")  # the card stays in view
     assert "P-SAVE" not in c.get(r.headers["location"]).text  # reviewed: filtered out now
     detail = c.get(f"/review/{BINH_SON}/establishments/{eid}")
     assert "0905123456" in detail.text  # officers see the phone
@@ -89,7 +92,7 @@ def test_refused_save_keeps_what_was_typed(conn: Any, make_user: Any) -> None:
     b = _client_for(conn, make_user, "district_officer", BINH_SON)
     url = f"/review/{BINH_SON}/establishments/{eid}"
     form_a, form_b = a.get(url).text, b.get(url).text
-    base = {"version": "1", "action": "save", "reason": ""}
+    base = {"version": "1", "action": "save", "reason": "sửa tên"}
     r = a.post(url, data={**base, "csrf_token": form_token(form_a), "name": "Tên của A"},
                follow_redirects=False)
     assert r.status_code == 303

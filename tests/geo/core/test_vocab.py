@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from api.web.validation_words import LOCATION_WORDS
 from geo.core.errors import DatabaseUnavailable
 from geo.core.vocab import IndicatorKey
 from maps.views.choropleth import INDICATORS
@@ -76,9 +77,11 @@ def test_bad_value_is_422_before_the_database(bare: tuple[TestClient, NoDatabase
     assert r.status_code == 422, (path, r.text)
     if r.headers["content-type"].startswith("text/html"):  # web pages answer with a page
         assert "." not in path.split("?")[0].rsplit("/", 1)[-1], path
-        assert f"Giá trị không hợp lệ cho: {name}<" in r.text, path
-    else:
+        assert f"{LOCATION_WORDS[name]} ({name}): giá trị không hợp lệ" in r.text, path
+        assert '<html lang="vi">' in r.text
+    else:  # FastAPI's declared shape, Vietnamese messages
         assert [e["loc"][-1] for e in r.json()["detail"]] == [name]
+        assert all(e["msg"].startswith(("giá trị", "cần")) for e in r.json()["detail"])
     assert db.calls == 0, path
 
 
@@ -90,7 +93,7 @@ def test_the_edition_level_rule_is_checked_before_the_database(
                  "/api/units?edition=2025&level=district"):
         r = client.get(path)
         detail = r.text if path.startswith("/maps/") else r.json()["detail"]  # page: HTML
-        assert r.status_code == 422 and "no district level" in detail, path
+        assert r.status_code == 422 and "không có cấp huyện" in detail, path
     assert db.calls == 0
 
 
