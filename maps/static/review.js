@@ -210,7 +210,12 @@
       saved = null;
     }
     if (saved !== null && /[?&]done=/.test(location.search)) {
-      window.scrollTo(0, parseInt(saved, 10) || 0);
+      var y = parseInt(saved, 10) || 0;
+      window.scrollTo(0, y);
+      /* after the browser's own jump to #est-… (done at load) */
+      window.addEventListener("load", function () {
+        setTimeout(function () { window.scrollTo(0, y); }, 0);
+      });
     }
   }
 
