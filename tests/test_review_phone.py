@@ -73,7 +73,7 @@ def test_cards_come_fifty_to_a_page(conn: Any, make_user: Any) -> None:
     first = c.get(f"/review/{BINH_SON}")
     assert first.text.count('class="kc-card"') == 50
     assert "Cơ sở 1–50 / 60 (trang 1/2)" in first.text
-    assert f'href="?filter=&amp;page=2"' not in first.text  # no empty filter in links
+    assert 'href="?filter=&amp;page=2"' not in first.text  # no empty filter in links
     assert 'href="?page=2"' in first.text
     second = c.get(f"/review/{BINH_SON}?page=2")
     assert second.text.count('class="kc-card"') == 10 and f'id="est-{ids[-1]}"' in second.text
