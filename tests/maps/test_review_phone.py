@@ -9,18 +9,8 @@ from typing import Any
 import pytest
 
 from geo.records.edit import edit_establishment
-
-from .review_helpers import (
-    BINH_SON,
-    SON_TINH,
-    add_establishment,
-    auth_client,
-    communes_of,
-    form_token,
-    login,
-    one,
-    point_of,
-)
+from tests.review_helpers import auth_client, form_token, login
+from tests.world import BINH_SON, SON_TINH, add_establishment, communes_of, one, point_of
 
 
 def _square_boundary(conn: Any) -> None:

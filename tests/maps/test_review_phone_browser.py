@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import TEST_PASSWORD
-from .review_helpers import BINH_SON, add_establishment, one, point_of
+from tests.conftest import TEST_PASSWORD
+from tests.world import BINH_SON, add_establishment, one, point_of
 
 PHONE = {"width": 390, "height": 844}
 OVERFLOW = "() => document.documentElement.scrollWidth"
