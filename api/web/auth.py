@@ -40,7 +40,7 @@ LOGIN_CSRF_COOKIE = "kcmap_login_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-ALWAYS_PUBLIC = ("/", "/healthz", "/login", "/favicon.ico")
+ALWAYS_PUBLIC = ("/", "/api", "/healthz", "/login", "/favicon.ico")  # /api: a list of links
 ALWAYS_PUBLIC_PREFIXES = ("/static/",)
 # Public maps and the read-only data they are drawn from (personal fields are removed in
 # geo/ for anonymous callers): pages under /maps/, their GeoJSON/CSV/XLSX, record JSON, and

@@ -27,4 +27,20 @@ def database_status(conn: Connection) -> dict[str, object]:
     keys = ["legacy_districts", "legacy_communes", "communes_2025", "official_boundaries",
             "approximate_boundaries", "establishments", "craft_villages", "projects"]
     result.update(zip(keys, row, strict=True))
+    result.update(_freshness(conn))
     return result
+
+
+def _freshness(conn: Connection) -> dict[str, object]:
+    """When the records last changed (data_date, a timestamp or None) and whether any are
+    demo data (has_demo)."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT greatest((SELECT max(updated_at) FROM establishment),"
+            " (SELECT max(updated_at) FROM craft_village), (SELECT max(updated_at) FROM project)),"
+            " EXISTS (SELECT 1 FROM establishment WHERE is_demo)"
+            " OR EXISTS (SELECT 1 FROM craft_village WHERE is_demo)"
+            " OR EXISTS (SELECT 1 FROM project WHERE is_demo)")
+        row = cur.fetchone()
+    assert row is not None
+    return {"data_date": row[0], "has_demo": bool(row[1])}

@@ -120,8 +120,13 @@ def test_page_loads_offline_with_controls(hostile: dict[str, Any], live_server: 
 def test_index_links_every_map(client: TestClient) -> None:
     html = client.get("/").text
     for target in ("/maps/coverage", "/maps/gaps", "/maps/establishments", "/maps/projects",
-                   "/maps/villages", "/api/coverage", "/api/gaps", "/api/projects"):
+                   "/maps/villages", "/reports/briefing.pdf", "/login", "/api"):
         assert f'href="{target}' in html, target
+    assert '<html lang="vi">' in html and 'href="#kc-main"' in html  # skip link
+    assert "/api/coverage" not in html  # the API list moved to /api
+    api = client.get("/api").text
+    for target in ("/api/coverage", "/api/gaps", "/api/projects", "/api/openapi.json"):
+        assert f'href="{target}' in api, target
 
 
 def test_fullscreen_control(hostile: dict[str, Any], live_server: str,
