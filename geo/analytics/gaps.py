@@ -23,10 +23,10 @@ from geo.core.vocab import Allocation, Level
 
 PRIORITY_WEIGHT = 1.5
 NEEDS = (("establishments", "E"), ("workers", "L"), ("craft_villages", "V"))
-FORMULA = ("score = 100 × (k × N − S); N = mean(E/ΣE, L/ΣL, V/ΣV) over measures with a "
-           "non-zero province total (E establishments, L workers, V craft villages); "
-           "S = K/ΣK (K khuyến công VND allocated to the commune); "
-           f"k = {PRIORITY_WEIGHT} for a priority commune, else 1")
+FORMULA = ("điểm = 100 × (k × N − S); N = trung bình của E/ΣE, L/ΣL, V/ΣV (chỉ các thước đo "
+           "có tổng toàn tỉnh khác 0; E số cơ sở CNNT, L số lao động, V số làng nghề); "
+           "S = K/ΣK (K kinh phí khuyến công phân bổ cho xã, đồng); "
+           f"k = {str(PRIORITY_WEIGHT).replace('.', ',')} với xã ưu tiên, các xã khác k = 1")
 ROW_KEYS = ("rank", "code", "name", "type", "district_code", "district_name", "priority",
             "priority_note", "establishments", "workers", "craft_villages", "support_vnd",
             "spread_vnd", "counterpart_vnd", "projects", "need_share", "support_share", "score",

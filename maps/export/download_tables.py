@@ -8,6 +8,7 @@ from typing import Any
 from geo.publish.map_views import ViewData
 from geo.records.spec import CRAFT_VILLAGE, ESTABLISHMENT, PROJECT, KindSpec
 from maps.export.map_titles import view_title
+from maps.export.labels import source_words
 from maps.export.tables import GAP_COLUMNS, INDICATOR_COLUMNS, Column, to_csv, to_xlsx
 from maps.views.choropleth import ALLOCATION_WORDS
 
@@ -79,7 +80,7 @@ def notes(data: ViewData) -> list[tuple[str, Any]]:
     title, subtitle = view_title(data)
     lines: list[tuple[str, Any]] = [("Nội dung", f"{title}. {subtitle}".replace("\n", "; "))]
     if flt is not None:
-        lines += [("Năm", flt.years_text()), ("Nguồn kinh phí", ", ".join(flt.sources) or "tất cả"),
+        lines += [("Năm", flt.years_text()), ("Nguồn kinh phí", source_words(flt.sources)),
                   ("Hoạt động", ", ".join(flt.activities) or "tất cả"),
                   ("Trạng thái đề án", ", ".join(flt.statuses))]
     if data["view"] in ("coverage", "gaps"):

@@ -11,7 +11,10 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from maps.export.labels import label
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,15 @@ REASONS = {"no_district": "Không xác định được huyện (cấp tỉnh, c
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell_text(value: Any, kind: str) -> Any:
+def _cell_text(value: Any, kind: str, key: str = "") -> Any:
     """A value for CSV: plain numbers, 'có'/'không', text safe from formula injection."""
     if value is None:
         return ""
     if kind == "bool":
         return "có" if value else "không"
     if isinstance(value, str):
+        value = label(key, value)
+        assert isinstance(value, str)
         return "'" + value if value.startswith(_FORMULA_START) else value
     return value
 
@@ -85,17 +90,18 @@ def to_csv(columns: Sequence[Column], rows: Sequence[Mapping[str, Any]]) -> byte
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([c.header for c in columns])
     for r in rows:
-        writer.writerow([_cell_text(r.get(c.key), c.kind) for c in columns])
+        writer.writerow([_cell_text(r.get(c.key), c.kind, c.key) for c in columns])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 FORMATS = {"vnd": "#,##0", "int": "#,##0", "share": "0.0%", "score": "0.0000"}
 
 
-def _xlsx_cell(ws: WriteOnlyWorksheet, value: Any, kind: str) -> WriteOnlyCell:
-    """A typed cell: numbers stay numbers, text is never a formula."""
+def _xlsx_cell(ws: WriteOnlyWorksheet, value: Any, kind: str, key: str = "") -> WriteOnlyCell:
+    """A typed cell: numbers stay numbers, codes become labels, text is never a formula."""
     if kind == "bool" and value is not None:
         value = "có" if value else "không"
+    value = label(key, value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -104,11 +110,35 @@ def _xlsx_cell(ws: WriteOnlyWorksheet, value: Any, kind: str) -> WriteOnlyCell:
     return cell
 
 
+def _shown_width(value: Any, kind: str) -> int:
+    """About how many characters a value takes once formatted (thousands separators)."""
+    if isinstance(value, bool) or value is None:
+        return 5
+    if isinstance(value, int | float) and kind in ("vnd", "int"):
+        return len(f"{value:,.0f}")
+    if isinstance(value, float):
+        return 10
+    return len(str(value))
+
+
+def _widths(columns: Sequence[Column], rows: Sequence[Mapping[str, Any]]) -> list[float]:
+    """Column widths that show the header and the values (amounts never as ####)."""
+    widths = []
+    for c in columns:
+        longest = max((_shown_width(label(c.key, r.get(c.key)), c.kind) for r in rows),
+                      default=0)
+        widths.append(min(60.0, max(8.0, min(len(c.header), 30) + 2.0, longest + 3.0)))
+    return widths
+
+
 def _sheet(wb: Workbook, title: str, columns: Sequence[Column],
            rows: Sequence[Mapping[str, Any]]) -> None:
-    """A sheet with a bold header row and one row per record."""
+    """A sheet with a bold, frozen, filterable header row, fitted widths, one row per record."""
     ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
+    for i, width in enumerate(_widths(columns, rows), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{len(rows) + 1}"
     header = []
     for c in columns:
         cell = WriteOnlyCell(ws, value=c.header)
@@ -116,15 +146,17 @@ def _sheet(wb: Workbook, title: str, columns: Sequence[Column],
         header.append(cell)
     ws.append(header)
     for r in rows:
-        ws.append([_xlsx_cell(ws, r.get(c.key), c.kind) for c in columns])
+        ws.append([_xlsx_cell(ws, r.get(c.key), c.kind, c.key) for c in columns])
 
 
 def _notes_sheet(wb: Workbook, title: str, lines: Sequence[tuple[str, Any]]) -> None:
     """A two-column sheet of labelled values (filter, totals, formula)."""
     ws = wb.create_sheet(title)
-    for label, value in lines:
+    ws.column_dimensions["A"].width = min(60, max((len(n) for n, _ in lines), default=10) + 2)
+    ws.column_dimensions["B"].width = 80
+    for name, value in lines:
         kind = "vnd" if isinstance(value, int) and not isinstance(value, bool) else "text"
-        ws.append([_xlsx_cell(ws, label, "text"), _xlsx_cell(ws, value, kind)])
+        ws.append([_xlsx_cell(ws, name, "text"), _xlsx_cell(ws, value, kind)])
 
 
 def to_xlsx(sheets: Sequence[tuple[str, Sequence[Column], Sequence[Mapping[str, Any]]]],

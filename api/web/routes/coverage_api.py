@@ -16,9 +16,11 @@ from geo.analytics.coverage import coverage_geojson
 from geo.analytics.gaps import FORMULA, gap_ranking, ranking_json
 from geo.analytics.indicators import indicator_report
 from geo.core.payload_cache import Payload
+from geo.core.textnorm import fold
 from geo.core.vocab import Allocation, Edition, Level, check_edition_level
 from geo.cycle.access import check_read
 from geo.cycle.whatif import DEFAULT_TOP, plan_ranking
+from maps.export.labels import source_words
 from maps.export.tables import (
     GAP_COLUMNS,
     INDICATOR_COLUMNS,
@@ -60,10 +62,12 @@ def api_coverage(request: Request, q: Filters, level: Level = LEVEL,
                             "application/json")
 
 
-def _stem(kind: str, level: str, summary: dict[str, Any]) -> str:
+def _stem(kind: str, level: str, summary: dict[str, Any], q: FilterQuery) -> str:
+    """kcmap-<kind>-<level>-<years>-<allocation>[-<source>][-<activity>][-<status>]."""
     years = summary["years"]
     span = f"{years[0]}-{years[-1]}" if years else ""
-    return f"kcmap-{kind}-{level}-{span}-{summary['allocation']}"
+    extra = ["-".join(fold(v).split())[:40] for v in (q.source, q.activity, q.status) if v]
+    return "-".join([f"kcmap-{kind}-{level}-{span}-{summary['allocation']}", *extra])
 
 
 @router.get("/api/coverage.csv")
@@ -73,7 +77,7 @@ def api_coverage_csv(request: Request, q: Filters, level: Level = LEVEL,
     data = _coverage(request, level, q, allocation)
     rows = [f["properties"] for f in data["features"]]
     return file_response(to_csv(INDICATOR_COLUMNS, rows),
-                    _stem("chi-so", level, data["summary"]) + ".csv", "csv")
+                    _stem("chi-so", level, data["summary"], q) + ".csv", "csv")
 
 
 @router.get("/api/coverage.xlsx")
@@ -84,7 +88,7 @@ def api_coverage_xlsx(request: Request, q: Filters, level: Level = LEVEL,
     s = data["summary"]
     notes = [("Cấp đơn vị", "xã" if level == "commune" else "huyện"),
              ("Năm", ", ".join(str(y) for y in s["years"])),
-             ("Nguồn kinh phí", ", ".join(s["sources"]) or "tất cả"),
+             ("Nguồn kinh phí", source_words(s["sources"])),
              ("Hoạt động", ", ".join(s["activities"]) or "tất cả"),
              ("Trạng thái đề án", ", ".join(s["statuses"])),
              ("Đề án cấp huyện (bản đồ cấp xã)", ALLOCATION_WORDS[s["allocation"]]),
@@ -98,7 +102,7 @@ def api_coverage_xlsx(request: Request, q: Filters, level: Level = LEVEL,
     body = to_xlsx([("Chỉ số", INDICATOR_COLUMNS, [f["properties"] for f in data["features"]]),
                     ("Chưa phân bổ", UNALLOCATED_COLUMNS, unallocated_rows(s["unallocated"]))],
                    ("Đối chiếu", notes))
-    return file_response(body, _stem("chi-so", level, s) + ".xlsx", "xlsx")
+    return file_response(body, _stem("chi-so", level, s, q) + ".xlsx", "xlsx")
 
 
 def _ranking_payload(request: Request, q: FilterQuery, allocation: Allocation) -> Payload:
@@ -140,7 +144,7 @@ def api_gaps_csv(request: Request, q: Filters,
     data = _ranking(request, q, allocation)
     summary = {"years": data["filter"]["years"], "allocation": allocation}
     return file_response(to_csv(GAP_COLUMNS, data["communes"]),
-                    _stem("xep-hang", "xa", summary) + ".csv", "csv")
+                    _stem("xep-hang", "xa", summary, q) + ".csv", "csv")
 
 
 @router.get("/api/gaps.xlsx")
@@ -151,10 +155,10 @@ def api_gaps_xlsx(request: Request, q: Filters,
     f = data["filter"]
     notes = [("Công thức", FORMULA),
              ("Năm", ", ".join(str(y) for y in f["years"])),
-             ("Nguồn kinh phí", ", ".join(f["sources"]) or "tất cả"),
+             ("Nguồn kinh phí", source_words(f["sources"])),
              ("Hoạt động", ", ".join(f["activities"]) or "tất cả"),
              ("Đề án cấp huyện", ALLOCATION_WORDS[allocation]),
              ("Số xã xếp hạng", data["ranked"]), ("Số xã chưa được hỗ trợ", data["no_support"])]
     summary = {"years": f["years"], "allocation": allocation}
     body = to_xlsx([("Xếp hạng", GAP_COLUMNS, data["communes"])], ("Cách tính", notes))
-    return file_response(body, _stem("xep-hang", "xa", summary) + ".xlsx", "xlsx")
+    return file_response(body, _stem("xep-hang", "xa", summary, q) + ".xlsx", "xlsx")

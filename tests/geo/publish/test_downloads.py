@@ -126,3 +126,32 @@ def test_bad_view_or_format(client: Any) -> None:
     assert client.get("/maps/nope.xlsx").status_code == 422
     assert client.get("/maps/coverage.zip").status_code == 422
     assert client.get("/maps/coverage.xlsx?edition=1999").status_code == 422
+
+
+def test_xlsx_reads_well_and_file_names_carry_the_filters(world: Any, client: Any) -> None:
+    query = "years=2022-2023&source=KCQG&activity=training"
+    r = client.get(f"/maps/projects.xlsx?{query}")
+    assert r.status_code == 200
+    header, rows, ws = _sheet(r.content, "Đề án")
+    assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=len(header)).column_letter}" \
+                                 f"{len(rows) + 1}"
+    assert ws.freeze_panes == "A2"
+    amount = ws.cell(row=1, column=header.index(SUPPORT) + 1).column_letter
+    widest = max(len(f"{row[header.index(SUPPORT)]:,}") for row in rows)
+    assert ws.column_dimensions[amount].width > widest  # no ####
+    sources = {row[header.index("Nguồn kinh phí")] for row in rows}
+    assert sources == {"Khuyến công quốc gia"}  # a label, not the code KCQG
+    assert {row[header.index("Trạng thái")] for row in rows} <= {
+        "Đã phê duyệt", "Đang thực hiện", "Hoàn thành"}
+    names = {client.get(f"/maps/projects.xlsx?years=2022-2023&source={s}")
+             .headers["content-disposition"] for s in ("KCQG", "KCDP")}
+    assert len(names) == 2 and any("kcqg" in n.lower() for n in names)
+    assert "training" in r.headers["content-disposition"]
+    gaps = load_workbook(io.BytesIO(client.get("/api/gaps.xlsx?source=KCDP").content))
+    formula = {row[0]: row[1] for row in gaps["Cách tính"].iter_rows(values_only=True)}
+    assert formula["Công thức"].startswith("điểm = 100 × (k × N − S)")
+    assert formula["Nguồn kinh phí"] == "Khuyến công địa phương"
+    est, _, _ = _sheet(client.get("/maps/establishments.xlsx").content, "Cơ sở CNNT")
+    body = _sheet(client.get("/maps/establishments.xlsx").content, "Cơ sở CNNT")[1]
+    precisions = {row[est.index("Độ chính xác vị trí")] for row in body}
+    assert precisions and not precisions & {"exact", "commune", "district", "approximate"}
