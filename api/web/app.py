@@ -23,6 +23,7 @@ from api.web.routes import (
     progress_api,
     progress_pages,
     record_edits,
+    record_pages,
     records,
     reports,
     review,
@@ -62,7 +63,7 @@ def create_app(database: TransactionSource | None = None,
     # reports' .png routes before downloads' generic ones
     for module in (health, units, pages, login, establishments, record_edits, review, maps_routes,
                    coverage_api, progress_api, progress_pages, annual_report,
-                   records, geocode_routes, edition2025, reports, downloads, ogc, tiles,
-                   cycle_api, cycle_pages, vector_tiles):
+                   records, record_pages, geocode_routes, edition2025, reports, downloads, ogc,
+                   tiles, cycle_api, cycle_pages, vector_tiles):
         app.include_router(module.router)
     return app

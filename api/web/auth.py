@@ -44,12 +44,14 @@ ALWAYS_PUBLIC = ("/", "/api", "/healthz", "/login", "/favicon.ico")  # /api: a l
 ALWAYS_PUBLIC_PREFIXES = ("/static/",)
 # Public maps and the read-only data they are drawn from (personal fields are removed in
 # geo/ for anonymous callers): pages under /maps/, their GeoJSON/CSV/XLSX, record JSON, and
-# the gazetteer look-ups (/api/units, /api/geocode), and the vector tiles (/tiles/).
+# the gazetteer look-ups (/api/units, /api/geocode), the vector tiles (/tiles/) and the record
+# pages (/records/…).
 PUBLIC_MAP_PATHS = re.compile(
     r"^/maps/|^/api/(?:units|geocode|coverage|gaps|projects|villages|products|collaborators|progress)"
     r"(?:[./?]|$)"
     r"|^/api/establishments(?:\.geojson|/\d+)$|^/api/openapi\.json$"
-    r"|^/ogc(?:/|$)|^/reports/|^/tiles/")
+    r"|^/ogc(?:/|$)|^/reports/|^/tiles/"
+    r"|^/records/(?:establishments|villages|projects)/\d+$")
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 

@@ -19,6 +19,7 @@ WITH first_ AS MATERIALIZED (
 )
 SELECT e.id, e.name, e.trade, e.workers,
        l.precision, l.geocode_status, l.district_code AS d_code, l.commune_code AS c_code,
+       l.commune_name AS c_name,
        l.point AS pt
 FROM first_ f
 JOIN establishment e ON e.id = f.eid
@@ -28,7 +29,7 @@ LEFT JOIN record_place l ON l.location_id = f.lid
 # Establishments of district %(district)s and trade %(trade)s (NULL = all), with their point.
 _POINTS = """
 WITH e AS (@LOCATED@)
-SELECT id, ST_X(pt), ST_Y(pt), name, trade, workers, precision, geocode_status, d_code
+SELECT id, ST_X(pt), ST_Y(pt), name, trade, workers, precision, geocode_status, d_code, c_name
 FROM e
 WHERE (%(district)s::text IS NULL OR d_code = %(district)s)
   AND (%(trade)s::text IS NULL OR trade = %(trade)s)
@@ -43,7 +44,7 @@ GROUP BY 1, 2
 
 _FEATURE = ('{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%.5f,%.5f]},'
             '"properties":{"name":%s,"trade":%s,"workers":%s,"precision":%s,"status":%s,'
-            '"district":%s}}')
+            '"district":%s,"commune":%s}}')
 _json = json.JSONEncoder(ensure_ascii=False).encode
 TABLES = ("establishment", "location", "admin_unit")  # what the queries above read
 
@@ -56,8 +57,8 @@ def establishment_points(conn: Connection, district: str | None = None,
         cur.execute(_POINTS, {"district": district, "trade": trade})
         rows = cur.fetchall()
     features = [_FEATURE % (i, x, y, _json(name), _json(trade_), _json(workers),
-                            _json(precision), _json(status), _json(d_code))
-                for i, x, y, name, trade_, workers, precision, status, d_code in rows
+                            _json(precision), _json(status), _json(d_code), _json(commune))
+                for i, x, y, name, trade_, workers, precision, status, d_code, commune in rows
                 if x is not None]
     not_drawn = len(rows) - len(features)
     return (f'{{"type":"FeatureCollection","not_drawn":{not_drawn},'

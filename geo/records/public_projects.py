@@ -124,7 +124,7 @@ def project_detail(conn: Connection, project_id: int) -> dict[str, Any]:
         cur.execute(_DETAIL, {"id": project_id})
         row = cur.fetchone()
         if row is None:
-            raise NotFound(f"no project {project_id}")
+            raise NotFound(f"Không có đề án số {project_id}")
         cur.execute(_DETAIL_LOCATIONS, {"id": project_id})
         locations = [dict(r) for r in cur.fetchall()]
     r = dict(row)

@@ -46,7 +46,7 @@ def village_detail(conn: Connection, village_id: int) -> dict[str, Any]:
     """One craft village's record and location."""
     rows = _rows(conn, village_id)
     if not rows:
-        raise NotFound(f"no craft village {village_id}")
+        raise NotFound(f"Không có làng nghề số {village_id}")
     r = rows[0]
     return {**{k: r[k] for k in _PUBLIC}, "version": r["version"],
             "geocode_status": r["geocode_status"], "lon": r["lon"], "lat": r["lat"],

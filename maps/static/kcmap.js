@@ -145,10 +145,8 @@
   }
 
   function recordLink(url, id) {
-    var a = el("a", "kc-json", "Xem bản ghi (JSON)");
+    var a = el("a", "kc-json", "Xem trang bản ghi");
     a.href = url + encodeURIComponent(id);
-    a.target = "_blank";
-    a.rel = "noopener";
     return a;
   }
 

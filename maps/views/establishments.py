@@ -68,10 +68,10 @@ def establishments_map(counts: dict[str, Any], districts: Sequence[tuple[str, st
     config = point_config(
         url=None if tiles else url, cluster=True, layerName="Cơ sở CNNT", colorBy=color_by,
         colors=colors,
-        otherColor=OTHER_COLOR, recordUrl="/api/establishments/",
+        otherColor=OTHER_COLOR, recordUrl="/records/establishments/",
         fields=[["trade", "Ngành nghề", "text"], ["workers", "Số lao động", "int"],
-                ["district", "Huyện", "district"], ["precision", "Vị trí", "precision"],
-                ["status", "Trạng thái định vị", "status"]],
+                ["commune", "Xã", "text"], ["district", "Huyện", "district"],
+                ["precision", "Vị trí", "precision"], ["status", "Trạng thái định vị", "status"]],
         districts=names, statusLabels=STATUS_LABELS, tiles=tiles, pointsZoom=POINTS_ZOOM)
     PageScript("points", config, control).add_to(m)
     return m

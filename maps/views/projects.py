@@ -68,7 +68,7 @@ def projects_map(flt: ProjectFilter, districts: Sequence[dict[str, Any]],
     add_context(m, control)
     set_exports(m, export_links("projects", flt.query()))
     config = {
-        "url": data_url, "recordUrl": "/api/projects/",
+        "url": data_url, "recordUrl": "/records/projects/",
         "colors": ACTIVITY_COLORS, "otherColor": OTHER_COLOR,
         "activityNames": dict(activity_types), "sourceLabels": SOURCE_LABELS,
         "radiusPerSqrtMillion": RADIUS_PER_SQRT_MILLION, "minRadius": MIN_RADIUS,

@@ -55,7 +55,7 @@ def villages_map(villages: dict[str, Any], districts: Sequence[tuple[str, str]],
     config = point_config(
         url=url, cluster=False,
         layerName="Làng nghề", colorBy="trade", colors=colors, otherColor=OTHER_COLOR,
-        recordUrl="/api/villages/", radius=8,
+        recordUrl="/records/villages/", radius=8,
         fields=[["trade", "Ngành nghề", "text"], ["decision", "Quyết định công nhận", "text"],
                 ["recognised_year", "Năm công nhận", "year"], ["households", "Số hộ", "int"],
                 ["workers", "Số lao động", "int"], ["commune_name", "Xã", "text"],
