@@ -160,7 +160,8 @@ def test_establishments_search_popup_tooltip(hostile: dict[str, Any], live_serve
     assert popup.locator(".kc-popup-title").inner_text() == EVIL
     assert HOSTILE_TRADE in popup.inner_text()
     link = popup.locator("a.kc-json")
-    assert link.get_attribute("href") == f"/api/establishments/{hostile['establishment']}"
+    assert link.get_attribute("href") == f"/records/establishments/{hostile['establishment']}"
+    assert link.inner_text() == "Xem trang bản ghi"  # the record's page, not its JSON
     assert popup.locator("img, b").count() == 0
     page.keyboard.press("Escape")
     page.evaluate(f"{FIND_MAP}.closePopup()")
@@ -185,7 +186,7 @@ def test_establishment_data_is_public_only(hostile: dict[str, Any],
     assert EVIL in names and "Cơ sở cấp huyện" not in names  # district level: not a point
     assert data["not_drawn"] == 1
     assert set(data["features"][0]["properties"]) == {
-        "name", "trade", "workers", "precision", "status", "district"}
+        "name", "trade", "workers", "precision", "status", "district", "commune"}
     page = client.get("/maps/establishments").text
     for text in (points.text, page, client.get("/api/villages").text,
                  client.get("/api/projects").text):
@@ -236,7 +237,7 @@ def test_projects_points_and_district_outlines(hostile: dict[str, Any], live_ser
     assert popup.locator(".kc-popup-title").inner_text() == EVIL
     assert "500.000.000 đ" in popup.inner_text() and EVIL in popup.inner_text()
     assert popup.locator("a.kc-json").get_attribute("href") \
-        == f"/api/projects/{hostile['project']}"
+        == f"/records/projects/{hostile['project']}"
     assert page.locator(".leaflet-popup img").count() == 0
     page.evaluate(f"{FIND_MAP}.closePopup()")
 
@@ -271,7 +272,7 @@ def test_villages_search_and_popup(hostile: dict[str, Any], live_server: str,
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert popup.locator(".kc-popup-title").inner_text() == EVIL
-    assert popup.locator("a.kc-json").get_attribute("href").startswith("/api/villages/")
+    assert popup.locator("a.kc-json").get_attribute("href").startswith("/records/villages/")
     assert page.locator(".leaflet-popup img, #kc-results img").count() == 0
     _clean(offline_page)
 
