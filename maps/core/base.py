@@ -7,6 +7,7 @@ from typing import Any
 
 import folium
 from branca.element import Figure
+from jinja2 import Template as JinjaTemplate
 
 from geo.core.settings import MapSettings
 from geo.publish.basemap_tiles import is_mbtiles
@@ -68,6 +69,14 @@ def add_basemaps(m: folium.Map, map_settings: MapSettings) -> None:
                          max_zoom=19).add_to(m)
 
 
+# The whole map page (branca's Figure renders header, html and script into it), lang="vi".
+VIETNAMESE_PAGE = JinjaTemplate(
+    "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n"
+    "{% if this.title %}<title>{{ this.title }}</title>{% endif %}"
+    "{{ this.header.render(**kwargs) }}\n</head>\n<body>\n{{ this.html.render(**kwargs) }}\n"
+    "</body>\n<script>\n{{ this.script.render(**kwargs) }}\n</script>\n</html>\n")
+
+
 def offline_map(map_settings: MapSettings, title: str = "Bản đồ khuyến công tỉnh Quảng Ngãi",
                 bounds: Sequence[Sequence[float]] | None = None, **kwargs: Any) -> folium.Map:
     """A folium.Map that loads nothing from a CDN; a tile layer only if one is configured."""
@@ -78,6 +87,7 @@ def offline_map(map_settings: MapSettings, title: str = "Bản đồ khuyến c�
     m.default_css = list(LOCAL_CSS)
     root = m.get_root()
     assert isinstance(root, Figure)
+    root._template = VIETNAMESE_PAGE  # the page declares its language
     root.header.add_child(folium.Element(render("map/head.html", title=title)), name="kc_head")
     add_basemaps(m, map_settings)
     m.fit_bounds([list(p) for p in (bounds or QUANG_NGAI_BOUNDS)])

@@ -25,12 +25,14 @@ PAGE_FUNCTIONS = ("points", "projects", "gapsList")
 
 
 class Fullscreen(MacroElement):
-    """kcmap's own fullscreen button (Element.requestFullscreen), no plugin needed."""
+    """kcmap's own fullscreen button (Element.requestFullscreen), no plugin needed; also keeps
+    the map view (zoom, centre) in the URL hash (kcmap.keepView)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         kcmap.fullscreen({{ this._parent.get_name() }});
+        kcmap.keepView({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )

@@ -62,6 +62,30 @@
   kcmap.formatVnd = formatVnd;
   kcmap.fold = fold;
 
+  /* ---------------------------------------------------------------- view in the URL */
+
+  /* The map view (zoom, centre) is kept in the URL hash, #map=<zoom>/<lat>/<lon>, so a copied
+     link reopens the same view; a hash present on load wins over the page's default view. */
+  var VIEW_HASH = /^#map=(\d{1,2})\/(-?\d{1,2}(?:\.\d+)?)\/(-?\d{1,3}(?:\.\d+)?)$/;
+
+  kcmap.keepView = function (map) {
+    var m = VIEW_HASH.exec(window.location.hash);
+    if (m) {
+      var zoom = Math.max(map.getMinZoom() || 0, Math.min(map.getMaxZoom() || 19,
+                                                           parseInt(m[1], 10)));
+      var lat = parseFloat(m[2]), lon = parseFloat(m[3]);
+      if (Math.abs(lat) <= 90 && Math.abs(lon) <= 180) map.setView([lat, lon], zoom);
+    }
+    map.on("moveend", function () {
+      var c = map.getCenter();
+      var hash = "#map=" + map.getZoom() + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5);
+      if (window.location.hash !== hash && window.history && window.history.replaceState) {
+        window.history.replaceState(null, "", window.location.pathname +
+                                    window.location.search + hash);
+      }
+    });
+  };
+
   /* ---------------------------------------------------------------- fullscreen */
 
   kcmap.fullscreen = function (map) {

@@ -318,3 +318,21 @@ def test_bad_page_parameters(client: TestClient) -> None:
                  "/maps/projects?years=20x", "/maps/gaps?source=ODA"):
         r = client.get(path)
         assert r.status_code == 422 and "Traceback" not in r.text, path
+
+
+def test_the_map_view_is_kept_in_the_url(hostile: dict[str, Any], live_server: str,
+                                         offline_page: Any) -> None:
+    page = _open(offline_page, live_server + "/maps/coverage?level=district")
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    page.evaluate(f"{FIND_MAP}.setView([15.1, 108.8], 12)")
+    page.wait_for_function("() => location.hash === '#map=12/15.10000/108.80000'")
+    link = page.url
+    assert "level=district" in link
+    other = page.context.new_page()
+    other.goto(link, wait_until="networkidle")
+    other.wait_for_function("() => window.L && Object.values(window).find(v => v instanceof L.Map)")
+    view = other.evaluate(f"() => {{ const m = {FIND_MAP}; const c = m.getCenter(); "
+                          "return [m.getZoom(), c.lat, c.lng]; }")
+    assert view == [12, pytest.approx(15.1, abs=1e-4), pytest.approx(108.8, abs=1e-4)]
+    other.close()
+    _clean(offline_page)
