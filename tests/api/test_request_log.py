@@ -41,6 +41,6 @@ def test_error_page_names_the_request_id(client) -> None:  # type: ignore[no-unt
     r = client.get("/maps/coverage?level=province")
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
     assert r.headers["X-Request-ID"] in r.text
-    assert "Giá trị không hợp lệ cho: level" in r.text and 'lang="vi"' in r.text
+    assert "Cấp đơn vị (level): giá trị không hợp lệ" in r.text and 'lang="vi"' in r.text
     api = client.get("/api/coverage?level=province")
     assert api.status_code == 422 and isinstance(api.json()["detail"], list)  # FastAPI's body

@@ -69,7 +69,7 @@ def test_cards_come_fifty_to_a_page(conn: Any, make_user: Any) -> None:
     assert second.text.count('class="kc-card"') == 10 and f'id="est-{ids[-1]}"' in second.text
     bad = c.get(f"/review/{BINH_SON}?page=abc")
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
-    assert "Trang: cần một số nguyên" in bad.text
+    assert "Trang (page): cần một số nguyên" in bad.text
 
 
 def test_filters_combine_with_or_and_an_empty_result_says_why(conn: Any, make_user: Any
