@@ -133,7 +133,7 @@ def test_bad_options_are_refused(conn: Conn) -> None:
         import_boundaries(conn, DISTRICTS, "district", crs="EPSG:not-a-code")
     with pytest.raises(InvalidInput, match="file not found"):
         import_boundaries(conn, DISTRICTS.with_name("missing.geojson"), "district")
-    with pytest.raises(InvalidInput, match="2025 edition has no district"):
+    with pytest.raises(InvalidInput, match="Địa giới 2025 không có cấp huyện"):
         import_boundaries(conn, DISTRICTS, "district", edition="2025")
 
 
