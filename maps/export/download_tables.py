@@ -7,8 +7,8 @@ from typing import Any
 
 from geo.publish.map_views import ViewData
 from geo.records.spec import CRAFT_VILLAGE, ESTABLISHMENT, PROJECT, KindSpec
-from maps.export.map_titles import view_title
 from maps.export.labels import source_words
+from maps.export.map_titles import view_title
 from maps.export.tables import GAP_COLUMNS, INDICATOR_COLUMNS, Column, to_csv, to_xlsx
 from maps.views.choropleth import ALLOCATION_WORDS
 
