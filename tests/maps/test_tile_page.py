@@ -65,6 +65,6 @@ def test_page_over_threshold_uses_tiles(hostile: dict[str, Any], live_server: st
     assert popup.locator(".kc-popup-title").inner_text() == EVIL
     assert HOSTILE_TRADE in popup.inner_text()
     link = popup.locator("a.kc-json")
-    assert link.get_attribute("href") == f"/api/establishments/{hostile['establishment']}"
+    assert link.get_attribute("href") == f"/records/establishments/{hostile['establishment']}"
     assert popup.locator("img, b").count() == 0
     _clean(offline_page)
