@@ -133,10 +133,14 @@ def serve(
     import uvicorn
     from pydantic import ValidationError
 
+    from api.web.proxies import uvicorn_proxy_options
     from geo.core.settings import AuthSettings, MapSettings, ServerSettings
 
     try:
         settings = ServerSettings()
+        # Forwarded headers only from KCMAP_TRUSTED_PROXIES (none by default), never from
+        # loopback implicitly; each worker's app applies the same rule (api/web/proxies.py).
+        proxy_headers, allowed = uvicorn_proxy_options(settings.trusted_proxies)
         MapSettings(), AuthSettings()  # checked here once, read again by each worker
         database_from_env().close()  # starts the local cluster if needed; fails early
     except ValidationError as exc:
@@ -151,7 +155,8 @@ def serve(
     # replaces uvicorn's access log.
     uvicorn.run("api.web.app:create_app", factory=True, host=host or settings.host,
                 port=port or settings.port, workers=workers or settings.workers,
-                log_level="info", log_config=log_config(), access_log=False)
+                log_level="info", log_config=log_config(), access_log=False,
+                proxy_headers=proxy_headers, forwarded_allow_ips=allowed)
 
 
 def main() -> None:

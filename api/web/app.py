@@ -7,6 +7,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api.web import errors
 from api.web.auth import AuthMiddleware
+from api.web.proxies import TrustedProxyMiddleware, trusted_networks
+from api.web.request_guard import RequestGuardMiddleware
 from api.web.request_log import RequestLogMiddleware
 from api.web.routes import (
     annual_report,
@@ -33,14 +35,16 @@ from api.web.routes import (
 )
 from api.web.routes import geocode as geocode_routes
 from api.web.routes import maps as maps_routes
+from api.web.security_headers import SecurityHeadersMiddleware
 from geo.core.db import TransactionSource
-from geo.core.settings import AuthSettings, MapSettings
+from geo.core.settings import AuthSettings, MapSettings, ServerSettings
 from maps.core.assets import OWN_DIR, STATIC_PREFIX, vendor_dirs
 
 
 def create_app(database: TransactionSource | None = None,
                map_settings: MapSettings | None = None,
-               auth_settings: AuthSettings | None = None) -> FastAPI:
+               auth_settings: AuthSettings | None = None,
+               server_settings: ServerSettings | None = None) -> FastAPI:
     """Build the app; without a database or settings, they are made from the environment."""
     if database is None:
         from api.database import database_from_env
@@ -55,7 +59,15 @@ def create_app(database: TransactionSource | None = None,
     errors.install(app)
     # Every request: identify the caller, gate anonymous access, CSRF, body-size limit.
     app.add_middleware(AuthMiddleware, database=database, settings=app.state.auth_settings)
-    app.add_middleware(RequestLogMiddleware)  # outermost: one line per request, X-Request-ID
+    # Outside the gate (added later = runs first): crafted targets get 400 and undeclared
+    # methods 405, every response gets the security headers; the request log (one line per
+    # request, X-Request-ID) sees the client address that the outermost layer took from
+    # forwarded headers only when the peer is a trusted proxy (KCMAP_TRUSTED_PROXIES).
+    app.add_middleware(RequestGuardMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, tiles=app.state.map_settings.tiles)
+    app.add_middleware(RequestLogMiddleware)
+    networks = trusted_networks((server_settings or ServerSettings()).trusted_proxies)
+    app.add_middleware(TrustedProxyMiddleware, networks=networks)
     for name, directory in vendor_dirs().items():
         app.mount(f"{STATIC_PREFIX}/vendor/{name}", StaticFiles(directory=directory),
                   name=f"vendor-{name}")

@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import Response
 
+from api.web.security_headers import CSP, cached_page_policy
 from geo.core.db import Connection
 from geo.core.payload_cache import MAX_ENTRIES, Payload, cached_payload
 
@@ -75,7 +76,10 @@ def cached_page(request: Request, kind: str, params: tuple[object, ...],
     key = (*params, tiles.tiles, tiles.tiles_attribution)
     with request.app.state.database.transaction() as conn:
         payload = cached_payload(conn, kind, key, lambda: build(conn))
-    return payload_response(request, payload, "text/html; charset=utf-8")
+    response = payload_response(request, payload, "text/html; charset=utf-8")
+    # The page's own policy on the 304 too: a revalidation updates the stored headers.
+    response.headers[CSP] = cached_page_policy(payload.tag, payload.text, tiles.tiles)
+    return response
 
 
 MEDIA = {"csv": "text/csv; charset=utf-8",

@@ -6,6 +6,7 @@
 - viewer: reads only, without personal fields (owner name, phone, street address).
 Anonymous visitors (actor None) read the public maps only, never personal fields.
 Which fields are personal and which roles edit each kind: geo.records.spec.
+The audit trail: planners and admins read all of it, district officers their district's.
 """
 
 from __future__ import annotations
@@ -115,6 +116,23 @@ def check_review(actor: Actor | None, district_code: str) -> Actor:
     if not can_review(who, district_code):
         raise Forbidden("Tài khoản này không được rà soát huyện này")
     return who
+
+
+def audit_scope(actor: Actor | None, district_code: str | None) -> str | None:
+    """The district to which the actor's reading of the audit trail is limited (None: all).
+
+    Planners and admins read everything (or the district asked for); a district officer only
+    their own district; viewers nothing (Forbidden), anonymous callers Unauthorized.
+    """
+    who = require_actor(actor)
+    if who.role in ("admin", "planner"):
+        return district_code
+    if who.role == "district_officer" and who.district_code \
+            and district_code in (None, who.district_code):
+        return who.district_code
+    if who.role == "district_officer":
+        raise Forbidden("Cán bộ huyện chỉ xem được lịch sử thay đổi của huyện mình")
+    raise Forbidden("Tài khoản này không được xem lịch sử thay đổi")
 
 
 def check_admin(actor: Actor | None) -> Actor:

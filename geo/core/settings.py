@@ -33,12 +33,15 @@ def _cores() -> int:
 
 
 class ServerSettings(BaseSettings):
-    """HTTP server address and how many worker processes serve it."""
+    """HTTP server address, how many worker processes serve it, the trusted proxies."""
 
     model_config = SettingsConfigDict(env_prefix="KCMAP_")
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default_factory=_cores, ge=1, le=64)  # default: one per core
+    # Comma-separated IPs/CIDRs of reverse proxies (e.g. "127.0.0.1" for nginx on the same
+    # host); X-Forwarded-For/-Proto are ignored from every other peer. Default: none.
+    trusted_proxies: str = ""
 
 
 class MapSettings(BaseSettings):

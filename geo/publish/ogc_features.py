@@ -31,6 +31,7 @@ GEOJSON = "application/geo+json"
 JSON = "application/json"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
+MAX_OFFSET = 2**31 - 1
 STANDARD_PARAMS = ("f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime")
 FILTER_PARAMS = ("years", "source", "activity", "status", "allocation", "edition")
 
@@ -127,8 +128,8 @@ def parse_paging(limit: str | None, offset: str | None) -> tuple[int, int]:
         off = 0 if offset in (None, "") else int(str(offset))
     except ValueError as exc:
         raise InvalidInput("limit and offset must be whole numbers") from exc
-    if lim < 1 or off < 0:
-        raise InvalidInput("limit must be ≥ 1 and offset ≥ 0")
+    if lim < 1 or not 0 <= off <= MAX_OFFSET:
+        raise InvalidInput(f"limit must be ≥ 1 and offset 0…{MAX_OFFSET}")
     return min(lim, MAX_LIMIT), off
 
 
@@ -211,7 +212,7 @@ def get_feature(conn: Connection, c: Collection, fid: str,
     """One feature of a table-backed collection by id, or NotFound."""
     key: Any = fid
     if c.int_ids:
-        if not fid.isdigit() or len(fid) > 18:
+        if not (fid.isascii() and fid.isdigit()) or len(fid) > 18:
             raise NotFound(f"no feature {fid!r} in {c.id}")
         key = int(fid)
     params = {**_base_params(c, personal), "fid": key}

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from geo.accounts.authz import ENTITIES, Actor, can_see_personal, require_actor
+from geo.accounts.authz import ENTITIES, Actor, audit_scope, can_see_personal, require_actor
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import InvalidInput, NotFound
 from geo.records.spec import PERSONAL_FIELDS
@@ -83,8 +83,12 @@ def _redacted(state: dict[str, Any], actor: Actor) -> dict[str, Any]:
 def history(conn: Connection, actor: Actor | None, entity: str | None = None,
             entity_id: int | None = None, district: str | None = None,
             limit: int = 100) -> list[dict[str, Any]]:
-    """Recorded changes, newest first, for a record, a district or everything."""
+    """Recorded changes, newest first, for a record, a district or everything.
+
+    District officers see only changes in their own district (geo.accounts.authz.audit_scope).
+    """
     who = require_actor(actor)
+    district = audit_scope(who, district)
     if entity is not None and entity not in ENTITIES:
         raise InvalidInput(f"entity must be one of {', '.join(ENTITIES)}")
     if not 1 <= limit <= MAX_HISTORY:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.web.filter_query import ALLOCATION, FilterQuery, Filters
+from api.web.security_headers import map_page_response
 from geo.analytics.edition2025 import coverage_geojson_2025, report_2025
 from geo.analytics.filters import activity_types
 from geo.core.vocab import Allocation, Classification, Edition, IndicatorKey
@@ -38,7 +39,7 @@ def coverage_2025_page(request: Request, q: FilterQuery, indicator: IndicatorKey
         report = report_2025(conn, q.parse(conn), allocation)
         names = activity_types(conn)
     m = coverage_2025_map(report, indicator, request.app.state.map_settings, classes, names)
-    return HTMLResponse(m.get_root().render())
+    return map_page_response(m.get_root().render(), request.app.state.map_settings.tiles)
 
 
 @router.get("/api/coverage/2025")

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.web.auth import actor_of
+from api.web.bounds import Offset, RecordId
 from api.web.routes.record_edits import patch_record
 from geo.accounts.authz import require_actor
 from geo.records.audit import history
@@ -43,7 +44,7 @@ def api_list(
                               "unreviewed (repeatable)"),
     q: str = Query("", max_length=200, description="search in name or record key"),
     limit: int = Query(100, ge=1, le=5000),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> Any:
     """A page of establishments with version, location and review flags."""
     with request.app.state.database.transaction() as conn:
@@ -51,14 +52,14 @@ def api_list(
 
 
 @router.get("/api/establishments/{establishment_id}")
-def api_get(request: Request, establishment_id: int) -> JSONResponse:
+def api_get(request: Request, establishment_id: RecordId) -> JSONResponse:
     """One establishment with its `version` (send it back as If-Match to edit)."""
     with request.app.state.database.transaction() as conn:
         return _record_response(get_establishment(conn, establishment_id, actor_of(request)))
 
 
 @router.patch("/api/establishments/{establishment_id}")
-def api_patch(request: Request, establishment_id: int, body: EstablishmentPatch,
+def api_patch(request: Request, establishment_id: RecordId, body: EstablishmentPatch,
               if_match: str | None = Header(None)) -> JSONResponse:
     """Edit an establishment based on version If-Match: 200, 403 out of scope, 409 stale."""
     actor = actor_of(request)
@@ -67,7 +68,7 @@ def api_patch(request: Request, establishment_id: int, body: EstablishmentPatch,
 
 
 @router.get("/api/establishments/{establishment_id}/history")
-def api_history(request: Request, establishment_id: int,
+def api_history(request: Request, establishment_id: RecordId,
                 limit: int = Query(100, ge=1, le=500)) -> Any:
     """Recorded changes of one establishment, newest first."""
     with request.app.state.database.transaction() as conn:
@@ -83,7 +84,7 @@ def api_audit(request: Request, district: str | None = Query(None, max_length=10
 
 
 @router.post("/api/audit/{audit_id}/revert")
-def api_revert(request: Request, audit_id: int, body: RevertBody | None = None
+def api_revert(request: Request, audit_id: RecordId, body: RevertBody | None = None
                ) -> JSONResponse:
     """Undo a recorded change (planners, admins) if nothing changed after it; else 409."""
     actor = actor_of(request)

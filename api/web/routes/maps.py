@@ -9,6 +9,7 @@ from api.web.auth import actor_of
 from api.web.filter_query import ALLOCATION, EDITION, LEVEL, FilterQuery, Filters
 from api.web.responses import cached_page
 from api.web.routes.edition2025 import CLASSES, INDICATOR, coverage_2025_page
+from api.web.security_headers import map_page_response
 from geo.analytics.filters import activity_types
 from geo.analytics.gaps import ranking_of
 from geo.analytics.indicators import data_flags, indicator_report, unit_rows
@@ -46,8 +47,9 @@ DISTRICT = Query(None, max_length=10, description="legacy district code (empty =
 COLOR = Query(ColorBy.trade, description="what colours the points")
 
 
-def _page(m: object) -> HTMLResponse:
-    return HTMLResponse(_html(m))
+def _page(m: object, request: Request) -> HTMLResponse:
+    """The rendered Folium page, its generated inline scripts allowed by hash (CSP)."""
+    return map_page_response(_html(m), request.app.state.map_settings.tiles)
 
 
 def _html(m: object) -> str:
@@ -147,7 +149,7 @@ def projects(request: Request, q: Filters) -> HTMLResponse:
         activities = activity_types(conn)
         flags = data_flags(conn)
     return _page(projects_map(flt, districts, activities, request.app.state.map_settings,
-                              flags["has_demo"], flags["has_approximate"]))
+                              flags["has_demo"], flags["has_approximate"]), request)
 
 
 @router.get("/maps/villages", response_class=HTMLResponse)
@@ -159,4 +161,4 @@ def villages(request: Request, district: str | None = DISTRICT) -> HTMLResponse:
         districts, bbox, flags = district_choices(conn), district_bbox(conn, district), \
             data_flags(conn)
     return _page(villages_map(data, districts, district, request.app.state.map_settings,
-                              flags["has_demo"], bbox))
+                              flags["has_demo"], bbox), request)

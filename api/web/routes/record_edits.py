@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.web.auth import actor_of
+from api.web.bounds import RecordId
 from geo.core.db import Connection
 from geo.core.errors import Conflict, InvalidInput
 from geo.records.audit import history
@@ -54,7 +55,7 @@ def patch_record(request: Request, entity: str, record_id: int, if_match: str | 
 
 
 @router.patch("/api/villages/{village_id}")
-def api_patch_village(request: Request, village_id: int, body: CraftVillagePatch,
+def api_patch_village(request: Request, village_id: RecordId, body: CraftVillagePatch,
                       if_match: str | None = Header(None)) -> JSONResponse:
     """Edit a craft village (district officers of its district, planners, admins)."""
     return patch_record(request, "craft_village", village_id, if_match,
@@ -62,7 +63,7 @@ def api_patch_village(request: Request, village_id: int, body: CraftVillagePatch
 
 
 @router.patch("/api/projects/{project_id}")
-def api_patch_project(request: Request, project_id: int, body: ProjectPatch,
+def api_patch_project(request: Request, project_id: RecordId, body: ProjectPatch,
                       if_match: str | None = Header(None)) -> JSONResponse:
     """Edit a project (planners, admins)."""
     return patch_record(request, "project", project_id, if_match,
@@ -70,7 +71,7 @@ def api_patch_project(request: Request, project_id: int, body: ProjectPatch,
 
 
 @router.get("/api/villages/{village_id}/history")
-def api_village_history(request: Request, village_id: int,
+def api_village_history(request: Request, village_id: RecordId,
                         limit: int = Query(100, ge=1, le=500)) -> Any:
     """Recorded changes of one craft village, newest first."""
     with request.app.state.database.transaction() as conn:
@@ -78,7 +79,7 @@ def api_village_history(request: Request, village_id: int,
 
 
 @router.get("/api/projects/{project_id}/history")
-def api_project_history(request: Request, project_id: int,
+def api_project_history(request: Request, project_id: RecordId,
                         limit: int = Query(100, ge=1, le=500)) -> Any:
     """Recorded changes of one project, newest first."""
     with request.app.state.database.transaction() as conn:

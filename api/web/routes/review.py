@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.web.auth import actor_of, csrf_token, read_form
+from api.web.bounds import RecordId
 from api.web.errors import status_of
 from geo.accounts.authz import Actor, can_review, check_review, require_actor
 from geo.core.errors import Conflict, KcmapError
@@ -109,7 +110,7 @@ def _detail(request: Request, district_code: str, establishment_id: int, status:
 
 @router.get("/review/{district_code}/establishments/{establishment_id}",
             response_class=HTMLResponse, include_in_schema=False)
-def review_establishment(request: Request, district_code: str, establishment_id: int,
+def review_establishment(request: Request, district_code: str, establishment_id: RecordId,
                          done: str = "") -> Response:
     """One establishment: facts, draggable marker, edit form, history."""
     return _detail(request, district_code, establishment_id, message=SAVED.get(done, ""))
@@ -140,7 +141,7 @@ def _with_done(back: str, establishment_id: int, audit_id: int | None) -> str:
 
 @router.post("/review/{district_code}/establishments/{establishment_id}",
              include_in_schema=False)
-async def review_save(request: Request, district_code: str, establishment_id: int
+async def review_save(request: Request, district_code: str, establishment_id: RecordId
                       ) -> Response:
     """Save or confirm from a form; a refused save shows the form again with what was typed."""
     form = await read_form(request)
@@ -191,7 +192,7 @@ def review_history(request: Request, district_code: str, done: str = "") -> Resp
 
 
 @router.post("/review/{district_code}/history/{audit_id}/revert", include_in_schema=False)
-async def review_revert(request: Request, district_code: str, audit_id: int) -> Response:
+async def review_revert(request: Request, district_code: str, audit_id: RecordId) -> Response:
     """Undo one change (planners, admins; an officer their own last change), then go back
     where the button was."""
     form = await read_form(request)

@@ -373,7 +373,8 @@ def test_logged_in_pages_are_not_cached_or_framed(conn: Any, make_user: Any) -> 
     c = auth_client(conn, public_maps=True)
     anonymous = c.get("/maps/coverage?level=district")
     assert anonymous.headers["x-content-type-options"] == "nosniff"
-    assert "x-frame-options" not in anonymous.headers
+    assert anonymous.headers["x-frame-options"] == "DENY"  # issue 11: no page is framed
+    assert "cache-control" not in anonymous.headers  # public pages may be cached
     login(c, make_user("planner").username)
     r = c.get(f"/review/{BINH_SON}")
     assert r.headers["cache-control"] == "private, no-store"
