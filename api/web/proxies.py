@@ -34,6 +34,13 @@ def trusted_networks(text: str) -> tuple[Network, ...]:
     return tuple(out)
 
 
+def uvicorn_proxy_options(text: str) -> tuple[bool, str]:
+    """uvicorn's (proxy_headers, forwarded_allow_ips): forwarded headers believed only from
+    the configured proxies, never from loopback implicitly (uvicorn's own default)."""
+    proxies = [str(net) for net in trusted_networks(text)]
+    return bool(proxies), ",".join(proxies)
+
+
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """An IP address as found in a header or the ASGI scope (brackets, v4 port allowed)."""
     text = text.strip()
