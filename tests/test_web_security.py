@@ -285,3 +285,33 @@ def test_audit_trail_by_role_and_district(conn: Any, bearer: Any) -> None:
     for url in ("/api/audit", f"/api/establishments/{here}/history"):
         assert c.get(url, headers=viewer).status_code == 403
         assert c.get(url).status_code == 401
+
+
+# ------------------------------------------------------------------ methods and the document
+
+
+def test_undeclared_methods_are_405_before_authentication(conn: Any) -> None:
+    c = _client(conn, public_maps=False)
+    r = c.request("TRACE", "/api/establishments")
+    assert r.status_code == 405 and r.headers["allow"] == "GET"
+    r = c.request("DELETE", "/api/establishments/1")
+    assert r.status_code == 405 and r.headers["allow"] == "GET, PATCH"
+    assert r.json()["error"] == "MethodNotAllowed" and "DELETE" in r.json()["detail"]
+    assert c.request("TRACE", "/login").status_code == 405
+    assert c.get("/api/establishments").status_code == 401  # declared methods still gated
+    assert c.request("TRACE", "/no-such-path").status_code in (401, 404, 303)
+
+
+def test_validation_errors_use_the_declared_error_body(conn: Any, bearer: Any) -> None:
+    c = _client(conn)
+    body = c.get("/api/establishments?limit=abc", headers=bearer("admin")).json()
+    assert body["error"] == "InvalidInput" and body["detail"].startswith("Tham số không hợp lệ")
+    assert body["errors"][0]["loc"] == ["query", "limit"]
+    doc = c.get("/api/openapi.json").json()
+    patch = doc["paths"]["/api/establishments/{establishment_id}"]["patch"]["responses"]
+    for status in ("401", "403", "404", "409", "422", "428"):
+        schema = patch[status]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/Error"}
+    ogc = doc["paths"]["/ogc/collections/{collection_id}/items/{fid}"]["get"]["responses"]
+    assert ogc["404"]["content"]["application/json"]["schema"]["$ref"].endswith("OgcException")
+    assert "text/csv" in doc["paths"]["/api/coverage.csv"]["get"]["responses"]["200"]["content"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.web import errors
+from api.web import errors, openapi_doc
 from api.web.auth import AuthMiddleware
 from api.web.proxies import TrustedProxyMiddleware, trusted_networks
 from api.web.request_guard import RequestGuardMiddleware
@@ -57,6 +57,7 @@ def create_app(database: TransactionSource | None = None,
     app.state.map_settings = map_settings or MapSettings()
     app.state.auth_settings = auth_settings or AuthSettings()
     errors.install(app)
+    openapi_doc.install(app)
     # Every request: identify the caller, gate anonymous access, CSRF, body-size limit.
     app.add_middleware(AuthMiddleware, database=database, settings=app.state.auth_settings)
     # Outside the gate (added later = runs first): crafted targets get 400 and undeclared

@@ -1,8 +1,11 @@
-"""Refuse crafted request targets before any route sees them (400, never a 500).
+"""Refuse crafted requests before the access gate or any route sees them (never a 500).
 
-A path or query string holding a NUL character (raw or %00) or a non-ASCII digit such as
-'²' or '٣' (which Python's str.isdigit() accepts but int() or PostgreSQL may not) is
-answered 400 with a Vietnamese message: JSON for the API, a short page otherwise.
+- A path or query string holding a NUL character (raw or %00) or a non-ASCII digit such as
+  '²' or '٣' (which Python's str.isdigit() accepts but int() or PostgreSQL may not) is
+  answered 400 with a Vietnamese message: JSON for the API (an OGC exception under /ogc),
+  a short page otherwise.
+- A method no route has for an existing path (TRACE, DELETE…) is answered 405 with an Allow
+  header listing every method of that path, before authentication (not 401).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Match
 
 from maps.pages.auth import message_page
 
@@ -27,9 +31,52 @@ def bad_text(text: str) -> bool:
 
 
 def _refusal(path: str) -> Response:
-    if path.startswith(("/api/", "/ogc")):
+    if path.startswith("/ogc"):
+        return JSONResponse({"code": "InvalidParameterValue", "description": DETAIL},
+                            status_code=400)
+    if path.startswith("/api/"):
         return JSONResponse({"error": "InvalidInput", "detail": DETAIL}, status_code=400)
     return HTMLResponse(message_page(DETAIL), status_code=400)
+
+
+def _route_methods(routes: Any, path: str, scope: Scope) -> set[str] | None:
+    """Methods of the routes whose path matches (None: a mount or static files take it)."""
+    methods: set[str] = set()
+    for route in routes:
+        included = getattr(route, "original_router", None)  # FastAPI's included routers
+        if included is not None:
+            prefix = getattr(getattr(route, "include_context", None), "prefix", "") or ""
+            if path.startswith(prefix):
+                inner = _route_methods(included.routes, path[len(prefix):] or "/", scope)
+                if inner is None:
+                    return None
+                methods |= inner
+        elif hasattr(route, "path_regex") and getattr(route, "methods", None):
+            if route.path_regex.match(path):
+                methods |= set(route.methods)
+        elif route.matches(scope)[0] != Match.NONE:
+            return None
+    return methods
+
+
+def allowed_methods(scope: Scope) -> set[str] | None:
+    """The methods of the path when the request's method is not among them (else None;
+    None too when no route has this path: the router answers 404)."""
+    router = getattr(scope.get("app"), "router", None)
+    methods = _route_methods(getattr(router, "routes", ()), scope.get("path", ""), scope)
+    if not methods or scope["method"] in methods \
+            or (scope["method"] == "HEAD" and "GET" in methods):
+        return None
+    return methods
+
+
+def _not_allowed(path: str, method: str, methods: set[str]) -> Response:
+    detail = f"Phương thức {method} không dùng được cho địa chỉ này"
+    headers = {"Allow": ", ".join(sorted(methods))}
+    if path.startswith(("/api/", "/ogc")):
+        return JSONResponse({"error": "MethodNotAllowed", "detail": detail}, status_code=405,
+                            headers=headers)
+    return HTMLResponse(message_page(detail), status_code=405, headers=headers)
 
 
 class RequestGuardMiddleware:
@@ -46,5 +93,9 @@ class RequestGuardMiddleware:
                             encoding="utf-8", errors="replace")
             if bad_text(path) or bad_text(query):
                 await _refusal(path)(scope, receive, send)
+                return
+            methods = allowed_methods(scope)
+            if methods is not None:
+                await _not_allowed(path, scope["method"], methods)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
