@@ -148,7 +148,11 @@ def test_serve_trusts_no_proxy_unless_configured(monkeypatch: pytest.MonkeyPatch
 
     seen: dict[str, Any] = {}
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: seen.update(kw))
-    monkeypatch.setattr("api.cli.main.database_from_env", lambda *a, **k: None)
+    class _Database:
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr("api.cli.main.database_from_env", lambda *a, **k: _Database())
     monkeypatch.setattr("api.web.app.create_app", lambda **kw: object())
     monkeypatch.delenv("KCMAP_TRUSTED_PROXIES", raising=False)
     assert CliRunner().invoke(cli_app, ["serve"]).exit_code == 0
