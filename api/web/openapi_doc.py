@@ -1,33 +1,31 @@
 """The OpenAPI document as the API really answers (checked by schemathesis in the tests).
 
 FastAPI documents 200 (as JSON) and its own 422 body only. This module completes the
-document in one place: every operation may answer the common error body (`Error`) with
-400/401/403/404/422/503, writes also 409/413/415/428; OGC routes answer 400/404 as OGC
-exception documents; files and GeoJSON are declared with their media types. It also
-answers FastAPI's request-validation errors with the same `Error` body (Vietnamese detail,
-the individual problems under `errors`).
+document in one place: every operation may answer the common error body (`Error`: a
+Vietnamese `detail` text, or FastAPI's list of invalid parameters for request validation)
+with 400/401/403/404/422/503, writes also 409/413/415/428; OGC routes answer 400/404 as OGC
+exception documents; files and GeoJSON are declared with their media types.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 OGC_REF = {"$ref": "#/components/schemas/OgcException"}
 SCHEMAS: dict[str, Any] = {
     "Error": {
-        "title": "Error", "type": "object", "required": ["error", "detail"],
+        "title": "Error", "type": "object", "required": ["detail"],
         "properties": {
             "error": {"type": "string", "description": "kind of error, e.g. NotFound"},
-            "detail": {"type": "string", "description": "what went wrong (Vietnamese)"},
-            "errors": {"type": "array", "items": {"type": "object"},
-                       "description": "each invalid parameter (request validation only)"},
+            "detail": {"anyOf": [
+                {"type": "string", "description": "what went wrong (Vietnamese)"},
+                {"type": "array", "items": {"type": "object"},
+                 "description": "request validation: each invalid parameter (loc, msg, type)"},
+            ]},
         },
     },
     "OgcException": {
@@ -89,19 +87,8 @@ def complete(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    """FastAPI's 422 as the common error body, naming the first invalid parameter."""
-    problems = exc.errors() if isinstance(exc, RequestValidationError) else []
-    where = ".".join(str(p) for p in problems[0].get("loc", ())) if problems else ""
-    detail = f"Tham số không hợp lệ: {where}" if where else "Tham số không hợp lệ"
-    items = [{"loc": list(p.get("loc", ())), "msg": str(p.get("msg", "")),
-              "type": str(p.get("type", ""))} for p in problems]
-    return JSONResponse({"error": "InvalidInput", "detail": detail,
-                         "errors": jsonable_encoder(items)}, status_code=422)
-
-
 def install(app: FastAPI) -> None:
-    """Serve the completed document and answer validation errors with the `Error` body."""
+    """Serve the completed document."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -111,4 +98,3 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    app.add_exception_handler(RequestValidationError, _validation_error)
