@@ -10,10 +10,8 @@ import pytest
 from api.web.app import create_app
 from geo.core.db import SingleConnectionDatabase
 from geo.core.settings import AuthSettings, MapSettings
-from tests.kc_records import communes_of, locate, project, village
-
-from .review_helpers import BINH_SON, add_establishment
-from .schemathesis_run import run_schemathesis
+from tests.api.schemathesis_run import run_schemathesis
+from tests.world import BINH_SON, add_establishment, communes_of, locate, project, village
 
 # positive_data_acceptance reports schema-valid values the API refuses with 400/422: codes
 # known only to the database (districts, activity types), the free syntax of `years` and

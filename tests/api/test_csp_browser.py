@@ -6,10 +6,16 @@ from typing import Any
 
 import pytest
 
-from tests.kc_records import BINH_SON, build_boundaries, communes_of, locate, project, village
-
-from .conftest import TEST_PASSWORD
-from .review_helpers import add_establishment
+from tests.conftest import TEST_PASSWORD
+from tests.world import (
+    BINH_SON,
+    add_establishment,
+    build_boundaries,
+    communes_of,
+    locate,
+    project,
+    village,
+)
 
 # Every CSP violation, also those Chromium would not log (recorded before any page script).
 WATCH = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "

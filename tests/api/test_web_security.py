@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from api.web.app import create_app
 from geo.core.db import SingleConnectionDatabase
 from geo.core.settings import AuthSettings, MapSettings, ServerSettings
-
-from .review_helpers import BINH_SON, SON_TINH, add_establishment, form_token, one
+from tests.review_helpers import form_token
+from tests.world import BINH_SON, SON_TINH, add_establishment, one
 
 ADDRESS = "Thôn Bí Mật 77, nhà ông Chủ"
 
@@ -97,8 +97,7 @@ def test_served_like_kcmap_serve_rotating_forwarded_for_is_refused(
     import uvicorn
 
     from api.web.proxies import uvicorn_proxy_options
-
-    from .conftest import free_port
+    from tests.conftest import free_port
 
     user = make_user("viewer")
     app = create_app(database=SingleConnectionDatabase(conn),
