@@ -94,7 +94,7 @@ async def api_import_targets(request: Request) -> dict[str, int]:
         return import_targets(conn, actor_of(request), text, "csv:api")
 
 
-@router.delete("/api/targets/{target_id}", status_code=204)
+@router.delete("/api/targets/{target_id:int}", status_code=204)
 def api_delete_target(request: Request, target_id: int = Path(ge=1, le=MAX_ID)) -> None:
     """Remove a target (planners, admins)."""
     with request.app.state.database.transaction() as conn:
@@ -162,7 +162,7 @@ def api_add_product(request: Request, body: dict[str, Any]) -> dict[str, Any]:
         return get_product(conn, create_product(conn, actor_of(request), body))
 
 
-@router.patch("/api/products/{product_id}")
+@router.patch("/api/products/{product_id:int}")
 def api_patch_product(request: Request, body: dict[str, Any],
                       product_id: int = Path(ge=1, le=MAX_ID),
                       if_match: str | None = Header(None)) -> dict[str, Any]:
@@ -196,7 +196,7 @@ def api_add_collaborator(request: Request, body: dict[str, Any]) -> dict[str, An
         return get_collaborator(conn, actor, create_collaborator(conn, actor, body))
 
 
-@router.patch("/api/collaborators/{collaborator_id}")
+@router.patch("/api/collaborators/{collaborator_id:int}")
 def api_patch_collaborator(request: Request, body: dict[str, Any],
                            collaborator_id: int = Path(ge=1, le=MAX_ID),
                            if_match: str | None = Header(None)) -> dict[str, Any]:
