@@ -39,6 +39,18 @@ def _refusal(path: str) -> Response:
     return HTMLResponse(message_page(DETAIL), status_code=400)
 
 
+def _numbers_fit(route: Any, values: dict[str, str]) -> bool:
+    """Whether the segments taken by a route's whole-number path parameters are numbers
+    (/api/needs/unmet is not /api/needs/{need_id}: another method there is 405, not 422)."""
+    for param in getattr(getattr(route, "dependant", None), "path_params", ()):
+        annotation = getattr(getattr(param, "field_info", None), "annotation", None)
+        value = values.get(getattr(param, "name", ""))
+        if annotation is int and value is not None and not (value.isascii()
+                                                             and value.isdigit()):
+            return False
+    return True
+
+
 def _route_methods(routes: Any, path: str, scope: Scope) -> set[str] | None:
     """Methods of the routes whose path matches (None: a mount or static files take it)."""
     methods: set[str] = set()
@@ -52,7 +64,8 @@ def _route_methods(routes: Any, path: str, scope: Scope) -> set[str] | None:
                     return None
                 methods |= inner
         elif hasattr(route, "path_regex") and getattr(route, "methods", None):
-            if route.path_regex.match(path):
+            found = route.path_regex.match(path)
+            if found and _numbers_fit(route, found.groupdict()):
                 methods |= set(route.methods)
         elif route.matches(scope)[0] != Match.NONE:
             return None

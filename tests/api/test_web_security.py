@@ -319,3 +319,13 @@ def test_validation_errors_use_the_declared_error_body(conn: Any, bearer: Any) -
     ogc = doc["paths"]["/ogc/collections/{collection_id}/items/{fid}"]["get"]["responses"]
     assert ogc["404"]["content"]["application/json"]["schema"]["$ref"].endswith("OgcException")
     assert "text/csv" in doc["paths"]["/api/coverage.csv"]["get"]["responses"]["200"]["content"]
+
+
+def test_a_named_path_beside_a_numbered_one_is_405_for_other_methods(conn: Any) -> None:
+    c = _client(conn, public_maps=False)
+    r = c.request("DELETE", "/api/establishments/abc")  # not /api/establishments/{id}
+    assert r.status_code in (401, 404)  # no route owns this path: the usual gate
+    r = c.request("PUT", "/api/establishments/12")
+    assert r.status_code == 405 and r.headers["allow"] == "GET, PATCH"
+    r = c.request("PATCH", "/api/needs/unmet")  # GET only; PATCH is /api/needs/{need_id}
+    assert r.status_code == 405 and r.headers["allow"] == "GET"
