@@ -43,6 +43,7 @@ BINARY = {"type": "string", "format": "binary"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_MEDIA = {".csv": "text/csv", ".xlsx": XLSX, ".pdf": "application/pdf", ".png": "image/png",
               ".gpkg": "application/geopackage+sqlite3", ".geojson": "application/geo+json"}
+MVT = "application/vnd.mapbox-vector-tile"
 GEOJSON_PATHS = ("/api/projects", "/ogc/collections/{collection_id}/items",
                  "/ogc/collections/{collection_id}/items/{fid}")
 ETAG_PATHS = ("/api/projects", "/api/establishments.geojson")  # 304 on If-None-Match
@@ -55,6 +56,10 @@ def _content(media: list[str]) -> dict[str, Any]:
 
 def _success_media(path: str) -> list[str] | None:
     """The media types of a path's 200 answer, when they are not plain JSON."""
+    if path.endswith(".mvt"):
+        return [MVT]
+    if path.startswith("/tiles/basemap/"):  # as stored in the .mbtiles file
+        return ["image/png", "image/jpeg", "image/webp"]
     if path == "/maps/{view}.{fmt}":
         return [FILE_MEDIA[s] for s in (".gpkg", ".geojson", ".csv", ".xlsx")]
     for suffix, media in FILE_MEDIA.items():
@@ -75,8 +80,10 @@ def complete(doc: dict[str, Any]) -> dict[str, Any]:
             media = _success_media(path)
             if media is not None and "200" in responses:
                 responses["200"]["content"] = _content(media)
-            if path in ETAG_PATHS:
+            if path in ETAG_PATHS or path.endswith(".mvt"):
                 responses["304"] = {"description": "Không đổi từ lần tải trước (ETag)"}
+            if path.endswith(".mvt"):
+                responses["204"] = {"description": "Ô bản đồ trống"}
             errors = {**ERRORS, **(WRITE_ERRORS if method in ("post", "patch") else {})}
             for status, text in errors.items():
                 ref = OGC_REF if path.startswith("/ogc") and status in (400, 404) else ERROR_REF
