@@ -152,6 +152,18 @@ def load_mapping(path: str | Path, kind: RecordKind | str) -> dict[str, str]:
     return out
 
 
+def check_mapping(data: dict[str, str], kind: RecordKind | str) -> dict[str, str]:
+    """A mapping {"header": "field"} given as data (API, saved mappings) → header key -> field."""
+    kind = RecordKind.parse(kind)
+    out: dict[str, str] = {}
+    for header, value in data.items():
+        key = header_key(str(header))
+        if not key or not isinstance(value, str):
+            raise InvalidInput(f"ánh xạ cột: tiêu đề '{header}' không hợp lệ")
+        out[key] = _mapping_field(kind, value, f"ánh xạ cột '{header}'")
+    return out
+
+
 # -- columns ---------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from geo.accounts.authz import Actor
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput
 from geo.core.settings import IntakeSettings
@@ -27,6 +28,7 @@ from geo.intake.columns import (
     KINDS,
     REQUIRED,
     Columns,
+    check_mapping,
     header_key,
     header_score,
     label,
@@ -48,7 +50,7 @@ from geo.intake.rows import (
     skip_reason,
 )
 from geo.intake.sheet_reader import Sheet, open_sheet
-from geo.intake.store import TABLES, LocationRow, RecordRow, write_records
+from geo.intake.store import TABLES, LocationRow, RecordRow
 from geo.intake.values import (
     parse_funding,
 )
@@ -177,8 +179,11 @@ def _process(ctx: RowContext, progress: Progress | None) -> tuple[list[RowResult
             results.append(result)
             continue
         key = record_key(ctx.kind, [*parsed.identity, place])
-        record = RecordRow(key, _record_values(ctx.kind, parsed.values, location), location)
+        record = RecordRow(key, _record_values(ctx.kind, parsed.values, location), location,
+                           number, place)
         result.record_key = key
+        result.name = str(parsed.values.get("title" if ctx.kind is RecordKind.PROJECT
+                                            else "name") or "")
         if key in by_key:
             other_row, other = by_key[key]
             diff = _differences(ctx.kind, other, record)
@@ -219,43 +224,37 @@ def _columns_report(sheet: Sheet, cols: Columns) -> list[dict[str, str | None]]:
     return out
 
 
-def _note_kept(result: ImportResult) -> None:
-    """Tell the rows whose stored location was reviewed by a person that it was kept."""
-    kept = set(result.written.locations_kept)
-    if not kept:
-        return
-    for row in result.rows:
-        if row.record_key in kept:
-            row.issues.append({"field": "lat,lon", "message": "location reviewed in kcmap: "
-                               "kept, the file's position was not applied"})
-
-
-def import_file(conn: Connection, kind_name: RecordKind | str, path: str | Path, *,
-                sheet: str | None = None,
-                mapping: str | Path | None = None, crs: str = "EPSG:5898",
-                strict: bool = False, dry_run: bool = False,
-                default_funding: str | None = None, progress: Progress | None = None,
-                index: GazetteerIndex | None = None,
-                limits: IntakeSettings | None = None) -> ImportResult:
-    """Import one sheet of a kind ('establishments' or RecordKind.ESTABLISHMENT…) into the
-    open transaction of `conn` (never commits).
+def read_file(conn: Connection, kind_name: RecordKind | str, path: str | Path, *,
+              sheet: str | None = None, mapping: str | Path | dict[str, str] | None = None,
+              crs: str = "EPSG:5898", strict: bool = False,
+              default_funding: str | None = None, progress: Progress | None = None,
+              index: GazetteerIndex | None = None, limits: IntakeSettings | None = None,
+              file_name: str | None = None) -> tuple[ImportResult, list[RecordRow]]:
+    """Read, parse and geocode one sheet: the row-by-row result and the records to write.
 
     A file over `limits` (rows, cell length, size, time; default from the environment), or
-    corrupt, or carrying XML declarations, raises InvalidInput before anything is written."""
+    corrupt, or carrying XML declarations, raises InvalidInput; with `strict` one rejected
+    row raises ImportAborted. Nothing is written."""
     if kind_name not in KINDS and kind_name not in tuple(RecordKind):
         raise InvalidInput(f"unknown import kind '{kind_name}' ({', '.join(KINDS)})")
     kind = RecordKind.parse(kind_name)
     check_crs(crs)
     if default_funding is not None:
         default_funding = parse_funding(default_funding) if default_funding else None
-    table = load_mapping(mapping, kind) if mapping else None
+    if isinstance(mapping, dict):
+        table: dict[str, str] | None = check_mapping(mapping, kind)
+    else:
+        table = load_mapping(mapping, kind) if mapping else None
     opened = open_sheet(path, sheet, header_score(kind, table), limits)
+    if file_name:
+        opened.file = file_name
     cols = match_columns(kind, opened.headers, table)
     _check_columns(kind, opened, cols, default_funding)
     codes = _prerequisites(conn)
     ctx = RowContext(kind, opened, cols, index or load_index(conn), crs, codes, default_funding)
     result = ImportResult(kind.plural, opened.file, opened.name, opened.header_rows,
-                          _columns_report(opened, cols), dry_run=dry_run, strict=strict)
+                          _columns_report(opened, cols), strict=strict)
+    result.conversions = list(opened.conversions)
     result.rows, records = _process(ctx, progress)
     summary = result.summary()
     if strict and summary["rejected"]:
@@ -266,11 +265,36 @@ def import_file(conn: Connection, kind_name: RecordKind | str, path: str | Path,
             f"{opened.where()}: {summary['rejected']} row(s) rejected and --strict given; "
             f"nothing imported (first: row {first.row}, {issue['field']}: {issue['message']})",
             result)
+    return result, records
+
+
+def import_file(conn: Connection, kind_name: RecordKind | str, path: str | Path, *,
+                sheet: str | None = None,
+                mapping: str | Path | None = None, crs: str = "EPSG:5898",
+                strict: bool = False, dry_run: bool = False,
+                default_funding: str | None = None, progress: Progress | None = None,
+                index: GazetteerIndex | None = None,
+                limits: IntakeSettings | None = None,
+                actor: Actor | None = None) -> ImportResult:
+    """Import one sheet of a kind ('establishments' or RecordKind.ESTABLISHMENT…) into the
+    open transaction of `conn` (never commits), as one batch committed at once: people's
+    edits stand, conflicts keep the person's value (and are listed). With `dry_run` the
+    batch is planned and written inside a savepoint that is then rolled back."""
+    from geo.intake.batch_flow import commit_batch, preview_batch
+    from geo.intake.batches import SYSTEM_ACTOR, create_batch
+
+    result, records = read_file(conn, kind_name, path, sheet=sheet, mapping=mapping, crs=crs,
+                                strict=strict, default_funding=default_funding,
+                                progress=progress, index=index, limits=limits)
+    result.dry_run = dry_run
+    who = actor or SYSTEM_ACTOR
     with conn.cursor() as cur:
         cur.execute("SAVEPOINT kcmap_import")
     try:
-        result.written = write_records(conn, kind, records)
-        _note_kept(result)
+        batch = create_batch(conn, who, RecordKind.parse(kind_name), result.file, result.sheet)
+        result.batch_id = batch
+        preview_batch(conn, who, batch, result, records)
+        commit_batch(conn, who, batch, keep_undecided=True, result=result)
     except BaseException:
         with conn.cursor() as cur:
             cur.execute("ROLLBACK TO SAVEPOINT kcmap_import")

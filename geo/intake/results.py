@@ -10,7 +10,7 @@ from typing import Any
 from geo.core.errors import InvalidInput
 from geo.intake.store import WriteCounts
 
-STATUSES = ("accepted", "rejected", "duplicate", "skipped")
+STATUSES = ("accepted", "rejected", "duplicate", "skipped", "conflict")
 
 
 Progress = Callable[[int, int | None], None]
@@ -40,6 +40,13 @@ class RowResult:
     lat: float | None = None
     geocode_status: str | None = None
     method: str | None = None
+    name: str | None = None
+    candidates: list[dict[str, str | None]] = field(default_factory=list)
+    action: str | None = None  # new | update | unchanged | conflict (accepted rows)
+    record_id: int | None = None
+    changes: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # people's edits that stand
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready entry of the report's `rows`."""
@@ -48,7 +55,9 @@ class RowResult:
                 "district_code": self.district_code,
                 "commune_code_2025": self.commune_code_2025, "precision": self.precision,
                 "lon": self.lon, "lat": self.lat, "geocode_status": self.geocode_status,
-                "method": self.method}
+                "method": self.method, "name": self.name, "candidates": self.candidates,
+                "action": self.action, "record_id": self.record_id, "changes": self.changes,
+                "kept": self.kept, "conflicts": self.conflicts}
 
 
 @dataclass
@@ -65,6 +74,10 @@ class ImportResult:
     dry_run: bool = False
     strict: bool = False
     aborted: bool = False
+    batch_id: int | None = None
+    conversions: list[dict[str, str]] = field(default_factory=list)  # column text encodings
+    absent: int = 0  # records of an earlier import of this file that it no longer carries
+    absent_records: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         """Rows per status, and in total."""
@@ -73,9 +86,11 @@ class ImportResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report: rows, summary, records and positions written, columns."""
-        accepted = [r for r in self.rows if r.status == "accepted"]
+        accepted = [r for r in self.rows if r.status in ("accepted", "conflict")]
         return {
-            "kind": self.kind, "file": self.file, "sheet": self.sheet,
+            "batch_id": self.batch_id, "kind": self.kind, "file": self.file,
+            "sheet": self.sheet, "conversions": self.conversions,
+            "absent": {"count": self.absent, "records": self.absent_records},
             "header_rows": list(self.header_rows), "dry_run": self.dry_run,
             "strict": self.strict, "aborted": self.aborted,
             "summary": self.summary(),

@@ -83,6 +83,8 @@ def locate_row(values: list[object], ctx: RowContext, number: int, result: RowRe
     result.commune_code_2025 = found.commune_code_2025
     result.precision, result.lon, result.lat = precision, lon, lat
     result.geocode_status, result.method = found.status, found.method
+    if found.status == "ambiguous" and by_address is not None:
+        result.candidates = list(by_address.candidates)[:10]
     location = LocationRow(
         lon=lon, lat=lat, precision=precision, commune_code=found.commune_code,
         district_code=found.district_code, raw_address=address, raw_lat=raw_text(lat_raw),

@@ -73,6 +73,7 @@ class Sheet:
     rows: Iterator[tuple[int, list[object]]]  # (Excel row number, cell values)
     estimated_rows: int | None = None  # data rows, when the file says
     sheet_names: list[str] = field(default_factory=list)
+    conversions: list[dict[str, str]] = field(default_factory=list)  # text encodings converted
 
     def where(self) -> str:
         """'file.xlsx, sheet 'DS'' for messages."""

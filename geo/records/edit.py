@@ -125,7 +125,20 @@ def edit_record(conn: Connection, actor: Actor | None, entity: str, record_id: i
         return EditResult(entity, state.id, state.version, None)
     same_attributes = all(values[k] == state.values[k] for k in spec.attributes)
     action = "confirm" if edits["confirm"] and not moved and same_attributes else "edit"
+    changed = [k for k in spec.attributes if values[k] != state.values[k]]
+    mark_edited(conn, spec.entity, state.id, changed + (["location"] if moved else []))
     return _commit(conn, who, state, values, geom, action, edits["reason"])
+
+
+def mark_edited(conn: Connection, entity: str, record_id: int, fields: list[str]) -> None:
+    """Remember that a person changed these fields: a re-import never overwrites them
+    silently (geo.intake.plan)."""
+    if not fields:
+        return
+    with conn.cursor() as cur:
+        cur.execute("UPDATE import_state SET edited = ARRAY(SELECT DISTINCT unnest(edited || "
+                    "%s::text[]) ORDER BY 1) WHERE entity = %s AND entity_id = %s",
+                    (fields, entity, record_id))
 
 
 def _commit(conn: Connection, actor: Actor, state: State, values: dict[str, Any],

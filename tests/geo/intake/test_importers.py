@@ -171,7 +171,7 @@ def test_messy_workbook(conn: Any, places: dict[str, dict[str, Any]], tmp_path: 
                       13: "rejected", 14: "accepted", 15: "accepted", 16: "accepted",
                       17: "skipped"}
     assert result.summary() == {"accepted": 8, "rejected": 1, "duplicate": 1, "skipped": 3,
-                                "total": 13}
+                                "conflict": 0, "total": 13}
     assert "numbering" in rows[5].issues[0]["message"]
     assert "totals" in rows[17].issues[0]["message"]
     assert "row 6" in rows[12].issues[0]["message"]
@@ -444,7 +444,7 @@ def test_cli_end_to_end(conn: Any, database: Any, places: dict[str, dict[str, An
     assert "8 accepted, 1 rejected, 1 duplicate, 3 skipped" in res.output
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["summary"] == {"accepted": 8, "rejected": 1, "duplicate": 1, "skipped": 3,
-                               "total": 13}
+                               "conflict": 0, "total": 13}
     assert data["records"] == {"inserted": 8, "updated": 0, "unchanged": 0}
     entries = {e["row"]: e for e in data["rows"]}
     assert set(entries[7]) >= {"row", "status", "issues", "commune_code", "district_code",

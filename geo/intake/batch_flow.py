@@ -1,0 +1,260 @@
+"""A batch's life after its file is read: the preview (what each row would do, conflicts with
+people's edits, records the file no longer carries), decisions on the batch page (take the
+file's value or keep the edit; pick a commune for an ambiguous address), commit and undo."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import psycopg2.extras
+from psycopg2 import sql
+
+from geo.accounts.authz import Actor
+from geo.core.db import Connection
+from geo.core.errors import Conflict, InvalidInput
+from geo.intake.apply import apply_rows
+from geo.intake.batches import batch_row, check_batch
+from geo.intake.plan import RowPlan, absent_records, load_stored, plan_row
+from geo.intake.results import ImportResult, RowResult
+from geo.intake.store import LocationRow, RecordRow
+from geo.intake.undo import undo_changes
+from geo.records.kinds import RecordKind
+
+OUTSIDE = "ngoài huyện của bạn: cán bộ huyện chỉ nhập bản ghi thuộc huyện mình"
+KEPT_LOCATION = "location reviewed in kcmap: kept, the file's position was not applied"
+
+
+def _outside(actor: Actor, record: RecordRow, plan: RowPlan | None) -> bool:
+    if actor.role != "district_officer":
+        return False
+    districts = {record.location.district_code}
+    if plan is not None and plan.stored is not None:
+        districts.add(plan.stored.district)
+    return districts != {actor.district_code}
+
+
+def _fill(result: RowResult, plan: RowPlan) -> None:
+    result.action = plan.action
+    result.record_id = plan.stored.id if plan.stored else None
+    result.changes, result.kept, result.conflicts = plan.changes, plan.kept, plan.conflicts
+    result.status = "conflict" if plan.action == "conflict" else "accepted"
+
+
+def _summary(result: ImportResult) -> dict[str, Any]:
+    actions = Counter(r.action for r in result.rows if r.action)
+    return {**result.summary(), "actions": {a: actions.get(a, 0) for a in
+                                            ("new", "update", "unchanged", "conflict")},
+            "absent": result.absent}
+
+
+def preview_batch(conn: Connection, actor: Actor, batch_id: int, result: ImportResult,
+                  records: list[RecordRow]) -> None:
+    """Plan every row against the stored records and store the batch's preview (ready)."""
+    batch = batch_row(conn, batch_id)
+    kind = RecordKind(batch["kind"])
+    stored = load_stored(conn, kind, records)
+    by_row = {r.row: r for r in result.rows}
+    kept: list[RecordRow] = []
+    seen: set[int] = set()
+    for record in records:
+        row = by_row[record.row]
+        plan = plan_row(kind, record, stored.get(record.record_key), {})
+        if _outside(actor, record, plan):
+            row.status = "rejected"
+            row.issues.append({"field": "address", "message": OUTSIDE})
+            continue
+        _fill(row, plan)
+        if plan.stored is not None:
+            seen.add(plan.stored.id)
+        kept.append(record)
+    district = actor.district_code if actor.role == "district_officer" else None
+    result.absent, result.absent_records = absent_records(conn, kind, result.file, seen,
+                                                          district)
+    data = {r.row: r for r in kept}
+    rows = []
+    for row in result.rows:
+        found = data.get(row.row)
+        rows.append((batch_id, row.row, row.status, json.dumps(row.to_dict(),
+                                                               ensure_ascii=False),
+                     found.record_key if found else None,
+                     found.place_key if found else None, row.record_id,
+                     json.dumps(list(found.values), ensure_ascii=False) if found else None,
+                     json.dumps(found.location.__dict__, ensure_ascii=False)
+                     if found else None))
+    report = {"header_rows": list(result.header_rows), "columns": result.columns,
+              "conversions": result.conversions,
+              "absent": {"count": result.absent, "records": result.absent_records}}
+    with conn.cursor() as cur:
+        if rows:
+            psycopg2.extras.execute_values(cur, """
+                INSERT INTO import_batch_row (batch_id, row_number, status, report, record_key,
+                                              place_key, record_id, "values", location)
+                VALUES %s""", rows, template="(%s, %s, %s, %s::jsonb, %s, %s, %s, %s::jsonb, "
+                                             "%s::jsonb)", page_size=2000)
+        cur.execute("UPDATE import_batch SET status = 'ready', progress = 1, summary = %s, "
+                    "report = %s, finished_at = now() WHERE id = %s",
+                    (json.dumps(_summary(result)), json.dumps(report, ensure_ascii=False),
+                     batch_id))
+
+
+def _planned(conn: Connection, batch_id: int) -> list[tuple[RecordRow, dict[str, str]]]:
+    with conn.cursor() as cur:
+        cur.execute('SELECT row_number, record_key, place_key, "values", location, decisions '
+                    "FROM import_batch_row WHERE batch_id = %s AND \"values\" IS NOT NULL "
+                    "AND status IN ('accepted', 'conflict') ORDER BY row_number", (batch_id,))
+        return [(RecordRow(key, tuple(values), LocationRow(**location), number, place or ""),
+                 dict(decisions))
+                for number, key, place, values, location, decisions in cur.fetchall()]
+
+
+def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
+                 keep_undecided: bool = False, result: ImportResult | None = None
+                 ) -> dict[str, Any]:
+    """Write a ready batch. Conflicts not decided refuse the commit (Conflict), unless
+    `keep_undecided`: then the person's value stays. Returns what was written."""
+    batch = batch_row(conn, batch_id, lock=True)
+    who = check_batch(actor, batch)
+    if batch["status"] != "ready":
+        raise Conflict(f"Lô nhập số {batch_id} không ở trạng thái chờ xác nhận")
+    kind = RecordKind(batch["kind"])
+    planned = _planned(conn, batch_id)
+    stored = load_stored(conn, kind, [r for r, _ in planned], lock=True)
+    items: list[tuple[RecordRow, RowPlan]] = []
+    undecided = 0
+    for record, decisions in planned:
+        plan = plan_row(kind, record, stored.get(record.record_key), decisions)
+        if _outside(who, record, plan):
+            continue
+        if plan.action == "conflict":
+            undecided += 1
+            if keep_undecided:
+                for c in plan.conflicts:
+                    c["decided"] = c["decided"] or "keep"
+                    plan.kept.append(c["field"])
+                plan.action = "update" if plan.changes else "unchanged"
+        items.append((record, plan))
+    if undecided and not keep_undecided:
+        raise Conflict(f"Còn {undecided} dòng xung đột chưa quyết định: chọn giá trị của tệp "
+                       "hoặc giữ giá trị đã sửa cho từng dòng")
+    reason = f"Nhập tệp {batch['file_name']} (lô {batch_id})"
+    applied = apply_rows(conn, who, batch_id, kind, items, reason)
+    written = {"inserted": applied.counts.inserted, "updated": applied.counts.updated,
+               "unchanged": applied.counts.unchanged,
+               "locations_written": applied.counts.locations_written,
+               "kept_reviewed": len(applied.counts.locations_kept)}
+    with conn.cursor() as cur:
+        query = sql.SQL(
+            "UPDATE import_batch_row b SET record_id = v.rid, prev_state = v.prev::jsonb "
+            "FROM (VALUES %s) AS v(num, rid, prev) WHERE b.batch_id = {batch} "
+            "AND b.row_number = v.num").format(batch=sql.Literal(batch_id))
+        psycopg2.extras.execute_values(cur, query.as_string(cur),
+                                       [(row, applied.record_ids[row], json.dumps(prev))
+                                        for row, prev in applied.prev_states.items()],
+                                       page_size=2000)
+        cur.execute("UPDATE import_batch SET status = 'committed', committed_at = now(), "
+                    "summary = summary || jsonb_build_object('written', %s::jsonb) "
+                    "WHERE id = %s", (json.dumps(written), batch_id))
+    if result is not None:
+        result.written = applied.counts
+        kept = set(applied.counts.locations_kept)
+        plans = {record.row: plan for record, plan in items}
+        for row in result.rows:
+            if row.row in plans:
+                _fill(row, plans[row.row])
+            if row.record_key in kept:
+                row.issues.append({"field": "lat,lon", "message": KEPT_LOCATION})
+    return {"id": batch_id, "status": "committed", "written": written}
+
+
+def undo_batch(conn: Connection, actor: Actor | None, batch_id: int) -> dict[str, Any]:
+    """Undo a committed batch; returns the counts."""
+    batch = batch_row(conn, batch_id, lock=True)
+    who = check_batch(actor, batch)
+    if batch["status"] != "committed":
+        raise Conflict(f"Chỉ hoàn tác được lô đã nhập (lô {batch_id}: {batch['status']})")
+    with conn.cursor() as cur:
+        cur.execute("SELECT record_id, prev_state FROM import_batch_row WHERE batch_id = %s "
+                    "AND record_id IS NOT NULL AND status IN ('accepted', 'conflict')",
+                    (batch_id,))
+        prev = [(int(r), p) for r, p in cur.fetchall()]
+    counts = undo_changes(conn, who, batch_id, RecordKind(batch["kind"]), prev)
+    with conn.cursor() as cur:
+        cur.execute("UPDATE import_batch SET status = 'undone', undone_at = now(), "
+                    "summary = summary || jsonb_build_object('undo', %s::jsonb) WHERE id = %s",
+                    (json.dumps(counts.to_dict()), batch_id))
+    return {"id": batch_id, "status": "undone", **counts.to_dict()}
+
+
+def _row_report(conn: Connection, batch_id: int, number: int) -> tuple[dict[str, Any],
+                                                                       dict[str, Any]]:
+    with conn.cursor() as cur:
+        cur.execute("SELECT report, location FROM import_batch_row WHERE batch_id = %s AND "
+                    "row_number = %s FOR UPDATE", (batch_id, number))
+        row = cur.fetchone()
+    if row is None:
+        raise InvalidInput(f"Lô {batch_id} không có dòng {number}")
+    return dict(row[0]), dict(row[1] or {})
+
+
+def _ready(conn: Connection, actor: Actor | None, batch_id: int) -> None:
+    batch = batch_row(conn, batch_id, lock=True)
+    check_batch(actor, batch)
+    if batch["status"] != "ready":
+        raise Conflict(f"Lô nhập số {batch_id} không ở trạng thái chờ xác nhận")
+
+
+def decide(conn: Connection, actor: Actor | None, batch_id: int, number: int, field: str,
+           choice: str) -> dict[str, Any]:
+    """Settle one conflict of a row: 'file' takes the file's value, 'keep' keeps the edit."""
+    _ready(conn, actor, batch_id)
+    if choice not in ("file", "keep"):
+        raise InvalidInput("Lựa chọn phải là 'file' (lấy giá trị trong tệp) hoặc 'keep' "
+                           "(giữ giá trị đã sửa)")
+    report, _ = _row_report(conn, batch_id, number)
+    conflicts = report.get("conflicts") or []
+    if not any(c["field"] == field for c in conflicts):
+        raise InvalidInput(f"Dòng {number} không có xung đột ở trường '{field}'")
+    for c in conflicts:
+        if c["field"] == field:
+            c["decided"] = choice
+    if all(c.get("decided") for c in conflicts):
+        report["status"] = "accepted"
+    with conn.cursor() as cur:
+        cur.execute("UPDATE import_batch_row SET decisions = decisions || jsonb_build_object("
+                    "%s::text, %s::text), report = %s::jsonb, status = %s WHERE batch_id = %s "
+                    "AND row_number = %s", (field, choice, json.dumps(report, ensure_ascii=False),
+                                            report["status"], batch_id, number))
+    return report
+
+
+def choose_commune(conn: Connection, actor: Actor | None, batch_id: int, number: int,
+                   commune_code: str) -> dict[str, Any]:
+    """Place an ambiguous row in the commune picked among its candidates (at its centroid)."""
+    _ready(conn, actor, batch_id)
+    report, location = _row_report(conn, batch_id, number)
+    codes = {c.get("code") for c in report.get("candidates") or []}
+    if not location or commune_code not in codes:
+        raise InvalidInput(f"Mã xã {commune_code} không nằm trong các lựa chọn của dòng {number}")
+    with conn.cursor() as cur:
+        cur.execute("SELECT parent_code, ST_X(centroid), ST_Y(centroid) FROM admin_unit "
+                    "WHERE edition = 'legacy' AND level = 'commune' AND code = %s "
+                    "AND centroid IS NOT NULL", (commune_code,))
+        unit = cur.fetchone()
+    if unit is None:
+        raise InvalidInput(f"Không có xã mã {commune_code} (đơn vị trước 1/7/2025)")
+    location.update(commune_code=commune_code, district_code=unit[0], precision="commune",
+                    lon=unit[1], lat=unit[2], method="import_choice", score=1.0,
+                    geocode_status="ok")
+    report.update(commune_code=commune_code, district_code=unit[0], precision="commune",
+                  lon=unit[1], lat=unit[2], geocode_status="ok", candidates=[])
+    report["issues"] = [*report.get("issues", []), {
+        "field": "address", "message": f"địa chỉ nhiều khả năng: đã chọn xã mã {commune_code}"}]
+    with conn.cursor() as cur:
+        cur.execute("UPDATE import_batch_row SET location = %s::jsonb, report = %s::jsonb "
+                    "WHERE batch_id = %s AND row_number = %s",
+                    (json.dumps(location), json.dumps(report, ensure_ascii=False), batch_id,
+                     number))
+    return report
+

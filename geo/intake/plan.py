@@ -1,0 +1,247 @@
+"""Re-imports that keep people's work: match the file's records to stored ones and decide,
+field by field, what the import may write.
+
+Each imported record keeps (table import_state) the values of its last import and the fields a
+person changed since (edits through geo.records.edit). For a field of a matched record:
+- the file's value equals the stored one: nothing to do;
+- no person changed the field: the import writes the file's value;
+- a person changed it and the file still carries the old imported value: the edit stands;
+- a person changed it and the file changed it too: a *conflict*, decided on the batch page
+  (take the file's value or keep the edit); never overwritten silently.
+The location counts as one field, 'location' (the address and coordinates as typed); a location
+a person confirmed or moved in the review workflow counts as edited.
+
+A row whose key is new may still be a stored record renamed in the file: it is matched to a
+record of the same place (as typed) that the file does not otherwise carry, imported from the
+same sheet row.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg2 import sql
+
+from geo.core.db import Connection, dict_cursor
+from geo.intake.store import LOCATION_COLUMNS, PROTECTED_METHODS, RecordRow
+from geo.records.kinds import RecordKind
+from geo.records.spec import SPECS
+
+LOCATION = "location"
+WRITE, SAME, KEEP, CONFLICT = "write", "same", "keep", "conflict"
+NOT_COMPARED = ("source_file", "source_row")
+
+
+@dataclass
+class Stored:
+    """A stored record as the import sees it."""
+
+    id: int
+    record_key: str
+    values: dict[str, Any]
+    location: dict[str, Any] | None  # first location: lon, lat, LOCATION_COLUMNS
+    reviewed: bool
+    imported: dict[str, Any] | None
+    edited: set[str]
+    place_key: str | None
+    source_row: int | None
+    district: str | None
+
+    def state_json(self) -> dict[str, Any] | None:
+        """The import_state row as it is (None: the record has none)."""
+        if self.imported is None:
+            return None
+        return {"imported": self.imported, "edited": sorted(self.edited),
+                "place_key": self.place_key, "source_row": self.source_row}
+
+
+@dataclass
+class RowPlan:
+    """What the import does with one accepted row."""
+
+    action: str  # new | update | unchanged | conflict
+    stored: Stored | None = None
+    changes: list[str] = field(default_factory=list)  # fields written (LOCATION included)
+    kept: list[str] = field(default_factory=list)  # people's edits that stand
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def location_raw(location: dict[str, Any] | None) -> list[Any] | None:
+    """The location as typed in a file: [address, lat, lon]."""
+    if location is None:
+        return None
+    return [location.get("raw_address"), location.get("raw_lat"), location.get("raw_lon")]
+
+
+def location_dict(record: RecordRow) -> dict[str, Any]:
+    """A file location as a JSON-ready dict (lon, lat, LOCATION_COLUMNS)."""
+    values = record.location.as_tuple()
+    return dict(zip(("lon", "lat", *LOCATION_COLUMNS), values, strict=True))
+
+
+def file_values(kind: RecordKind, record: RecordRow) -> dict[str, Any]:
+    """The record's attributes from the file, by column name."""
+    return dict(zip(SPECS[kind].attributes, record.values, strict=True))
+
+
+def _same_location(stored: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    """Same place, position and geocoding (which file and row it came from aside)."""
+    if stored is None:
+        return False
+    return all(stored.get(k) == new.get(k) for k in new if k not in NOT_COMPARED)
+
+
+_SELECT = """
+SELECT r.id, r.record_key, {attrs}, {district} AS district,
+       s.imported, s.edited, s.place_key, s.source_row,
+       l.location, l.method, {reviewed} AS reviewed
+FROM {table} r
+LEFT JOIN import_state s ON s.entity = %(entity)s AND s.entity_id = r.id
+LEFT JOIN LATERAL (
+    SELECT jsonb_build_object(
+               'lon', CASE WHEN ST_GeometryType(x.geom) = 'ST_Point' THEN ST_X(x.geom) END,
+               'lat', CASE WHEN ST_GeometryType(x.geom) = 'ST_Point' THEN ST_Y(x.geom) END,
+               {loc}) AS location, x.method
+    FROM location x WHERE x.{fk} = r.id ORDER BY x.id LIMIT 1) l ON true
+WHERE {where}
+"""
+
+
+def _query(kind: RecordKind, where: str, lock: bool) -> sql.Composable:
+    spec = SPECS[kind]
+    loc = sql.SQL(", ").join(sql.SQL("{}, x.{}").format(sql.Literal(c), sql.Identifier(c))
+                             for c in LOCATION_COLUMNS)
+    district = sql.SQL("(SELECT COALESCE(u.parent_code, x.district_code) FROM location x "
+                       "LEFT JOIN admin_unit u ON u.edition = 'legacy' AND u.code = "
+                       "x.commune_code WHERE x.{fk} = r.id ORDER BY x.id LIMIT 1)").format(
+        fk=sql.Identifier(spec.location_fk))
+    query = sql.SQL(_SELECT).format(
+        attrs=sql.SQL(", ").join(sql.Identifier("r", a) for a in spec.attributes),
+        district=district,
+        reviewed=sql.SQL("r.reviewed_at IS NOT NULL" if spec.reviewable else "false"),
+        table=sql.Identifier(spec.table), loc=loc, fk=sql.Identifier(spec.location_fk),
+        where=sql.SQL(where))
+    return query + sql.SQL(" FOR UPDATE OF r") if lock else query
+
+
+def _stored(kind: RecordKind, row: dict[str, Any]) -> Stored:
+    spec = SPECS[kind]
+    location = row["location"]
+    if isinstance(location, str):
+        location = json.loads(location)
+    return Stored(
+        int(row["id"]), str(row["record_key"]), {a: row[a] for a in spec.attributes},
+        location, bool(row["reviewed"]) or row["method"] in PROTECTED_METHODS,
+        row["imported"], set(row["edited"] or ()), row["place_key"], row["source_row"],
+        row["district"])
+
+
+def load_stored(conn: Connection, kind: RecordKind, records: list[RecordRow],
+                lock: bool = False) -> dict[str, Stored]:
+    """Stored records matching the rows, by the rows' record keys (renamed ones included)."""
+    keys = [r.record_key for r in records]
+    with dict_cursor(conn) as cur:
+        cur.execute(_query(kind, "r.record_key = ANY(%(keys)s)", lock),
+                    {"entity": SPECS[kind].entity, "keys": keys})
+        by_key = {row["record_key"]: _stored(kind, row) for row in cur.fetchall()}
+        missing = [r for r in records if r.record_key not in by_key and r.place_key]
+        if not missing:
+            return by_key
+        cur.execute(_query(kind, "r.id IN (SELECT entity_id FROM import_state WHERE entity = "
+                                 "%(entity)s AND place_key = ANY(%(places)s)) "
+                                 "AND NOT r.record_key = ANY(%(keys)s)", lock),
+                    {"entity": SPECS[kind].entity, "keys": keys,
+                     "places": sorted({r.place_key for r in missing})})
+        candidates = [_stored(kind, row) for row in cur.fetchall()]
+    for record in missing:
+        same = [c for c in candidates if c.place_key == record.place_key
+                and c.source_row == record.row]
+        if len(same) == 1:
+            by_key[record.record_key] = same[0]
+            candidates.remove(same[0])
+    return by_key
+
+
+def decide(name: str, new: Any, stored: Stored) -> str:
+    """WRITE, SAME, KEEP or CONFLICT for one field of a matched record."""
+    if name == LOCATION:
+        current_raw = location_raw(stored.location)
+        if stored.location is not None and _same_location(stored.location, new):
+            return SAME
+        edited = LOCATION in stored.edited or stored.reviewed
+        if not edited:
+            return WRITE
+        imported = (stored.imported or {}).get(LOCATION, current_raw)
+        return KEEP if imported == location_raw(new) else CONFLICT
+    current = stored.values.get(name)
+    if new == current:
+        return SAME
+    if name not in stored.edited:
+        return WRITE
+    imported = (stored.imported or {}).get(name)
+    return KEEP if imported == new else CONFLICT
+
+
+def plan_row(kind: RecordKind, record: RecordRow, stored: Stored | None,
+             decisions: dict[str, str]) -> RowPlan:
+    """The plan of one accepted row; decisions ('file' or 'keep' per field) settle conflicts."""
+    if stored is None:
+        return RowPlan("new")
+    plan = RowPlan("unchanged", stored)
+    items = [*file_values(kind, record).items(), (LOCATION, location_dict(record))]
+    for name, new in items:
+        verdict = decide(name, new, stored)
+        if verdict == CONFLICT and decisions.get(name) in ("file", "keep"):
+            verdict = WRITE if decisions[name] == "file" else KEEP
+            if verdict == KEEP:
+                plan.conflicts.append(_conflict(name, new, stored, decided="keep"))
+                plan.kept.append(name)
+                continue
+        if verdict == WRITE:
+            plan.changes.append(name)
+        elif verdict == KEEP:
+            plan.kept.append(name)
+        elif verdict == CONFLICT:
+            plan.conflicts.append(_conflict(name, new, stored))
+    if any(c.get("decided") is None for c in plan.conflicts):
+        plan.action = "conflict"
+    elif plan.changes:
+        plan.action = "update"
+    return plan
+
+
+def _conflict(name: str, new: Any, stored: Stored, decided: str | None = None
+              ) -> dict[str, Any]:
+    if name == LOCATION:
+        file_value: Any = location_raw(new)
+        current: Any = location_raw(stored.location)
+        if stored.location is not None:
+            current = [stored.location.get("commune_code"), stored.location.get("lon"),
+                       stored.location.get("lat")]
+    else:
+        file_value, current = new, stored.values.get(name)
+    return {"field": name, "file": file_value, "current": current,
+            "imported": (stored.imported or {}).get(name), "decided": decided}
+
+
+def absent_records(conn: Connection, kind: RecordKind, file_name: str, seen: set[int],
+                   district: str | None = None, limit: int = 1000
+                   ) -> tuple[int, list[dict[str, Any]]]:
+    """Records last imported from a file of this name that this file no longer carries:
+    (how many, the first `limit` of them as {id, name})."""
+    spec = SPECS[kind]
+    query = sql.SQL(
+        "SELECT r.id, r.{main} FROM {table} r JOIN import_state s ON s.entity = %(entity)s "
+        "AND s.entity_id = r.id JOIN import_batch b ON b.id = s.batch_id "
+        "WHERE b.file_name = %(file)s AND NOT r.is_demo AND NOT r.id = ANY(%(seen)s) "
+        "AND (%(district)s::text IS NULL OR EXISTS (SELECT 1 FROM location x "
+        "WHERE x.{fk} = r.id AND x.district_code = %(district)s)) ORDER BY r.id").format(
+        main=sql.Identifier(spec.attributes[0]), table=sql.Identifier(spec.table),
+        fk=sql.Identifier(spec.location_fk))
+    with conn.cursor() as cur:
+        cur.execute(query, {"file": file_name, "seen": sorted(seen), "district": district,
+                            "entity": spec.entity})
+        rows = cur.fetchall()
+    return len(rows), [{"id": int(i), "name": n} for i, n in rows[:limit]]
