@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.web import errors, openapi_doc
 from api.web.auth import AuthMiddleware
+from api.web.import_jobs import ImportJobs
 from api.web.proxies import TrustedProxyMiddleware, trusted_networks
 from api.web.request_guard import RequestGuardMiddleware
 from api.web.request_log import RequestLogMiddleware
@@ -19,6 +20,7 @@ from api.web.routes import (
     edition2025,
     establishments,
     health,
+    imports,
     login,
     ogc,
     pages,
@@ -56,6 +58,7 @@ def create_app(database: TransactionSource | None = None,
     app.state.database = database
     app.state.map_settings = map_settings or MapSettings()
     app.state.auth_settings = auth_settings or AuthSettings()
+    app.state.import_jobs = ImportJobs(database)
     errors.install(app)
     openapi_doc.install(app)
     # Every request: identify the caller, gate anonymous access, CSRF, body-size limit.
@@ -78,5 +81,7 @@ def create_app(database: TransactionSource | None = None,
                    coverage_api, progress_api, progress_pages, annual_report,
                    records, record_pages, geocode_routes, edition2025, reports, downloads, ogc,
                    tiles, cycle_api, cycle_pages, vector_tiles):
+        app.include_router(module.router)
+    for module in (imports,):  # spreadsheet intake
         app.include_router(module.router)
     return app

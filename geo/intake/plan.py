@@ -13,7 +13,7 @@ a person confirmed or moved in the review workflow counts as edited.
 
 A row whose key is new may still be a stored record renamed in the file: it is matched to a
 record of the same place (as typed) that the file does not otherwise carry, imported from the
-same sheet row.
+same sheet row, or else carrying the same values but its name.
 """
 
 from __future__ import annotations
@@ -156,12 +156,21 @@ def load_stored(conn: Connection, kind: RecordKind, records: list[RecordRow],
                      "places": sorted({r.place_key for r in missing})})
         candidates = [_stored(kind, row) for row in cur.fetchall()]
     for record in missing:
-        same = [c for c in candidates if c.place_key == record.place_key
-                and c.source_row == record.row]
+        here = [c for c in candidates if c.place_key == record.place_key]
+        same = [c for c in here if c.source_row == record.row]
+        if len(same) != 1:
+            same = [c for c in here if _same_but_name(kind, record, c)]
         if len(same) == 1:
             by_key[record.record_key] = same[0]
             candidates.remove(same[0])
     return by_key
+
+
+def _same_but_name(kind: RecordKind, record: RecordRow, stored: Stored) -> bool:
+    """Whether the file's values are the record's last imported ones, its name aside."""
+    main = SPECS[kind].attributes[0]
+    last = stored.imported or stored.values
+    return all(last.get(k) == v for k, v in file_values(kind, record).items() if k != main)
 
 
 def decide(name: str, new: Any, stored: Stored) -> str:

@@ -47,14 +47,13 @@ def _current(cur: Any, kind: RecordKind, record_id: int) -> dict[str, Any] | Non
         return None
     cur.execute(sql.SQL("SELECT {cols} FROM location WHERE {fk} = %s ORDER BY id LIMIT 1").format(
         cols=sql.SQL(", ").join(
-            [sql.SQL("CASE WHEN ST_GeometryType(geom) = 'ST_Point' THEN ST_X(geom) END"),
-             sql.SQL("CASE WHEN ST_GeometryType(geom) = 'ST_Point' THEN ST_Y(geom) END"),
+            [sql.SQL("CASE WHEN ST_GeometryType(geom) = 'ST_Point' THEN ST_X(geom) END AS lon"),
+             sql.SQL("CASE WHEN ST_GeometryType(geom) = 'ST_Point' THEN ST_Y(geom) END AS lat"),
              *(sql.Identifier(c) for c in LOCATION_COLUMNS)]),
         fk=sql.Identifier(spec.location_fk)), (record_id,))
     loc = cur.fetchone()
     out = dict(row)
-    out[LOCATION] = dict(zip(("lon", "lat", *LOCATION_COLUMNS), loc, strict=True)) \
-        if loc else None
+    out[LOCATION] = dict(loc) if loc else None
     return out
 
 

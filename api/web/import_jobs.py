@@ -1,0 +1,99 @@
+"""Background reading of uploaded import files: one thread pool per app, so no request waits
+for a large file. The job reads the file (progress saved at most twice a second), plans the
+rows against the stored records and leaves the batch `ready`, or `failed` with a message."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.accounts.authz import Actor
+from geo.core.db import TransactionSource
+from geo.core.errors import KcmapError
+from geo.core.settings import IntakeSettings
+from geo.intake.batch_flow import preview_batch
+from geo.intake.batches import fail_batch, set_progress
+from geo.intake.importer import read_file
+from geo.intake.results import Progress
+from geo.records.kinds import RecordKind
+
+log = logging.getLogger("kcmap")
+WORKERS = 2
+PROGRESS_SECONDS = 0.5
+READ_SHARE = 0.9  # of the progress bar: reading and geocoding; the rest is planning
+
+
+@dataclass(frozen=True)
+class ImportJob:
+    """What a background import reads: a saved upload and how to read it."""
+
+    batch_id: int
+    actor: Actor
+    kind: RecordKind
+    path: Path  # the upload, in its own temporary folder (removed afterwards)
+    file_name: str
+    sheet: str | None
+    mapping: dict[str, str] | None
+
+
+class ImportJobs:
+    """The app's import thread pool."""
+
+    def __init__(self, database: TransactionSource, limits: IntakeSettings | None = None
+                 ) -> None:
+        self.database = database
+        self.limits = limits or IntakeSettings()
+        self.pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kcmap-import")
+        self.futures: dict[int, Future[None]] = {}
+
+    def submit(self, job: ImportJob) -> None:
+        """Start reading a batch's file."""
+        self.futures[job.batch_id] = self.pool.submit(self._run, job)
+
+    def wait(self, batch_id: int, timeout: float | None = None) -> None:
+        """Wait for a batch's job (tests, CLI)."""
+        future = self.futures.get(batch_id)
+        if future is not None:
+            future.result(timeout)
+
+    def _progress(self, batch_id: int) -> Progress:
+        last = [0.0]
+
+        def update(done: int, total: int | None) -> None:
+            now = time.monotonic()
+            if not total or now - last[0] < PROGRESS_SECONDS:
+                return
+            last[0] = now
+            with self.database.transaction() as conn:
+                set_progress(conn, batch_id, READ_SHARE * min(1.0, done / total))
+
+        return update
+
+    def _run(self, job: ImportJob) -> None:
+        try:
+            with self.database.transaction() as conn:
+                result, records = read_file(
+                    conn, job.kind, job.path, sheet=job.sheet, mapping=job.mapping,
+                    progress=self._progress(job.batch_id),
+                    limits=self.limits, file_name=job.file_name)
+            result.batch_id = job.batch_id
+            with self.database.transaction() as conn:
+                preview_batch(conn, job.actor, job.batch_id, result, records)
+        except KcmapError as exc:
+            self._fail(job, f"Không nhập được tệp {job.file_name}: {exc}")
+        except Exception:
+            log.exception("import batch %s failed", job.batch_id)
+            self._fail(job, f"Lỗi máy chủ khi đọc tệp {job.file_name}")
+        finally:
+            shutil.rmtree(job.path.parent, ignore_errors=True)
+
+    def _fail(self, job: ImportJob, message: str) -> None:
+        try:
+            with self.database.transaction() as conn:
+                fail_batch(conn, job.batch_id, message)
+        except Exception:
+            log.exception("could not mark import batch %s failed", job.batch_id)
