@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,11 +35,28 @@ ReportOpt = Annotated[Path | None, typer.Option(help="Write the row-by-row JSON 
 CrsOpt = Annotated[str, typer.Option(help="CRS of VN-2000 metres typed in the lat/lon columns")]
 
 
+LINE_SECONDS = 5.0  # without a terminal: one progress line at least this often
+
+
+def _lines(label: str) -> Progress:
+    """Progress as plain lines on stderr (log files, cron), one every LINE_SECONDS."""
+    last = [time.monotonic()]
+
+    def update(done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - last[0] >= LINE_SECONDS:
+            last[0] = now
+            of = f" of ~{total}" if total else ""
+            typer.echo(f"{label}: {done}{of} rows read", err=True)
+
+    return update
+
+
 @contextmanager
 def _progress(label: str) -> Iterator[Progress | None]:
-    """A rich progress bar on stderr when it is a terminal; no output otherwise."""
+    """A rich progress bar on stderr when it is a terminal; plain lines otherwise."""
     if not sys.stderr.isatty():
-        yield None
+        yield _lines(label)
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -76,6 +94,16 @@ def _echo_result(result: ImportResult) -> None:
         return
     typer.echo(f"records: {w.inserted} new, {w.updated} updated, {w.unchanged} unchanged; "
                f"locations written: {w.locations_written}")
+    if result.batch_id is not None and not result.dry_run:
+        typer.echo(f"batch {result.batch_id} (undo: kcmap import undo {result.batch_id})")
+    kept = [r for r in result.rows if r.conflicts]
+    if kept:
+        typer.echo(f"{len(kept)} row(s) where a person's edit differs from the file's new "
+                   "value: the edit was kept (rows " + ", ".join(str(r.row) for r in kept[:20])
+                   + ")")
+    if result.absent:
+        typer.echo(f"{result.absent} record(s) of an earlier import of this file are absent "
+                   "from it (not deleted)")
     precision = result.to_dict()["precision"]
     if precision:
         typer.echo("positions: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
@@ -124,6 +152,25 @@ def _run(kind: str, path: Path, sheet: str | None, mapping: Path | None, dry_run
     _echo_issues(result)
     if dry_run:
         typer.echo("dry run: nothing was saved")
+
+
+@app.command("undo")
+def undo(batch_id: Annotated[int, typer.Argument(help="Batch id printed by the import")]
+         ) -> None:
+    """Undo a committed import batch: its new records removed, changed ones restored."""
+    from geo.core.migrate import migrate
+    from geo.intake.batch_flow import undo_batch
+    from geo.intake.batches import SYSTEM_ACTOR
+
+    try:
+        with database_from_env().transaction() as conn:
+            migrate(conn)
+            counts = undo_batch(conn, SYSTEM_ACTOR, batch_id)
+    except KcmapError as exc:
+        _fail(exc)
+    typer.echo(f"batch {batch_id} undone: {counts['removed']} record(s) removed, "
+               f"{counts['restored']} restored, {counts['kept_fields']} field(s) changed "
+               "since by a person left as they are")
 
 
 @app.command("establishments")

@@ -455,6 +455,16 @@ def test_cli_end_to_end(conn: Any, database: Any, places: dict[str, dict[str, An
     assert entries[14]["geocode_status"] == "conflict"
     after = table_counts(conn)
     assert after["establishment"] == counts["establishment"] + 8
+    batch = data["batch_id"]
+    assert f"batch {batch}" in res.output
+
+    res = runner.invoke(cli_import.app, ["undo", str(batch)])
+    assert res.exit_code == 0 and "8 record(s) removed" in res.output, res.output
+    assert table_counts(conn) == counts
+    res = runner.invoke(cli_import.app, ["undo", str(batch)])
+    assert res.exit_code == 1 and "hoàn tác" in res.output
+    res = runner.invoke(cli_import.app, ["establishments", str(path)])
+    assert res.exit_code == 0 and "8 new" in res.output
 
     res = runner.invoke(cli_import.app, ["establishments", str(path), "--dry-run"])
     assert res.exit_code == 0 and "0 new, 0 updated, 8 unchanged" in res.output
