@@ -20,6 +20,7 @@ from api.web.routes import (
     edition2025,
     establishments,
     health,
+    import_pages,
     imports,
     login,
     ogc,
@@ -82,6 +83,6 @@ def create_app(database: TransactionSource | None = None,
                    records, record_pages, geocode_routes, edition2025, reports, downloads, ogc,
                    tiles, cycle_api, cycle_pages, vector_tiles):
         app.include_router(module.router)
-    for module in (imports,):  # spreadsheet intake
+    for module in (imports, import_pages):  # spreadsheet intake
         app.include_router(module.router)
     return app

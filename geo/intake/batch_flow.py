@@ -84,7 +84,7 @@ def preview_batch(conn: Connection, actor: Actor, batch_id: int, result: ImportR
                      json.dumps(found.location.__dict__, ensure_ascii=False)
                      if found else None))
     report = {"header_rows": list(result.header_rows), "columns": result.columns,
-              "conversions": result.conversions,
+              "conversions": result.conversions, "sheets": result.sheets,
               "absent": {"count": result.absent, "records": result.absent_records}}
     with conn.cursor() as cur:
         if rows:

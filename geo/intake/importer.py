@@ -255,6 +255,7 @@ def read_file(conn: Connection, kind_name: RecordKind | str, path: str | Path, *
     result = ImportResult(kind.plural, opened.file, opened.name, opened.header_rows,
                           _columns_report(opened, cols), strict=strict)
     result.conversions = list(opened.conversions)
+    result.sheets = list(opened.sheet_names)
     result.rows, records = _process(ctx, progress)
     summary = result.summary()
     if strict and summary["rejected"]:

@@ -76,6 +76,7 @@ class ImportResult:
     aborted: bool = False
     batch_id: int | None = None
     conversions: list[dict[str, str]] = field(default_factory=list)  # column text encodings
+    sheets: list[str] = field(default_factory=list)  # every sheet of the file
     absent: int = 0  # records of an earlier import of this file that it no longer carries
     absent_records: list[dict[str, Any]] = field(default_factory=list)
 

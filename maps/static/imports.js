@@ -1,0 +1,213 @@
+// The /imports page: upload a file to /api/imports, follow its progress, show the preview row
+// by row, settle conflicts and ambiguous addresses, commit or undo. Text from files and the
+// server is only ever inserted with textContent.
+(function () {
+  "use strict";
+  var root = document.getElementById("kc-imports");
+  if (!root) { return; }
+  var csrf = root.getAttribute("data-csrf") || "";
+  var fields = JSON.parse(document.getElementById("kc-fields").textContent || "{}");
+  var STATUS = {accepted: "Nhận", rejected: "Loại", duplicate: "Trùng", skipped: "Bỏ qua",
+                conflict: "Xung đột"};
+  var ACTION = {"new": "thêm mới", update: "cập nhật", unchanged: "không đổi",
+                conflict: "chờ quyết định"};
+  var PRECISION = {exact: "chính xác", commune: "cấp xã", district: "cấp huyện",
+                   province: "cấp tỉnh", none: "không có vị trí"};
+  var BATCH = {running: "Đang đọc tệp", ready: "Chờ xác nhận", committed: "Đã nhập",
+               undone: "Đã hoàn tác", failed: "Lỗi"};
+  var current = null;
+  var mapping = {};
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+  function say(text, error) {
+    var box = $("kc-message");
+    box.textContent = text || "";
+    box.className = error ? "kc-error" : "kc-ok";
+  }
+  function api(method, url, body) {
+    var init = {method: method, credentials: "same-origin", headers: {"X-CSRF-Token": csrf}};
+    if (body instanceof FormData) { init.body = body; }
+    else if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers["Content-Type"] = "application/json";
+    }
+    return fetch(url, init).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok) { throw new Error(data.detail ? String(data.detail) : "Lỗi " + r.status); }
+        return data;
+      });
+    });
+  }
+
+  function upload(withMapping) {
+    var file = $("kc-file").files[0];
+    if (!file) { say("Hãy chọn một tệp", true); return; }
+    var form = new FormData();
+    form.append("file", file);
+    form.append("kind", $("kc-kind").value);
+    if ($("kc-sheet").value) { form.append("sheet", $("kc-sheet").value); }
+    if ($("kc-mapping-name").value) { form.append("mapping_name", $("kc-mapping-name").value); }
+    if (withMapping && Object.keys(mapping).length) { form.append("mapping", JSON.stringify(mapping)); }
+    say("Đang gửi tệp…");
+    $("kc-progress-box").hidden = false;
+    $("kc-progress").value = 0;
+    var save = $("kc-mapping-save").value.trim();
+    var saved = withMapping && save && Object.keys(mapping).length
+      ? api("POST", "/api/import-mappings", {name: save, kind: $("kc-kind").value, mapping: mapping})
+      : Promise.resolve(null);
+    saved.then(function () { return api("POST", "/api/imports", form); })
+      .then(function (started) { follow(started.id); })
+      .catch(function (e) { $("kc-progress-box").hidden = true; say(e.message, true); });
+  }
+
+  function follow(id) {
+    api("GET", "/api/imports/" + id).then(function (batch) {
+      $("kc-progress").value = batch.progress;
+      $("kc-progress-text").textContent = Math.round(batch.progress * 100) + " %";
+      if (batch.status === "running") { window.setTimeout(function () { follow(id); }, 700); return; }
+      $("kc-progress-box").hidden = true;
+      show(batch);
+    }).catch(function (e) { say(e.message, true); });
+  }
+
+  function cell(tr, text) { tr.appendChild(el("td", text)); }
+
+  function showColumns(batch) {
+    var body = $("kc-columns").tBodies[0];
+    body.textContent = "";
+    var unknown = (batch.columns || []).filter(function (c) { return !c.field; });
+    $("kc-columns-box").hidden = unknown.length === 0;
+    unknown.forEach(function (c) {
+      var tr = el("tr");
+      cell(tr, c.column);
+      cell(tr, c.header);
+      var td = el("td");
+      var select = el("select");
+      select.appendChild(el("option", "(không dùng)")).value = "";
+      (fields[batch.kind] || []).forEach(function (f) { select.appendChild(el("option", f)).value = f; });
+      select.value = mapping[c.header] || "";
+      select.addEventListener("change", function () {
+        if (select.value) { mapping[c.header] = select.value; } else { delete mapping[c.header]; }
+      });
+      td.appendChild(select);
+      tr.appendChild(td);
+      body.appendChild(tr);
+    });
+    var sheets = batch.sheets || [];
+    var chooser = $("kc-sheet");
+    if (sheets.length > 1 && chooser.options.length <= 1) {
+      sheets.forEach(function (s) { chooser.appendChild(el("option", s)).value = s; });
+    }
+  }
+
+  function decisionCell(batch, row) {
+    var td = el("td");
+    if (batch.status !== "ready") { return td; }
+    (row.conflicts || []).forEach(function (c) {
+      var box = el("div");
+      box.appendChild(el("span", c.field + ": tệp «" + JSON.stringify(c.file) + "», đã sửa «"
+        + JSON.stringify(c.current) + "» "));
+      if (c.decided) { box.appendChild(el("strong", c.decided === "file" ? "lấy giá trị trong tệp" : "giữ giá trị đã sửa")); }
+      ["file", "keep"].forEach(function (choice) {
+        var b = el("button", choice === "file" ? "Lấy giá trị trong tệp" : "Giữ giá trị đã sửa");
+        b.type = "button";
+        b.addEventListener("click", function () {
+          api("POST", "/api/imports/" + batch.id + "/rows/" + row.row + "/decision",
+              {field: c.field, choice: choice}).then(function () { follow(batch.id); })
+            .catch(function (e) { say(e.message, true); });
+        });
+        box.appendChild(b);
+      });
+      td.appendChild(box);
+    });
+    if ((row.candidates || []).length) {
+      var select = el("select");
+      row.candidates.forEach(function (c) {
+        if (c.edition === "legacy") { select.appendChild(el("option", c.name + " (" + c.code + ")")).value = c.code; }
+      });
+      var pick = el("button", "Chọn xã");
+      pick.type = "button";
+      pick.addEventListener("click", function () {
+        api("POST", "/api/imports/" + batch.id + "/rows/" + row.row + "/commune",
+            {commune_code: select.value}).then(function () { follow(batch.id); })
+          .catch(function (e) { say(e.message, true); });
+      });
+      td.appendChild(select);
+      td.appendChild(pick);
+    }
+    return td;
+  }
+
+  function show(batch) {
+    current = batch;
+    if (batch.status === "failed") { say(batch.message || "Không đọc được tệp", true); return; }
+    say("");
+    showColumns(batch);
+    $("kc-preview-box").hidden = false;
+    $("kc-batch-title").textContent = "lô " + batch.id + " – " + batch.file + " – " + (BATCH[batch.status] || batch.status);
+    var s = batch.summary || {};
+    var a = s.actions || {};
+    $("kc-summary").textContent = (s.total || 0) + " dòng: " + (s.accepted || 0) + " nhận, "
+      + (s.rejected || 0) + " loại, " + (s.duplicate || 0) + " trùng, " + (s.skipped || 0)
+      + " bỏ qua, " + (s.conflict || 0) + " xung đột. Bản ghi: " + (a["new"] || 0) + " thêm mới, "
+      + (a.update || 0) + " cập nhật, " + (a.unchanged || 0) + " không đổi.";
+    $("kc-conversions").textContent = (batch.conversions || []).map(function (c) {
+      return "Cột " + c.column + " (" + c.header + "): đã chuyển từ " + c.encoding + " sang Unicode";
+    }).join("; ");
+    var absent = batch.absent || {count: 0};
+    $("kc-absent").textContent = absent.count ? absent.count + " bản ghi của lần nhập trước từ tệp này không còn trong tệp (không bị xóa)." : "";
+    $("kc-commit").hidden = batch.status !== "ready";
+    $("kc-undo").hidden = batch.status !== "committed";
+    var body = $("kc-rows").tBodies[0];
+    body.textContent = "";
+    (batch.rows || []).forEach(function (row) {
+      var tr = el("tr", null, "kc-row-" + row.status);
+      tr.setAttribute("data-row", row.row);
+      cell(tr, row.row);
+      cell(tr, (STATUS[row.status] || row.status) + (row.action ? " (" + (ACTION[row.action] || row.action) + ")" : ""));
+      cell(tr, row.name || "");
+      cell(tr, [row.commune_code, row.district_code].filter(Boolean).join(" / "));
+      cell(tr, PRECISION[row.precision] || "");
+      var notes = (row.issues || []).map(function (i) { return i.field + ": " + i.message; });
+      if ((row.kept || []).length) { notes.push("giữ giá trị cán bộ đã sửa: " + row.kept.join(", ")); }
+      cell(tr, notes.join("; "));
+      tr.appendChild(decisionCell(batch, row));
+      body.appendChild(tr);
+    });
+  }
+
+  $("kc-upload").addEventListener("submit", function (ev) { ev.preventDefault(); upload(false); });
+  $("kc-reread").addEventListener("click", function () { upload(true); });
+  $("kc-file").addEventListener("change", function () {
+    var chooser = $("kc-sheet");
+    while (chooser.options.length > 1) { chooser.remove(1); }
+    mapping = {};
+  });
+  $("kc-commit").addEventListener("click", function () {
+    if (!current) { return; }
+    api("POST", "/api/imports/" + current.id + "/commit", {keep_undecided: false})
+      .then(function (r) {
+        var w = r.written || {};
+        say("Đã nhập: " + (w.inserted || 0) + " thêm mới, " + (w.updated || 0) + " cập nhật, "
+          + (w.unchanged || 0) + " không đổi.");
+        return api("GET", "/api/imports/" + current.id);
+      }).then(function (b) { if (b) { show(b); say("Đã nhập lô " + b.id + "."); } })
+      .catch(function (e) { say(e.message, true); });
+  });
+  $("kc-undo").addEventListener("click", function () {
+    if (!current) { return; }
+    api("POST", "/api/imports/" + current.id + "/undo").then(function (r) {
+      say("Đã hoàn tác: " + r.removed + " bản ghi bị gỡ, " + r.restored + " bản ghi trở lại như trước.");
+      return api("GET", "/api/imports/" + current.id);
+    }).then(function (b) { if (b) { show(b); } }).catch(function (e) { say(e.message, true); });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll(".kc-open"), function (a) {
+    a.addEventListener("click", function (ev) { ev.preventDefault(); follow(a.getAttribute("data-id")); });
+  });
+}());
