@@ -28,6 +28,8 @@ from geo.intake.file_limits import (
     check_workbook,
     guard_rows,
 )
+from geo.intake.legacy_fonts import converting
+from geo.intake.text_decode import decode_text
 
 HEADER_SCAN_ROWS = 30  # the header row must start within the first rows of a sheet
 CSV_DELIMITERS = (",", ";", "\t")
@@ -228,7 +230,8 @@ def _open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSettin
     declared = getattr(ws, "max_row", None)
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()  # a wrong <dimension> must not cut rows off
-    source = ws.iter_rows(values_only=True)
+    conversions: list[dict[str, str]] = []
+    source = converting(ws.iter_rows(values_only=True), conversions)
     try:
         head = _read_head(path.name, source, limits)
     except KcmapError:
@@ -254,7 +257,7 @@ def _open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSettin
 
     estimate = declared - last - 1 if isinstance(declared, int) and declared > last else None
     return Sheet(path.name, name, headers, (first + 1, last + 1),
-                 guard_rows(path.name, rows(), limits, budget), estimate, names)
+                 guard_rows(path.name, rows(), limits, budget), estimate, names, conversions)
 
 
 def _read_head(file: str, source: Iterator[Any], limits: IntakeSettings) -> list[list[object]]:
@@ -277,19 +280,15 @@ def _read_head(file: str, source: Iterator[Any], limits: IntakeSettings) -> list
 # -- csv -------------------------------------------------------------------------------------
 
 
-def _decode(path: Path, limits: IntakeSettings) -> str:
+def _decode(path: Path, limits: IntakeSettings) -> tuple[str, str]:
     check_text_file(path, limits)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"{path.name}: không mở được tệp ({exc.strerror or exc})") from exc
-    if raw[:4] == b"PK\x03\x04" or b"\x00" in raw[:4096]:
+    if raw[:4] == b"PK\x03\x04":
         raise InvalidInput(f"{path.name}: not a text CSV file (binary content)")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path.name}: not UTF-8 text (byte {exc.start}); save the CSV as "
-                           "'CSV UTF-8'") from exc
+    return decode_text(raw, path.name)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -310,8 +309,10 @@ def _open_csv(path: Path, sheet: str | None, score: Score, limits: IntakeSetting
         raise InvalidInput(f"{path.name}: no sheet '{sheet}' (a CSV file has one sheet, "
                            f"'{CSV_SHEET}')")
     budget = Budget(path.name, limits)
-    text = _decode(path, limits)
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
+    text, encoding = _decode(path, limits)
+    conversions: list[dict[str, str]] = []
+    reader = converting(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)),
+                        conversions)
     head = _read_head(path.name, reader, limits)
     found = _best_header(head, score, None)
     if found is None:
@@ -327,13 +328,17 @@ def _open_csv(path: Path, sheet: str | None, score: Score, limits: IntakeSetting
             yield number, list(cells)
 
     estimate = max(0, text.count("\n") - last - 1)
+    if encoding not in ("UTF-8", "UTF-16"):
+        conversions.insert(0, {"column": "*", "encoding": encoding})
     return Sheet(path.name, CSV_SHEET, headers, (first + 1, last + 1),
-                 guard_rows(path.name, rows(), limits, budget), estimate, [CSV_SHEET])
+                 guard_rows(path.name, rows(), limits, budget), estimate, [CSV_SHEET],
+                 conversions)
 
 
 def open_sheet(path: str | Path, sheet: str | None, score: Score,
                limits: IntakeSettings | None = None) -> Sheet:
-    """Open a .xlsx or .csv, find its header (best `score`), and stream the rows below it.
+    """Open a .xlsx, .xls, .ods or .csv/.txt, find its header (best `score`), and stream the
+    rows below it (columns typed in TCVN3 or VNI converted, see `Sheet.conversions`).
 
     The file is refused (InvalidInput naming it) over any of `limits` (default: from the
     KCMAP_IMPORT_* environment), or when it is corrupt or carries XML declarations."""
@@ -343,10 +348,27 @@ def open_sheet(path: str | Path, sheet: str | None, score: Score,
         raise InvalidInput(f"{p.name}: không tìm thấy tệp ({p})")
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _open_xlsx(p, sheet, score, limits)
-    if suffix in (".csv", ".txt"):
-        return _open_csv(p, sheet, score, limits)
-    if suffix == ".xls":
-        raise InvalidInput(f"{p.name}: old Excel 97–2003 (.xls) files are not read; save it "
-                           "as .xlsx")
-    raise InvalidInput(f"{p.name}: not a spreadsheet (.xlsx or .csv expected)")
+        opened = _open_xlsx(p, sheet, score, limits)
+    elif suffix in (".csv", ".txt"):
+        opened = _open_csv(p, sheet, score, limits)
+    elif suffix in (".xls", ".ods"):
+        from geo.intake.calamine_reader import open_calamine
+
+        opened = open_calamine(p, sheet, score, limits)
+    else:
+        raise InvalidInput(f"{p.name}: not a spreadsheet (.xlsx, .xls, .ods or .csv expected)")
+    _name_conversions(opened)
+    return opened
+
+
+def _name_conversions(opened: Sheet) -> None:
+    """Give each converted column its letter and header text."""
+    by_column = {h.column: h for h in opened.headers}
+    for entry in opened.conversions:
+        if entry["column"] == "*":
+            entry.update(column="*", header="(cả tệp)")
+            continue
+        index = int(entry["column"])
+        header = by_column.get(index)
+        entry.update(column=get_column_letter(index + 1),
+                     header=header.text if header is not None else "")
