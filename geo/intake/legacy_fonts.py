@@ -34,8 +34,11 @@ _TCVN_TEXT = (
     "\u1ed4\u1ecf\xf5\xf3\u1ecd\u1ed3\u1ed5\u1ed7\u1ed1\u1ed9\u1edd\u1edf\u1ee1\u1edb\u1ee3"
     "\xf9\u1ed6\u1ee7\u0169\xfa\u1ee5\u1eeb\u1eed\u1eef\u1ee9\u1ef1\u1ef3\u1ef7\u1ef9\u1ef5"
     "\u1ed0")
+_NEUTRAL = "°±²³´"  # TCVN3's combining tone marks; far more often "25°C", "m²", DMS
 _TCVN: dict[str, str] = {}
 for _b, _u in zip(_TCVN_BYTES, _TCVN_TEXT, strict=True):
+    if chr(_b) in _NEUTRAL:
+        continue
     _TCVN[chr(_b)] = _u
     if _b < 0xA0:  # the same byte read as Windows-1252
         try:
@@ -43,10 +46,9 @@ for _b, _u in zip(_TCVN_BYTES, _TCVN_TEXT, strict=True):
         except UnicodeDecodeError:
             pass
 _TCVN_TABLE = str.maketrans(_TCVN)
-# TCVN3 characters that are symbols, not letters, in Latin-1: inside a word they give it away
-# (not the combining tone marks °±²³´, common in "25°C" or "m²")
-_TCVN_SIGNAL = "".join(c for c in _TCVN if not c.isalpha() and not c.isspace()
-                       and c not in "°±²³´")
+# TCVN3 characters that are symbols or controls in Latin-1 (0x80-0xBF, ×, ÷): inside a word
+# they give it away
+_TCVN_SIGNAL = "".join(c for c in _TCVN if ord(c) < 0xC0 or c in "×÷")
 _SIGNAL_CLASS = f"[{re.escape(_TCVN_SIGNAL)}]"
 _TCVN_WORD = re.compile(f"[^\\W\\d_]{_SIGNAL_CLASS}|{_SIGNAL_CLASS}[^\\W\\d_]")
 
@@ -119,7 +121,7 @@ def from_vni(text: str) -> str:
 
 def column_encoding(texts: Iterable[str]) -> str | None:
     """TCVN3, VNI or None for the texts of one column."""
-    marked = [t for t in texts if any(ord(c) >= 0x80 for c in t)]
+    marked = [t for t in texts if any(ord(c) >= 0x80 and c not in _NEUTRAL for c in t)]
     if not marked or any(_beyond_latin1(t) for t in marked):
         return None
     for name, test in ((TCVN3, looks_tcvn3), (VNI, looks_vni)):
@@ -130,6 +132,30 @@ def column_encoding(texts: Iterable[str]) -> str | None:
 
 
 CONVERT = {TCVN3: from_tcvn3, VNI: from_vni}
+_TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+_SYLLABLE = re.compile(
+    "(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}"
+    "(ch|ng|nh|[cmnpt])?")
+
+
+def _vietnamese_words(text: str) -> bool:
+    """Whether every word with a non-ASCII letter is a Vietnamese syllable."""
+    for word in re.findall(r"[^\W\d_]+", text):
+        if word.isascii():
+            continue
+        bare = unicodedata.normalize("NFC", unicodedata.normalize("NFD", word.lower())
+                                     .translate(_TONES))
+        if _SYLLABLE.fullmatch(bare) is None:
+            return False
+    return True
+
+
+def weak_tcvn3(texts: Iterable[str]) -> bool:
+    """In a sheet where other columns are clearly TCVN3: a column whose every marked cell is
+    Latin-1 text that reads as Vietnamese syllables once converted ('Tæng céng')."""
+    marked = [t for t in texts if any(ord(c) >= 0x80 and c not in _NEUTRAL for c in t)]
+    return bool(marked) and not any(_beyond_latin1(t) for t in marked) and all(
+        _vietnamese_words(from_tcvn3(t)) for t in marked)
 
 
 def converting(rows: Iterator[Sequence[object]], found: list[dict[str, str]]
@@ -142,13 +168,17 @@ def converting(rows: Iterator[Sequence[object]], found: list[dict[str, str]]
         if len(head) >= SCAN_ROWS:
             break
     width = max((len(r) for r in head), default=0)
+    columns = [[str(r[col]) for r in head if col < len(r) and isinstance(r[col], str)]
+               for col in range(width)]
     plan: dict[int, str] = {}
-    for col in range(width):
-        encoding = column_encoding(str(r[col]) for r in head
-                                   if col < len(r) and isinstance(r[col], str))
+    for col, texts in enumerate(columns):
+        encoding = column_encoding(texts)
         if encoding is not None:
             plan[col] = encoding
-            found.append({"column": str(col), "encoding": encoding})
+    if TCVN3 in plan.values():
+        plan.update({col: TCVN3 for col, texts in enumerate(columns)
+                     if col not in plan and weak_tcvn3(texts)})
+    found.extend({"column": str(col), "encoding": plan[col]} for col in sorted(plan))
 
     def convert(values: list[object]) -> list[object]:
         for col, encoding in plan.items():
