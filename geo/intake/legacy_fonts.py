@@ -163,10 +163,14 @@ def converting(rows: Iterator[Sequence[object]], found: list[dict[str, str]]
     """The rows, with each column whose first SCAN_ROWS rows are in TCVN3 or VNI converted;
     `found` receives {"column": index as text, "encoding"} for each such column."""
     head: list[list[object]] = []
-    for values in rows:
-        head.append(list(values))
-        if len(head) >= SCAN_ROWS:
-            break
+    failed: Exception | None = None
+    try:
+        for values in rows:
+            head.append(list(values))
+            if len(head) >= SCAN_ROWS:
+                break
+    except Exception as exc:  # a reader error: raised after the rows before it
+        failed = exc
     width = max((len(r) for r in head), default=0)
     columns = [[str(r[col]) for r in head if col < len(r) and isinstance(r[col], str)]
                for col in range(width)]
@@ -188,5 +192,7 @@ def converting(rows: Iterator[Sequence[object]], found: list[dict[str, str]]
 
     for values in head:
         yield convert(values)
+    if failed is not None:
+        raise failed
     for values in rows:
         yield convert(list(values))
