@@ -1,4 +1,5 @@
 -- kcmap 0010: import batches, per-field import state of records, saved column mappings.
+-- (audit actions: those of 0004 and 0008, plus 'import' and 'import_undo')
 -- A batch is one file sent in (CLI or /imports): previewed (ready), then committed or left;
 -- a committed batch can be undone. Every change an import makes is audited with its batch.
 
@@ -64,7 +65,8 @@ CREATE TABLE import_mapping (
 ALTER TABLE audit_log ADD COLUMN batch_id bigint REFERENCES import_batch (id) ON DELETE SET NULL;
 ALTER TABLE audit_log DROP CONSTRAINT IF EXISTS audit_log_action_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check
-    CHECK (action IN ('edit', 'confirm', 'revert', 'import', 'import_undo'));
+    CHECK (action IN ('edit', 'confirm', 'revert', 'create', 'add_line', 'approve', 'import',
+                      'import_undo'));
 CREATE INDEX audit_log_batch_idx ON audit_log (batch_id) WHERE batch_id IS NOT NULL;
 
 -- Records imported before this migration: their current values count as imported, except
