@@ -16,7 +16,7 @@ from geo.publish.map_views import ViewQuery, view_data
 
 PROGRAMME = (2021, 2025)
 
-# The annual plan (kc_plan, kc_plan_line) when its tables exist: totals per source, district,
+# The annual plan (kc_plan, kc_plan_line, migration 0008): totals per source, district,
 # activity.
 _PLAN = """
 SELECT p.status, p.ceiling_kcqg_vnd, p.ceiling_kcdp_vnd,
@@ -35,13 +35,7 @@ FROM kc_plan p WHERE p.year = %s
 
 
 def plan_of(conn: Connection, year: int) -> dict[str, Any] | None:
-    """The year's annual plan totals, or None (no plan, or no plan tables)."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT to_regclass('kc_plan') IS NOT NULL "
-                    "AND to_regclass('kc_plan_line') IS NOT NULL")
-        row = cur.fetchone()
-    if not row or not row[0]:
-        return None
+    """The year's annual plan totals, or None when the year has no plan."""
     with dict_cursor(conn) as cur:
         cur.execute(_PLAN, (year,))
         plan = cur.fetchone()

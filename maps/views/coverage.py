@@ -79,6 +79,9 @@ def _tooltip_properties(unit: dict[str, Any], level: str, indicator: str,
         "boundary": BOUNDARY_WORDS.get(unit.get("boundary_quality") or "", ""),
     }
     rows = [(label, values[key]) for key, label in tooltip_fields(level, indicator, allocation)]
+    former = list(dict.fromkeys(s["legacy_name"] for s in unit.get("legacy_sources") or ()))
+    if former:  # a 2025 commune: the units before 1/7/2025 it was formed from (or got a share of)
+        rows.insert(2, ("Từ các đơn vị cũ", ", ".join(former)))
     return {"tip": render("tooltips/table.html", rows=rows)}
 
 

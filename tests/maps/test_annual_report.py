@@ -110,3 +110,31 @@ def test_cli_bad_targets_file(conn: Any, tmp_path: Path,
     assert "dòng 2" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(kcmap, ["targets", "import", str(tmp_path / "none.csv")])
     assert result.exit_code == 1 and "không đọc được" in result.output
+
+
+def test_annual_report_holds_the_years_plan(client: Any, conn: Any, bearer: Any,
+                                            tmp_path: Path) -> None:
+    """A plan made through the API (issue 13 first half) is in the report of its year."""
+    from tests.world import BINH_SON, add_establishment
+
+    planner = bearer("planner")
+    eid = add_establishment(conn, "AR-PLAN", BINH_SON)
+    need = client.post("/api/needs", headers=planner, json={
+        "establishment_id": eid, "activity_type": "machinery", "description": "Máy sấy",
+        "total_cost_vnd": 900_000_000, "requested_vnd": 400_000_000,
+        "counterpart_vnd": 500_000_000, "desired_year": 2025, "priority": "high"})
+    assert need.status_code == 201, need.text
+    opened = client.post("/api/plans", headers=planner,
+                         json={"year": 2025, "ceilings": {"KCQG": 0, "KCDP": 900_000_000}})
+    assert opened.status_code == 201, opened.text
+    line = client.post("/api/plans/2025/lines", headers=planner,
+                       json={"need_id": need.json()["id"], "funding_source": "KCDP"})
+    assert line.status_code == 201, line.text
+
+    text = " ".join(_text(client.get("/reports/annual.pdf?year=2025").content,
+                          tmp_path).split())
+    assert "Kế hoạch khuyến công năm 2025 (1 nội dung)" in text
+    assert format_vnd(400_000_000) in text
+    wb = load_workbook(io.BytesIO(client.get("/reports/annual.xlsx?year=2025").content))
+    cells = [c for row in wb["Tổng hợp"].iter_rows(values_only=True) for c in row]
+    assert 400_000_000 in cells

@@ -135,6 +135,14 @@ def test_ly_son_district_projects_go_to_the_special_zone(world: Any) -> None:
     assert report["totals"]["unallocated_kc_vnd"] == 0
 
 
+def _tips(html: str) -> list[str]:
+    """The tooltip tables of a Folium page's GeoJSON layers, decoded."""
+    import json
+    import re
+
+    return [json.loads(f'"{m}"') for m in re.findall(r'"tip": "((?:[^"\\]|\\.)*)"', html)]
+
+
 def test_2025_map_page_and_edition_switch_keep_filters(world: Any, client: Any) -> None:
     page = client.get("/maps/coverage/2025?years=2022-2024&source=KCQG&indicator=projects")
     assert page.status_code == 200
@@ -142,6 +150,16 @@ def test_2025_map_page_and_edition_switch_keep_filters(world: Any, client: Any) 
     assert "từ 1/7/2025" in html and "Chưa có dữ liệu" in html
     assert "trước 1/7/2025" not in html.split("kc-subtitle", 1)[1][:200]
     assert "/maps/coverage.xlsx?" in html and "edition=2025" in html
+    # the 2025 tooltips name the former units each commune was formed from
+    feats = client.get("/api/coverage?edition=2025").json()["features"]
+    merged = next(f["properties"] for f in feats
+                  if "," in (f["properties"].get("legacy_codes") or ""))
+    names = {f["properties"]["code"]: f["properties"]["name"]
+             for f in client.get("/api/coverage").json()["features"]}
+    tips = [t for t in _tips(client.get("/maps/coverage/2025").text) if merged["name"] in t]
+    assert tips and "Từ các đơn vị cũ" in tips[0]
+    for code in merged["legacy_codes"].split(","):
+        assert names[code] in tips[0]
     back = client.get("/maps/coverage/2025?edition=legacy&years=2022-2024&source=KCQG"
                       "&indicator=projects", follow_redirects=False)
     assert back.status_code == 303
