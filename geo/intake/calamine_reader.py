@@ -4,7 +4,6 @@ reader): the same Sheet as the .xlsx and .csv readers give, TCVN3/VNI columns co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from geo.intake.file_limits import (
     guard_rows,
 )
 from geo.intake.legacy_fonts import converting
-from geo.intake.sheet_reader import HEADER_SCAN_ROWS, Score, Sheet, _best_header, _read_head
+from geo.intake.sheet_reader import HEADER_SCAN_ROWS, Score, Sheet, header_and_rows
 
 
 def _cell(value: Any) -> object:
@@ -59,22 +58,9 @@ def open_calamine(path: Path, sheet: str | None, score: Score, limits: IntakeSet
     check_row_count(path.name, name, len(data), limits, HEADER_SCAN_ROWS + 1)
     conversions: list[dict[str, str]] = []
     source = converting(([_cell(v) for v in row] for row in data), conversions)
-    head = _read_head(path.name, source, limits)
-    found = _best_header(head, score, None)
-    if found is None:
-        raise InvalidInput(f"{path.name}, sheet '{name}': no header row with known column "
-                           f"names in the first {HEADER_SCAN_ROWS} rows")
-    first, last, headers = found
-
-    def rows() -> Iterator[tuple[int, list[object]]]:
-        for number, values in enumerate(head, 1):
-            if number > last + 1:
-                yield number, values
-        for number, cells in enumerate(source, len(head) + 1):
-            yield number, list(cells)
-
+    first, last, headers, rows = header_and_rows(path.name, name, source, score, limits)
     opened = Sheet(path.name, name, headers, (first + 1, last + 1),
-                   guard_rows(path.name, rows(), limits, budget), max(0, len(data) - last - 1),
+                   guard_rows(path.name, rows, limits, budget), max(0, len(data) - last - 1),
                    names)
     opened.conversions = conversions
     return opened

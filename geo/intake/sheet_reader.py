@@ -304,6 +304,28 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def header_and_rows(file: str, sheet: str, source: Iterator[Any], score: Score,
+                    limits: IntakeSettings
+                    ) -> tuple[int, int, list[Header], Iterator[tuple[int, list[object]]]]:
+    """The header rows (0-based first, last), headers and numbered data rows of a row source
+    without merged cells (CSV, calamine sheets)."""
+    head = _read_head(file, source, limits)
+    found = _best_header(head, score, None)
+    if found is None:
+        raise InvalidInput(f"{file}, sheet '{sheet}': no header row with known column "
+                           f"names in the first {HEADER_SCAN_ROWS} rows")
+    first, last, headers = found
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        for number, values in enumerate(head, 1):
+            if number > last + 1:
+                yield number, values
+        for number, cells in enumerate(source, len(head) + 1):
+            yield number, list(cells)
+
+    return first, last, headers, rows()
+
+
 def _open_csv(path: Path, sheet: str | None, score: Score, limits: IntakeSettings) -> Sheet:
     if sheet not in (None, CSV_SHEET):
         raise InvalidInput(f"{path.name}: no sheet '{sheet}' (a CSV file has one sheet, "
@@ -313,25 +335,12 @@ def _open_csv(path: Path, sheet: str | None, score: Score, limits: IntakeSetting
     conversions: list[dict[str, str]] = []
     reader = converting(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)),
                         conversions)
-    head = _read_head(path.name, reader, limits)
-    found = _best_header(head, score, None)
-    if found is None:
-        raise InvalidInput(f"{path.name}, sheet '{CSV_SHEET}': no header row with known column "
-                           f"names in the first {HEADER_SCAN_ROWS} rows")
-    first, last, headers = found
-
-    def rows() -> Iterator[tuple[int, list[object]]]:
-        for number, values in enumerate(head, 1):
-            if number > last + 1:
-                yield number, values
-        for number, cells in enumerate(reader, len(head) + 1):
-            yield number, list(cells)
-
+    first, last, headers, rows = header_and_rows(path.name, CSV_SHEET, reader, score, limits)
     estimate = max(0, text.count("\n") - last - 1)
     if encoding not in ("UTF-8", "UTF-16"):
         conversions.insert(0, {"column": "*", "encoding": encoding})
     return Sheet(path.name, CSV_SHEET, headers, (first + 1, last + 1),
-                 guard_rows(path.name, rows(), limits, budget), estimate, [CSV_SHEET],
+                 guard_rows(path.name, rows, limits, budget), estimate, [CSV_SHEET],
                  conversions)
 
 
