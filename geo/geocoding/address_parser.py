@@ -70,13 +70,24 @@ class AddressParser:
         return best
 
     def also_communes(self, district: Span) -> list[Unit]:
-        """Legacy communes the district's own words could also name ('ba to': TT Ba Tơ, Ba Tô)."""
+        """Communes the district's own words could also name ('ba to': TT Ba Tơ, Ba Tô).
+
+        Legacy communes, and 2025 communes of that name unless the district or one of those
+        legacy communes became that very 2025 commune ('Sơn Tịnh': the district and the 2025
+        Xã Sơn Tịnh; 'Lý Sơn': the district is the 2025 Đặc khu Lý Sơn, nothing else)."""
         if district.kind is not None or district.ratio < 100:
             return []
-        entries = [e for e in district.at("commune") if e.unit.edition == "legacy"]
+        entries = [e for e in district.at("commune")
+                   if e.unit.edition == "legacy" or (e.unit.edition == "2025" and not e.alias)]
         if self.marked:
             entries = [e for e in entries if marks_agree(e, self.tokens, district) is not False]
-        return list({e.unit.code: e.unit for e in entries}.values())
+        legacy = {e.unit.code: e.unit for e in entries if e.unit.edition == "legacy"}
+        dunit = district_unit(district)
+        default = self.index.crosswalk_default
+        became = {default.get(code) for code in [*legacy, dunit.code if dunit else ""]}
+        new = {e.unit.code: e.unit for e in entries
+               if e.unit.edition == "2025" and e.unit.code not in became}
+        return [*legacy.values(), *new.values()]
 
     # -- communes ----------------------------------------------------------------------------
 

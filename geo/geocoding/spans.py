@@ -111,10 +111,13 @@ def in_usual_order(index: GazetteerIndex, tokens: list[Token]
     ranks = [r for _, r in typed]
     if len(set(ranks)) < 2 or ranks != sorted(ranks, reverse=True):
         return tokens, spans
-    # cut the words into pieces at commas and at type words, then reverse the pieces
+    # cut the words into pieces at commas and at type words (not at a word of a name: the 'Xa'
+    # of 'Xã Ba Xa', the 'Tinh' of 'Xa Tinh An Tay'), then reverse the pieces
+    named = {i for s in spans for i in range(s.lead + 1, s.end)}
     pieces: list[list[Token]] = []
     for i, tok in enumerate(tokens):
-        if not pieces or tok.seg != tokens[i - 1].seg or admin_type_at(tokens, i):
+        if not pieces or tok.seg != tokens[i - 1].seg or (
+                i not in named and admin_type_at(tokens, i)):
             pieces.append([])
         pieces[-1].append(tok)
     out: list[Token] = []
