@@ -86,7 +86,7 @@ def open_plan(conn: Connection, actor: Actor | None, data: Mapping[str, Any],
     return plan_view(conn, who, year)
 
 
-def _line_place(conn: Connection, commune: object, district: object) -> tuple[str, str | None]:
+def line_place(conn: Connection, commune: object, district: object) -> tuple[str, str | None]:
     """(district, commune) of a new proposal: a legacy commune, or a district alone."""
     if commune not in (None, ""):
         code = v.text(commune, "commune_code", 10)
@@ -131,7 +131,7 @@ def add_line(conn: Connection, actor: Actor | None, year: int,
                                             or need["counterpart_vnd"], "counterpart_vnd",
                                             required=False))
     else:
-        district, commune = _line_place(conn, data.get("commune_code"),
+        district, commune = line_place(conn, data.get("commune_code"),
                                         data.get("district_code"))
         line.update(district_code=district, commune_code=commune,
                     activity_type=v.activity(conn, data.get("activity_type")),

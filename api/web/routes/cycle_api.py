@@ -13,6 +13,7 @@ from geo.core.errors import Conflict
 from geo.cycle.access import check_read
 from geo.cycle.needs import create_need, get_need, list_needs, patch_need, unmet_by_commune
 from geo.cycle.plan_approve import approve_plan, plan_history
+from geo.cycle.plan_lines import edit_line, remove_line
 from geo.cycle.plans import add_line, open_plan, plan_view
 
 router = APIRouter()
@@ -96,6 +97,24 @@ def api_add_line(request: Request, year: int, body: dict[str, Any] = JSON_BODY
     with request.app.state.database.transaction() as conn:
         result = add_line(conn, actor_of(request), year, body)
     return JSONResponse(result, status_code=201)
+
+
+@router.patch("/api/plans/{year}/lines/{line_id}")
+def api_edit_line(request: Request, year: int, line_id: int, body: dict[str, Any] = JSON_BODY,
+                  if_match: str | None = Header(None)) -> Any:
+    """Change a line of a draft plan (amount, source, title…); 409 once approved or stale."""
+    version = parse_if_match(if_match)
+    with request.app.state.database.transaction() as conn:
+        return edit_line(conn, actor_of(request), year, line_id, body, version)
+
+
+@router.delete("/api/plans/{year}/lines/{line_id}")
+def api_remove_line(request: Request, year: int, line_id: int,
+                    if_match: str | None = Header(None)) -> Any:
+    """Remove a line of a draft plan; a need's line gives the need its earlier status back."""
+    version = parse_if_match(if_match)
+    with request.app.state.database.transaction() as conn:
+        return remove_line(conn, actor_of(request), year, line_id, version)
 
 
 @router.post("/api/plans/{year}/approve")

@@ -17,6 +17,7 @@ from geo.cycle.access import can_plan, can_write_need
 from geo.cycle.choices import commune_choices, district_establishments
 from geo.cycle.needs import create_need, list_needs
 from geo.cycle.plan_approve import approve_plan, plan_history
+from geo.cycle.plan_lines import EDITABLE, edit_line, remove_line
 from geo.cycle.plans import add_line, open_plan, plan_view
 from geo.cycle.words import NEED_STATUS_VI, PLAN_STATUS_VI, PRIORITY_VI, SOURCE_VI, NeedStatus
 from geo.gazetteer.places import check_district, district_choices
@@ -26,9 +27,12 @@ from maps.pages.layout import render_page
 router = APIRouter()
 NEED_FIELDS = ("establishment_id", "activity_type", "description", "total_cost_vnd",
                "requested_vnd", "counterpart_vnd", "desired_year", "priority")
-ACTION_VI = {"create": "Lập kế hoạch", "add_line": "Thêm dòng", "approve": "Phê duyệt"}
+ACTION_VI = {"create": "Lập kế hoạch", "add_line": "Thêm dòng", "approve": "Phê duyệt",
+             "edit_line": "Sửa dòng", "remove_line": "Xoá dòng"}
 DONE = {"need": "Đã đăng ký nhu cầu.", "line": "Đã thêm dòng vào kế hoạch.",
-        "opened": "Đã lập kế hoạch.", "approved": "Đã phê duyệt kế hoạch; các đề án đã được tạo."}
+        "opened": "Đã lập kế hoạch.", "approved": "Đã phê duyệt kế hoạch; các đề án đã được tạo.",
+        "line_saved": "Đã sửa dòng kế hoạch; tổng so với trần đã tính lại.",
+        "line_removed": "Đã xoá dòng khỏi kế hoạch; nhu cầu (nếu có) trở lại trạng thái trước."}
 
 
 def _error(exc: KcmapError, back: str) -> HTMLResponse:
@@ -161,3 +165,34 @@ async def plan_approve(request: Request, year: int) -> Response:
     except KcmapError as exc:
         return _error(exc, f"/plans/{year}")
     return RedirectResponse(f"/plans/{year}?done=approved", status_code=303)
+
+
+def _plan_version(form: dict[str, str]) -> int | None:
+    text = form.get("version", "")
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
+@router.post("/plans/{year}/lines/{line_id}", include_in_schema=False)
+async def plan_edit_line(request: Request, year: int, line_id: int) -> Response:
+    """Save a line's changes from its form on the plan page (draft plans only)."""
+    form = await read_form(request)
+    data = {k: form[k] for k in EDITABLE if k in form and k not in (
+        "commune_code", "district_code")}
+    try:
+        with request.app.state.database.transaction() as conn:
+            edit_line(conn, actor_of(request), year, line_id, data, _plan_version(form))
+    except KcmapError as exc:
+        return _error(exc, f"/plans/{year}")
+    return RedirectResponse(f"/plans/{year}?done=line_saved#kc-plan-lines", status_code=303)
+
+
+@router.post("/plans/{year}/lines/{line_id}/remove", include_in_schema=False)
+async def plan_remove_line(request: Request, year: int, line_id: int) -> Response:
+    """Remove a line from the plan page (draft plans only)."""
+    form = await read_form(request)
+    try:
+        with request.app.state.database.transaction() as conn:
+            remove_line(conn, actor_of(request), year, line_id, _plan_version(form))
+    except KcmapError as exc:
+        return _error(exc, f"/plans/{year}")
+    return RedirectResponse(f"/plans/{year}?done=line_removed#kc-plan-lines", status_code=303)
