@@ -25,6 +25,8 @@ EDITABLE = ("title", "funding_source", "kc_vnd", "counterpart_vnd", "beneficiary
 LINE_COLUMNS = ("id", "year", "need_id", "title", "activity_type", "funding_source", "kc_vnd",
                 "counterpart_vnd", "district_code", "commune_code", "beneficiary",
                 "establishment_id", "project_id")
+_SELECT_LINE = ("SELECT " + ", ".join(LINE_COLUMNS)  # noqa: S608 (fixed column names)
+                + " FROM kc_plan_line WHERE id = %s AND year = %s FOR UPDATE")
 BACK_TO = (NeedStatus.registered.value, NeedStatus.shortlisted.value)
 
 
@@ -41,8 +43,7 @@ def _draft(conn: Connection, year: int, expected_version: int | None, verb: str
 
 def _line(conn: Connection, year: int, line_id: int) -> dict[str, Any]:
     with dict_cursor(conn) as cur:
-        cur.execute("SELECT " + ", ".join(LINE_COLUMNS) + " FROM kc_plan_line "
-                    "WHERE id = %s AND year = %s FOR UPDATE", (line_id, year))
+        cur.execute(_SELECT_LINE, (line_id, year))
         row = cur.fetchone()
     if row is None:
         raise NotFound(f"Kế hoạch năm {year} không có dòng số {line_id}")

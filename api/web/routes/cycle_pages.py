@@ -21,6 +21,7 @@ from geo.cycle.plan_lines import EDITABLE, edit_line, remove_line
 from geo.cycle.plans import add_line, open_plan, plan_view
 from geo.cycle.words import NEED_STATUS_VI, PLAN_STATUS_VI, PRIORITY_VI, SOURCE_VI, NeedStatus
 from geo.gazetteer.places import check_district, district_choices
+from maps.core.assets import own_url
 from maps.pages.auth import message_page
 from maps.pages.layout import render_page
 
@@ -78,7 +79,9 @@ def _needs(request: Request, district: str, year: str, status: str, http: int = 
         can_register=who.role in ("admin", "planner", "district_officer"),
         form_district_name=names.get(form_district or "", ""), establishments=establishments,
         values=values or {}, plan_year=_next_year(),
-        requested_total=sum(n["requested_vnd"] for n in needs))
+        requested_total=sum(n["requested_vnd"] for n in needs),
+        writable={n["id"] for n in needs if can_write_need(who, n["district_code"])},
+        scripts=(own_url("kcneeds.js"),))
     return HTMLResponse(html, status_code=http)
 
 
