@@ -1,4 +1,4 @@
-"""`kcmap import establishments|villages|projects PATH`: spreadsheet importers."""
+"""`kcmap import establishments|villages|projects|needs PATH`: spreadsheet importers."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from geo.core.errors import KcmapError
 from geo.core.vocab import FundingSource
 from geo.intake.results import ImportAborted, ImportResult, Progress
 
-app = typer.Typer(help="Import spreadsheets (.xlsx, .csv) of establishments, villages, projects",
+app = typer.Typer(help="Import spreadsheets (.xlsx, .csv) of establishments, villages, "
+                       "projects, needs",
                   no_args_is_help=True)
 
 SHOWN_ISSUES = 20
@@ -129,7 +130,7 @@ def _echo_issues(result: ImportResult) -> None:
 def _run(kind: str, path: Path, sheet: str | None, mapping: Path | None, dry_run: bool,
          strict: bool, report: Path | None, crs: str, funding: str | None = None) -> None:
     from geo.core.migrate import migrate
-    from geo.intake.importer import import_file
+    from geo.intake.importer import import_file, import_needs_file
 
     if report is not None and not report.parent.is_dir():
         _fail(f"--report {report}: folder {report.parent} does not exist")
@@ -137,9 +138,13 @@ def _run(kind: str, path: Path, sheet: str | None, mapping: Path | None, dry_run
         database = database_from_env()
         with _progress(f"{kind} {path.name}") as progress, database.transaction() as conn:
             migrate(conn)
-            result = import_file(conn, kind, path, sheet=sheet, mapping=mapping, crs=crs,
-                                 strict=strict, dry_run=dry_run, default_funding=funding,
-                                 progress=progress)
+            if kind == "needs":
+                result = import_needs_file(conn, path, sheet=sheet, mapping=mapping,
+                                           strict=strict, dry_run=dry_run, progress=progress)
+            else:
+                result = import_file(conn, kind, path, sheet=sheet, mapping=mapping, crs=crs,
+                                     strict=strict, dry_run=dry_run, default_funding=funding,
+                                     progress=progress)
     except ImportAborted as exc:
         _write_report(report, exc.result)
         _echo_result(exc.result)
@@ -199,3 +204,11 @@ def projects(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
     """Import khuyến công projects (đề án khuyến công)."""
     _run("projects", path, sheet, mapping, dry_run, strict, report, crs,
          funding_source.value if funding_source else None)
+
+
+@app.command("needs")
+def needs(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
+          dry_run: DryRunOpt = False, strict: StrictOpt = False,
+          report: ReportOpt = None) -> None:
+    """Import support needs (nhu cầu hỗ trợ) from a district's registration spreadsheet."""
+    _run("needs", path, sheet, mapping, dry_run, strict, report, "EPSG:5898")

@@ -16,8 +16,10 @@ from geo.core.db import TransactionSource
 from geo.core.errors import KcmapError
 from geo.core.settings import IntakeSettings
 from geo.intake.batch_flow import preview_batch
-from geo.intake.batches import fail_batch, set_progress
+from geo.intake.batches import NEEDS, fail_batch, set_progress
 from geo.intake.importer import read_file
+from geo.intake.need_batch import preview_needs
+from geo.intake.need_read import read_needs
 from geo.intake.results import Progress
 from geo.records.kinds import RecordKind
 
@@ -33,7 +35,7 @@ class ImportJob:
 
     batch_id: int
     actor: Actor
-    kind: RecordKind
+    kind: str  # a record kind's name or batches.NEEDS
     path: Path  # the upload, in its own temporary folder (removed afterwards)
     file_name: str
     sheet: str | None
@@ -75,9 +77,12 @@ class ImportJobs:
 
     def _run(self, job: ImportJob) -> None:
         try:
+            if job.kind == NEEDS:
+                self._read_needs(job)
+                return
             with self.database.transaction() as conn:
                 result, records = read_file(
-                    conn, job.kind, job.path, sheet=job.sheet, mapping=job.mapping,
+                    conn, RecordKind(job.kind), job.path, sheet=job.sheet, mapping=job.mapping,
                     progress=self._progress(job.batch_id),
                     limits=self.limits, file_name=job.file_name)
             result.batch_id = job.batch_id
@@ -90,6 +95,16 @@ class ImportJobs:
             self._fail(job, f"Lỗi máy chủ khi đọc tệp {job.file_name}")
         finally:
             shutil.rmtree(job.path.parent, ignore_errors=True)
+
+    def _read_needs(self, job: ImportJob) -> None:
+        with self.database.transaction() as conn:
+            result, needs = read_needs(conn, job.actor, job.path, sheet=job.sheet,
+                                       mapping=job.mapping,
+                                       progress=self._progress(job.batch_id),
+                                       limits=self.limits, file_name=job.file_name)
+        result.batch_id = job.batch_id
+        with self.database.transaction() as conn:
+            preview_needs(conn, job.actor, job.batch_id, result, needs)
 
     def _fail(self, job: ImportJob, message: str) -> None:
         try:

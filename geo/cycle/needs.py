@@ -17,6 +17,7 @@ from geo.cycle import values as v
 from geo.cycle.access import check_need_write, check_read
 from geo.cycle.words import PATCH_MOVES, NeedPriority, NeedStatus
 from geo.records.audit import Change, record_change
+from geo.records.edit import mark_edited
 
 FIELDS = ("activity_type", "description", "total_cost_vnd", "requested_vnd",
           "counterpart_vnd", "desired_year", "priority")
@@ -192,6 +193,8 @@ def patch_need(conn: Connection, actor: Actor | None, need_id: int,
     if all(before.get(k) == val for k, val in fields.items()):
         return {**before, "changed": False}
     write_need(conn, need_id, fields)
+    mark_edited(conn, "support_need", need_id,
+                [k for k in FIELDS if k in fields and before.get(k) != fields[k]])
     after = get_need(conn, who, need_id)
     audit_id = _audit(conn, who, "edit", before, after,
                       v.text(changes.get("reason"), "reason", 1000))

@@ -15,7 +15,8 @@ from geo.accounts.authz import Actor
 from geo.core.db import Connection
 from geo.core.errors import Conflict, InvalidInput
 from geo.intake.apply import apply_rows
-from geo.intake.batches import batch_row, check_batch
+from geo.intake.batches import NEEDS, batch_row, check_batch
+from geo.intake.need_batch import commit_needs, undo_needs
 from geo.intake.plan import RowPlan, absent_records, load_stored, plan_row
 from geo.intake.results import ImportResult, RowResult
 from geo.intake.store import LocationRow, RecordRow
@@ -118,6 +119,8 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
     who = check_batch(actor, batch)
     if batch["status"] != "ready":
         raise Conflict(f"Lô nhập số {batch_id} không ở trạng thái chờ xác nhận")
+    if batch["kind"] == NEEDS:
+        return commit_needs(conn, who, batch, keep_undecided)
     kind = RecordKind(batch["kind"])
     planned = _planned(conn, batch_id)
     stored = load_stored(conn, kind, [r for r, _ in planned], lock=True)
@@ -174,6 +177,8 @@ def undo_batch(conn: Connection, actor: Actor | None, batch_id: int) -> dict[str
     who = check_batch(actor, batch)
     if batch["status"] != "committed":
         raise Conflict(f"Chỉ hoàn tác được lô đã nhập (lô {batch_id}: {batch['status']})")
+    if batch["kind"] == NEEDS:
+        return undo_needs(conn, who, batch)
     with conn.cursor() as cur:
         cur.execute("SELECT record_id, prev_state FROM import_batch_row WHERE batch_id = %s "
                     "AND record_id IS NOT NULL AND status IN ('accepted', 'conflict')",

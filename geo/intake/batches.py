@@ -4,7 +4,8 @@ as the report shows them, saved column mappings.
 A batch is `running` while its file is read, `ready` when its preview is stored, then
 `committed` (and perhaps `undone`), or `failed` with a message.
 Admins and planners import any kind for the whole province; district officers import
-establishments and craft villages of their own district only.
+establishments, craft villages and needs (support_need) of their own district only. A batch's
+kind is a record kind's name or NEEDS ('support_need', plural 'needs').
 """
 
 from __future__ import annotations
@@ -18,13 +19,27 @@ from geo.core.errors import Forbidden, InvalidInput, NotFound
 from geo.records.kinds import RecordKind
 
 SYSTEM_ACTOR = Actor(0, "kcmap-cli", "admin")
-OFFICER_KINDS = (RecordKind.ESTABLISHMENT, RecordKind.CRAFT_VILLAGE)
+NEEDS = "support_need"
+NEEDS_PLURAL = "needs"
+OFFICER_KINDS = (RecordKind.ESTABLISHMENT.value, RecordKind.CRAFT_VILLAGE.value, NEEDS)
 MAX_LISTED = 200
 STATUS_NAMES = {"running": "Đang đọc tệp", "ready": "Chờ xác nhận", "committed": "Đã nhập",
                 "undone": "Đã hoàn tác", "failed": "Lỗi"}
 
 
-def check_import(actor: Actor | None, kind: RecordKind) -> Actor:
+def import_kind(name: str) -> str:
+    """A batch kind from its own name or its plural ('needs', 'villages' …); InvalidInput."""
+    if name in (NEEDS, NEEDS_PLURAL):
+        return NEEDS
+    return RecordKind.parse(name).value
+
+
+def plural_of(kind: str) -> str:
+    """The name reports and the API use for a batch kind ('needs', 'establishments' …)."""
+    return NEEDS_PLURAL if kind == NEEDS else RecordKind(kind).plural
+
+
+def check_import(actor: Actor | None, kind: str) -> Actor:
     """The actor if it may import records of this kind; Unauthorized or Forbidden."""
     who = require_actor(actor)
     if who.role in ("admin", "planner"):
@@ -32,17 +47,17 @@ def check_import(actor: Actor | None, kind: RecordKind) -> Actor:
     if who.role == "district_officer" and kind in OFFICER_KINDS:
         return who
     if who.role == "district_officer":
-        raise Forbidden("Cán bộ huyện chỉ được nhập cơ sở CNNT và làng nghề")
+        raise Forbidden("Cán bộ huyện chỉ được nhập cơ sở CNNT, làng nghề và nhu cầu hỗ trợ")
     raise Forbidden("Tài khoản này không được nhập dữ liệu")
 
 
-def create_batch(conn: Connection, actor: Actor, kind: RecordKind, file_name: str,
+def create_batch(conn: Connection, actor: Actor, kind: str, file_name: str,
                  sheet: str | None) -> int:
     """A new running batch; returns its id."""
     with conn.cursor() as cur:
         cur.execute("INSERT INTO import_batch (user_id, username, kind, file_name, sheet, "
                     "district_code) VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-                    (actor.user_id if actor.user_id > 0 else None, actor.username, kind.value,
+                    (actor.user_id if actor.user_id > 0 else None, actor.username, str(kind),
                      file_name, sheet,
                      actor.district_code if actor.role == "district_officer" else None))
         row = cur.fetchone()
@@ -78,7 +93,7 @@ def batch_row(conn: Connection, batch_id: int, lock: bool = False) -> dict[str, 
 
 def check_batch(actor: Actor | None, batch: dict[str, Any]) -> Actor:
     """The actor if it may see and act on the batch (officers: their district's batches)."""
-    who = check_import(actor, RecordKind(batch["kind"]))
+    who = check_import(actor, batch["kind"])
     if who.role == "district_officer" and batch["district_code"] != who.district_code:
         raise Forbidden("Lô nhập này không thuộc huyện của bạn")
     return who
@@ -89,7 +104,7 @@ def _public(batch: dict[str, Any]) -> dict[str, Any]:
         "id": batch["id"], "status": batch["status"],
         "status_name": STATUS_NAMES[batch["status"]],
         "progress": round(float(batch["progress"]), 3), "username": batch["username"],
-        "kind": RecordKind(batch["kind"]).plural, "file": batch["file_name"],
+        "kind": plural_of(batch["kind"]), "file": batch["file_name"],
         "sheet": batch["sheet"], "message": batch["message"],
         "district_code": batch["district_code"], "summary": batch["summary"],
         "created_at": batch["created_at"].isoformat(),
@@ -125,7 +140,7 @@ def list_batches(conn: Connection, actor: Actor | None) -> list[dict[str, Any]]:
         return [_public(dict(r)) for r in cur.fetchall()]
 
 
-def save_mapping(conn: Connection, actor: Actor | None, name: str, kind: RecordKind,
+def save_mapping(conn: Connection, actor: Actor | None, name: str, kind: str,
                  mapping: dict[str, str]) -> None:
     """Store a column mapping under a name (replacing one of the same name)."""
     who = check_import(actor, kind)
@@ -137,7 +152,7 @@ def save_mapping(conn: Connection, actor: Actor | None, name: str, kind: RecordK
                     "VALUES (%s, %s, %s::jsonb, %s) ON CONFLICT (name) DO UPDATE SET "
                     "kind = EXCLUDED.kind, mapping = EXCLUDED.mapping, "
                     "username = EXCLUDED.username, updated_at = now()",
-                    (name, kind.value, json.dumps(mapping, ensure_ascii=False), who.username))
+                    (name, str(kind), json.dumps(mapping, ensure_ascii=False), who.username))
 
 
 def mappings(conn: Connection, actor: Actor | None) -> list[dict[str, Any]]:
@@ -145,7 +160,7 @@ def mappings(conn: Connection, actor: Actor | None) -> list[dict[str, Any]]:
     require_actor(actor)
     with conn.cursor() as cur:
         cur.execute("SELECT name, kind, mapping FROM import_mapping ORDER BY name")
-        return [{"name": n, "kind": RecordKind(k).plural, "mapping": m}
+        return [{"name": n, "kind": plural_of(k), "mapping": m}
                 for n, k, m in cur.fetchall()]
 
 

@@ -115,6 +115,17 @@ def _mapping_field(kind: RecordKind, value: str, where: str) -> str:
 def load_mapping(path: str | Path, kind: RecordKind | str) -> dict[str, str]:
     """Read a mapping file (.json or .csv 'header,field') into header key -> field."""
     kind = RecordKind.parse(kind)
+    out: dict[str, str] = {}
+    for header, value, where in mapping_pairs(path):
+        key = header_key(header)
+        if not key:
+            raise InvalidInput(f"{where}: empty header")
+        out[key] = _mapping_field(kind, value, where)
+    return out
+
+
+def mapping_pairs(path: str | Path) -> list[tuple[str, str, str]]:
+    """(header, field, where) of a mapping file (.json or .csv 'header,field'), unchecked."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8-sig")
@@ -143,13 +154,7 @@ def load_mapping(path: str | Path, kind: RecordKind | str) -> dict[str, str]:
             pairs.append((row[0], row[1], f"mapping file {p.name}, line {n}"))
     else:
         raise InvalidInput(f"mapping file {p.name}: use .json or .csv ('header,field')")
-    out: dict[str, str] = {}
-    for header, value, where in pairs:
-        key = header_key(header)
-        if not key:
-            raise InvalidInput(f"{where}: empty header")
-        out[key] = _mapping_field(kind, value, where)
-    return out
+    return pairs
 
 
 def check_mapping(data: dict[str, str], kind: RecordKind | str) -> dict[str, str]:
@@ -197,6 +202,11 @@ def _match(header: Header, keys: dict[str, str]) -> str | None:
         if key and key in keys:
             return keys[key]
     return None
+
+
+def match_header(header: Header, keys: dict[str, str]) -> str | None:
+    """The field a header names in KEYS (header key -> field), or None (other importers)."""
+    return _match(header, keys)
 
 
 def money_multiplier(text: str) -> int:

@@ -33,6 +33,7 @@ from geo.intake.columns import (
     header_score,
     label,
     load_mapping,
+    mapping_pairs,
     match_columns,
 )
 from geo.intake.file_limits import ADDRESS_CHARS, over_long
@@ -303,4 +304,51 @@ def import_file(conn: Connection, kind_name: RecordKind | str, path: str | Path,
     with conn.cursor() as cur:
         cur.execute("ROLLBACK TO SAVEPOINT kcmap_import" if dry_run
                     else "RELEASE SAVEPOINT kcmap_import")
+    return result
+
+
+def import_needs_file(conn: Connection, path: str | Path, *, sheet: str | None = None,
+                      mapping: str | Path | None = None, strict: bool = False,
+                      dry_run: bool = False, progress: Progress | None = None,
+                      limits: IntakeSettings | None = None, actor: Actor | None = None
+                      ) -> ImportResult:
+    """Import one sheet of needs (the districts' registration spreadsheets) into the open
+    transaction of `conn` as one batch committed at once (geo.intake.need_batch): people's
+    edits stand. `strict`: one rejected row aborts before anything is written; `dry_run`:
+    everything runs inside a savepoint that is rolled back."""
+    from geo.intake.batches import NEEDS, SYSTEM_ACTOR, batch_row, create_batch
+    from geo.intake.need_batch import commit_needs, preview_needs
+    from geo.intake.need_read import read_needs
+
+    who = actor or SYSTEM_ACTOR
+    table = None
+    if mapping is not None:
+        table = {header: field for header, field, _ in mapping_pairs(mapping)}
+    result, needs = read_needs(conn, who, path, sheet=sheet, mapping=table, progress=progress,
+                               limits=limits)
+    result.strict, result.dry_run = strict, dry_run
+    rejected = [r for r in result.rows if r.status == "rejected"]
+    if strict and rejected:
+        result.aborted = True
+        first = rejected[0].issues[0]["message"] if rejected[0].issues else ""
+        raise ImportAborted(f"{len(rejected)} dòng bị loại và có --strict: không nhập gì "
+                            f"(đầu tiên: {first})", result)
+    with conn.cursor() as cur:
+        cur.execute("SAVEPOINT kcmap_import")
+    try:
+        batch = create_batch(conn, who, NEEDS, result.file, result.sheet)
+        result.batch_id = batch
+        preview_needs(conn, who, batch, result, needs)
+        written = commit_needs(conn, who, batch_row(conn, batch, lock=True),
+                               keep_undecided=True)["written"]
+    except BaseException:
+        with conn.cursor() as cur:
+            cur.execute("ROLLBACK TO SAVEPOINT kcmap_import")
+        raise
+    with conn.cursor() as cur:
+        cur.execute("ROLLBACK TO SAVEPOINT kcmap_import" if dry_run
+                    else "RELEASE SAVEPOINT kcmap_import")
+    result.written.inserted = written["inserted"]
+    result.written.updated = written["updated"]
+    result.written.unchanged = written["unchanged"]
     return result

@@ -54,3 +54,32 @@ BENEFICIARY = (
     "Đơn vị thụ hưởng", "Cơ sở thụ hưởng", "Đơn vị hưởng lợi", "Đơn vị thực hiện",
     "Đơn vị thụ hưởng/Cơ sở", "Đơn vị được hỗ trợ", "Cơ sở được hỗ trợ", "Đơn vị/cơ sở")
 STATUS = ("Tình trạng", "Trạng thái", "Tiến độ", "Kết quả thực hiện", "Tình hình thực hiện")
+
+# Needs (nhu cầu hỗ trợ) as the districts' registration sheets head them (geo.intake.need_columns).
+NEED_ESTABLISHMENT_ID = (
+    "Mã cơ sở", "Mã số cơ sở", "Số cơ sở", "ID cơ sở", "Mã CS", "Mã cơ sở CNNT", "Số hiệu cơ sở",
+    "establishment_id")
+NEED_ESTABLISHMENT_NAME = (
+    "Tên cơ sở", "Tên cơ sở CNNT", "Tên cơ sở đăng ký", "Cơ sở đăng ký", "Cơ sở đề nghị",
+    "Tên cơ sở đề nghị hỗ trợ", "Đơn vị đề nghị", "Tên đơn vị đề nghị", "Tên doanh nghiệp",
+    "Tên đơn vị", "Tên cơ sở/doanh nghiệp", "Tên DN/HTX/Hộ kinh doanh", "Cơ sở", "Tên")
+NEED_ACTIVITY = (*ACTIVITY_TYPE, "Hình thức hỗ trợ", "Loại hỗ trợ",
+                 "Hoạt động đề nghị", "Loại hoạt động khuyến công")
+NEED_DESCRIPTION = (
+    "Nội dung hỗ trợ", "Nội dung đề nghị", "Nội dung đề nghị hỗ trợ", "Nội dung đăng ký",
+    "Nội dung", "Mô tả", "Mô tả nhu cầu", "Nội dung nhu cầu", "Nhu cầu hỗ trợ", "Tên đề án")
+NEED_TOTAL = (
+    "Tổng kinh phí", "Tổng kinh phí dự kiến", "Tổng chi phí", "Tổng chi phí dự kiến",
+    "Tổng kinh phí thực hiện", "Tổng vốn", "Tổng mức đầu tư", "Kinh phí tổng", "Kinh phí / Tổng",
+    "Tổng", "Tổng số")
+NEED_REQUESTED = (
+    "Kinh phí khuyến công đề nghị", "Kinh phí KC đề nghị", "Kinh phí đề nghị hỗ trợ",
+    "Đề nghị hỗ trợ", "Đề nghị hỗ trợ khuyến công", "Kinh phí đề nghị", "Kinh phí khuyến công",
+    "Kinh phí hỗ trợ", "KP khuyến công đề nghị", "Khuyến công đề nghị", "KC đề nghị",
+    "Kinh phí / Khuyến công đề nghị", "Kinh phí / Đề nghị hỗ trợ", "Ngân sách khuyến công")
+NEED_COUNTERPART = (
+    "Vốn đối ứng", "Đối ứng", "Vốn đối ứng của cơ sở", "Kinh phí đối ứng", "Vốn tự có",
+    "Kinh phí / Đối ứng", "Cơ sở đối ứng")
+NEED_YEAR = ("Năm", "Năm đề nghị", "Năm thực hiện", "Năm dự kiến", "Năm đăng ký", "Năm hỗ trợ",
+             "Năm kế hoạch", "Năm dự kiến thực hiện")
+NEED_PRIORITY = ("Ưu tiên", "Mức ưu tiên", "Mức độ ưu tiên", "Thứ tự ưu tiên", "Độ ưu tiên")

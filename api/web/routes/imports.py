@@ -19,6 +19,7 @@ from api.web.import_jobs import ImportJob
 from geo.core.errors import InvalidInput
 from geo.intake import batch_flow, batches
 from geo.intake.columns import check_mapping
+from geo.intake.need_columns import check_need_mapping
 from geo.intake.upload_check import IMPORT_KINDS, check_upload
 from geo.records.kinds import RecordKind
 
@@ -32,6 +33,7 @@ class ImportKind(StrEnum):
     ESTABLISHMENTS = "establishments"
     VILLAGES = "villages"
     PROJECTS = "projects"
+    NEEDS = "needs"
 
 
 class CommitBody(BaseModel):
@@ -66,7 +68,14 @@ def _file_name(name: str | None) -> str:
     return base[-120:]
 
 
-def _mapping(text: str | None, kind: RecordKind) -> dict[str, str] | None:
+def _check_mapping(data: dict[str, str], kind: str) -> None:
+    if kind == batches.NEEDS:
+        check_need_mapping(data)
+    else:
+        check_mapping(data, RecordKind(kind))
+
+
+def _mapping(text: str | None, kind: str) -> dict[str, str] | None:
     if not text:
         return None
     try:
@@ -75,7 +84,7 @@ def _mapping(text: str | None, kind: RecordKind) -> dict[str, str] | None:
         raise InvalidInput("Ánh xạ cột phải là JSON {\"tiêu đề\": \"trường\"}") from exc
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise InvalidInput("Ánh xạ cột phải là JSON {\"tiêu đề\": \"trường\"}")
-    check_mapping(data, kind)
+    _check_mapping(data, kind)
     return {str(k): v for k, v in data.items()}
 
 
@@ -88,7 +97,7 @@ async def api_create_import(request: Request, file: Annotated[UploadFile, File()
                             ) -> JSONResponse:
     """Upload a file; it is read in the background: 202 with the batch id and progress."""
     actor = actor_of(request)
-    record_kind = RecordKind.parse(kind.value)
+    record_kind = batches.import_kind(kind.value)
     batches.check_import(actor, record_kind)
     assert actor is not None
     data = await file.read()
@@ -165,8 +174,8 @@ def api_mappings(request: Request) -> Any:
 @router.post("/api/import-mappings")
 def api_save_mapping(request: Request, body: MappingBody) -> Any:
     """Save a column mapping under a name (reusable for later files)."""
-    kind = RecordKind.parse(body.kind.value)
-    check_mapping(body.mapping, kind)
+    kind = batches.import_kind(body.kind.value)
+    _check_mapping(body.mapping, kind)
     with request.app.state.database.transaction() as conn:
         batches.save_mapping(conn, actor_of(request), body.name, kind, body.mapping)
     return {"name": body.name.strip(), "saved": True}
