@@ -93,8 +93,10 @@ def _echo_result(result: ImportResult) -> None:
                f"{s['skipped']} skipped")
     if result.aborted:
         return
-    typer.echo(f"records: {w.inserted} new, {w.updated} updated, {w.unchanged} unchanged; "
-               f"locations written: {w.locations_written}")
+    needs = result.kind == "needs"
+    typer.echo(f"{'needs' if needs else 'records'}: {w.inserted} new, {w.updated} updated, "
+               f"{w.unchanged} unchanged"
+               + ("" if needs else f"; locations written: {w.locations_written}"))
     if result.batch_id is not None and not result.dry_run:
         typer.echo(f"batch {result.batch_id} (undo: kcmap import undo {result.batch_id})")
     kept = [r for r in result.rows if r.conflicts]
@@ -105,7 +107,7 @@ def _echo_result(result: ImportResult) -> None:
     if result.absent:
         typer.echo(f"{result.absent} record(s) of an earlier import of this file are absent "
                    "from it (not deleted)")
-    precision = result.to_dict()["precision"]
+    precision = {} if needs else result.to_dict()["precision"]
     if precision:
         typer.echo("positions: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
     unknown = [c["header"] for c in result.columns

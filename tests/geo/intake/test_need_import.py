@@ -225,7 +225,7 @@ def test_cli_imports_needs(conn: Any, database: Any, tmp_path: Path,
     res = runner.invoke(cli_import.app, ["needs", str(path), "--report", str(report)])
     assert res.exit_code == 0, res.output
     assert "5 accepted, 5 rejected, 1 duplicate, 1 skipped" in res.output
-    assert "5 new" in res.output
+    assert "needs: 5 new" in res.output and "positions" not in res.output
     assert "dòng 7" in res.output and "Traceback" not in res.output
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["kind"] == "needs" and data["records"]["inserted"] == 5
