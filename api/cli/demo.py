@@ -30,9 +30,9 @@ def load(
                          progress=lambda text: typer.echo(text, err=True))
 
     counts = in_transaction(work)
-    typer.echo(f"demo records (synthetic): {counts.establishments} establishments, "
-               f"{counts.craft_villages} craft villages, {counts.projects} projects, "
-               f"{counts.locations} locations")
+    typer.echo(f"bản ghi mẫu (giả lập): {counts.establishments} cơ sở, "
+               f"{counts.craft_villages} làng nghề, {counts.projects} đề án, "
+               f"{counts.locations} vị trí")
 
 
 @app.command("clear")
@@ -41,6 +41,6 @@ def clear() -> None:
     from geo.intake.demo_store import delete_demo
 
     counts = in_transaction(delete_demo)
-    typer.echo(f"deleted: {counts.establishments} establishments, "
-               f"{counts.craft_villages} craft villages, {counts.projects} projects, "
-               f"{counts.locations} locations")
+    typer.echo(f"đã xóa: {counts.establishments} cơ sở, "
+               f"{counts.craft_villages} làng nghề, {counts.projects} đề án, "
+               f"{counts.locations} vị trí")

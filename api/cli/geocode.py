@@ -70,15 +70,15 @@ def _geocode_csv(path: Path, column: str, lat_column: str | None, lon_column: st
     from geo.geocoding.point_match import locate
 
     if not path.is_file():
-        _fail(f"file not found: {path}")
+        _fail(f"không tìm thấy tệp: {path}")
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = _reader(handle)
         header = list(reader.fieldnames or [])
         for wanted, option in ((column, "--column"), (lat_column, "--lat-column"),
                                (lon_column, "--lon-column")):
             if wanted is not None and wanted not in header:
-                _fail(f"column {wanted!r} ({option}) not found in {path} "
-                      f"(columns: {', '.join(header) or 'none'})")
+                _fail(f"không có cột {wanted!r} ({option}) trong {path} "
+                      f"(các cột: {', '.join(header) or 'không có'})")
         index = in_transaction(load_index)
         names = _out_names(header)
         counts: Counter[str] = Counter()
@@ -121,18 +121,18 @@ def geocode(
             _print_one(text or "", lat, lon, crs)
             return
         if input_csv is None:
-            _fail("give a CSV file or --text \"address\"")
+            _fail("hãy cho một tệp CSV hoặc --text \"địa chỉ\"")
         if (lat_column is None) != (lon_column is None):
-            _fail("--lat-column and --lon-column go together")
+            _fail("--lat-column và --lon-column phải đi cùng nhau")
         target = output or input_csv.with_name(input_csv.stem + ".geocoded.csv")
         counts = _geocode_csv(input_csv, column, lat_column, lon_column, crs, target)
     except KcmapError as exc:
         _fail(str(exc))
     except (OSError, csv.Error, UnicodeDecodeError) as exc:
-        _fail(f"cannot read or write the file: {exc}")
+        _fail(f"không đọc hoặc ghi được tệp: {exc}")
     total = sum(counts.values())
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-    typer.echo(f"{total} rows geocoded -> {target} ({summary})", err=True)
+    typer.echo(f"đã định vị {total} dòng -> {target} ({summary})", err=True)
 
 
 def _print_one(text: str, lat: str | None, lon: str | None, crs: str) -> None:

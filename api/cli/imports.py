@@ -47,8 +47,8 @@ def _lines(label: str) -> Progress:
         now = time.monotonic()
         if now - last[0] >= LINE_SECONDS:
             last[0] = now
-            of = f" of ~{total}" if total else ""
-            typer.echo(f"{label}: {done}{of} rows read", err=True)
+            of = f" / ~{total}" if total else ""
+            typer.echo(f"{label}: đã đọc {done}{of} dòng", err=True)
 
     return update
 
@@ -80,40 +80,40 @@ def _write_report(path: Path | None, result: ImportResult) -> None:
         with path.open("w", encoding="utf-8") as fh:
             json.dump(result.to_dict(), fh, ensure_ascii=False, indent=1)
     except OSError as exc:
-        _fail(f"cannot write the report {path}: {exc}")
+        _fail(f"không ghi được báo cáo {path}: {exc}")
 
 
 def _echo_result(result: ImportResult) -> None:
     s = result.summary()
     w = result.written
     first, last = result.header_rows
-    header = f"row {first}" if first == last else f"rows {first}–{last}"
-    typer.echo(f"{result.kind} from {result.file}, sheet '{result.sheet}' (header {header}): "
-               f"{s['accepted']} accepted, {s['rejected']} rejected, {s['duplicate']} duplicate, "
-               f"{s['skipped']} skipped")
+    header = f"dòng {first}" if first == last else f"dòng {first}–{last}"
+    typer.echo(f"{result.kind} từ {result.file}, trang '{result.sheet}' (tiêu đề {header}): "
+               f"{s['accepted']} nhận, {s['rejected']} từ chối, {s['duplicate']} trùng, "
+               f"{s['skipped']} bỏ qua")
     if result.aborted:
         return
     needs = result.kind == "needs"
-    typer.echo(f"{'needs' if needs else 'records'}: {w.inserted} new, {w.updated} updated, "
-               f"{w.unchanged} unchanged"
-               + ("" if needs else f"; locations written: {w.locations_written}"))
+    typer.echo(f"{'nhu cầu' if needs else 'bản ghi'}: {w.inserted} mới, {w.updated} cập nhật, "
+               f"{w.unchanged} không đổi"
+               + ("" if needs else f"; vị trí đã ghi: {w.locations_written}"))
     if result.batch_id is not None and not result.dry_run:
-        typer.echo(f"batch {result.batch_id} (undo: kcmap import undo {result.batch_id})")
+        typer.echo(f"lượt nhập {result.batch_id} (hoàn tác: kcmap import undo {result.batch_id})")
     kept = [r for r in result.rows if r.conflicts]
     if kept:
-        typer.echo(f"{len(kept)} row(s) where a person's edit differs from the file's new "
-                   "value: the edit was kept (rows " + ", ".join(str(r.row) for r in kept[:20])
+        typer.echo(f"{len(kept)} dòng có giá trị mới trong tệp khác với chỉnh sửa của người dùng: "
+                   "giữ chỉnh sửa (dòng " + ", ".join(str(r.row) for r in kept[:20])
                    + ")")
     if result.absent:
-        typer.echo(f"{result.absent} record(s) of an earlier import of this file are absent "
-                   "from it (not deleted)")
+        typer.echo(f"{result.absent} bản ghi của lần nhập trước từ tệp này không còn trong tệp "
+                   "(không bị xóa)")
     precision = {} if needs else result.to_dict()["precision"]
     if precision:
-        typer.echo("positions: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
+        typer.echo("vị trí: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
     unknown = [c["header"] for c in result.columns
                if c["field"] is None and (c["note"] or "").startswith("unknown")]
     if unknown:
-        typer.echo("columns not used: " + ", ".join(f"'{h}'" for h in unknown))
+        typer.echo("cột không dùng: " + ", ".join(f"'{h}'" for h in unknown))
 
 
 def _echo_issues(result: ImportResult) -> None:
@@ -122,10 +122,10 @@ def _echo_issues(result: ImportResult) -> None:
         if row.status != "rejected" and not (row.status == "accepted" and row.issues):
             continue
         if shown == SHOWN_ISSUES:
-            typer.echo("… more in the --report", err=True)
+            typer.echo("… xem thêm trong --report", err=True)
             return
         text = "; ".join(f"{i['field']}: {i['message']}" for i in row.issues)
-        typer.echo(f"row {row.row} {row.status}: {text}", err=True)
+        typer.echo(f"dòng {row.row} {row.status}: {text}", err=True)
         shown += 1
 
 
@@ -135,7 +135,7 @@ def _run(kind: str, path: Path, sheet: str | None, mapping: Path | None, dry_run
     from geo.intake.importer import import_file, import_needs_file
 
     if report is not None and not report.parent.is_dir():
-        _fail(f"--report {report}: folder {report.parent} does not exist")
+        _fail(f"--report {report}: thư mục {report.parent} không tồn tại")
     try:
         database = database_from_env()
         with _progress(f"{kind} {path.name}") as progress, database.transaction() as conn:
@@ -158,7 +158,7 @@ def _run(kind: str, path: Path, sheet: str | None, mapping: Path | None, dry_run
     _echo_result(result)
     _echo_issues(result)
     if dry_run:
-        typer.echo("dry run: nothing was saved")
+        typer.echo("chạy thử: không lưu gì")
 
 
 @app.command("undo")
@@ -175,9 +175,9 @@ def undo(batch_id: Annotated[int, typer.Argument(help="Batch id printed by the i
             counts = undo_batch(conn, SYSTEM_ACTOR, batch_id)
     except KcmapError as exc:
         _fail(exc)
-    typer.echo(f"batch {batch_id} undone: {counts['removed']} record(s) removed, "
-               f"{counts['restored']} restored, {counts['kept_fields']} field(s) changed "
-               "since by a person left as they are")
+    typer.echo(f"đã hoàn tác lượt nhập {batch_id}: xóa {counts['removed']} bản ghi, "
+               f"khôi phục {counts['restored']}, giữ nguyên {counts['kept_fields']} trường "
+               "đã được người dùng sửa sau đó")
 
 
 @app.command("establishments")

@@ -47,7 +47,7 @@ def db_start() -> None:
     from geo.core.settings import DatabaseSettings, HomeSettings
 
     if DatabaseSettings().url:
-        typer.echo("DATABASE_URL is set: no local cluster needed")
+        typer.echo("Đã đặt DATABASE_URL: không cần cụm PostgreSQL cục bộ")
         return
     try:
         typer.echo(ensure_cluster(HomeSettings()))
@@ -61,7 +61,7 @@ def db_stop() -> None:
     from geo.core.cluster import stop_cluster
     from geo.core.settings import HomeSettings
 
-    typer.echo("stopped" if stop_cluster(HomeSettings()) else "not running")
+    typer.echo("đã dừng" if stop_cluster(HomeSettings()) else "không chạy")
 
 
 @db_app.command("url")
@@ -79,7 +79,7 @@ def db_migrate() -> None:
     from geo.core.migrate import migrate
 
     names = in_transaction(migrate)
-    typer.echo("applied: " + ", ".join(names) if names else "schema is up to date")
+    typer.echo("đã áp dụng: " + ", ".join(names) if names else "lược đồ đã mới nhất")
 
 
 @db_app.command("status")
@@ -104,9 +104,9 @@ def gazetteer_load() -> None:
 
     counts = in_transaction(work)
     typer.echo(
-        f"legacy: {counts.legacy_districts} districts, {counts.legacy_communes} communes; "
-        f"2025: {counts.units_2025} communes; crosswalk rows: {counts.crosswalk}; "
-        f"aliases: {counts.aliases}"
+        f"trước 1/7/2025: {counts.legacy_districts} huyện, {counts.legacy_communes} xã; "
+        f"2025: {counts.units_2025} xã; dòng đối chiếu: {counts.crosswalk}; "
+        f"tên khác: {counts.aliases}"
     )
 
 

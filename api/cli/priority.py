@@ -36,8 +36,8 @@ def import_file(
         return import_priority(conn, rows, source_file=path.name, replace=not append)
 
     count = in_transaction(work)
-    typer.echo(f"priority communes: {count} flagged from {path.name}"
-               + (" (added)" if append else " (replacing the previous list)"))
+    typer.echo(f"xã ưu tiên: đánh dấu {count} xã từ {path.name}"
+               + (" (thêm vào)" if append else " (thay danh sách trước)"))
 
 
 @app.command("list")
@@ -54,4 +54,4 @@ def clear() -> None:
     """Remove every priority flag."""
     from geo.analytics.priority import clear_priority
 
-    typer.echo(f"priority flags removed: {in_transaction(clear_priority)}")
+    typer.echo(f"đã bỏ đánh dấu ưu tiên: {in_transaction(clear_priority)}")

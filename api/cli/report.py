@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import in_transaction
+from api.cli.common import in_transaction, os_error_message
 from geo.core.db import Connection
 from geo.core.vocab import Allocation
 
@@ -34,7 +34,7 @@ def briefing(
 
     body = in_transaction(work)
     output.write_bytes(body)
-    typer.echo(f"{output}: {len(body)} bytes")
+    typer.echo(f"{output}: {len(body)} byte")
 
 
 @app.command("annual")
@@ -54,6 +54,6 @@ def annual(
     try:
         output.write_bytes(body)
     except OSError as exc:
-        typer.echo(f"kcmap: không ghi được tệp {output}: {exc.strerror}", err=True)
+        typer.echo(f"kcmap: {os_error_message(exc)}", err=True)
         raise typer.Exit(code=1) from exc
-    typer.echo(f"{output}: {len(body)} bytes")
+    typer.echo(f"{output}: {len(body)} byte")

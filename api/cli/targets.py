@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import die, in_transaction
+from api.cli.common import die, in_transaction, os_error_message
 from geo.core.db import Connection
 
 app = typer.Typer(help="Programme targets (chỉ tiêu)", no_args_is_help=True)
@@ -25,7 +25,7 @@ def import_file(
     try:
         text = file.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        die(f"không đọc được tệp {file}: {exc.strerror}")
+        die(os_error_message(exc))
     except UnicodeDecodeError:
         die(f"tệp {file} không phải văn bản UTF-8")
 

@@ -21,13 +21,13 @@ def read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Mật khẩu mới: ")
         if getpass.getpass("Nhập lại: ") != first:
-            raise fail(InvalidInput("the two passwords differ"))
+            raise fail(InvalidInput("Hai lần nhập mật khẩu không khớp"))
         return first
     text = sys.stdin.read()
     if text.endswith("\n"):
         text = text[:-1].removesuffix("\r")
     if not text or "\n" in text:
-        raise fail(InvalidInput("give the password as one line on stdin"))
+        raise fail(InvalidInput("Hãy đưa mật khẩu vào stdin trên một dòng"))
     return text
 
 
@@ -40,11 +40,11 @@ def add(
 ) -> None:
     """Create a user; the password is read from stdin (no default password exists)."""
     if role not in ROLES:
-        raise fail(InvalidInput(f"role must be one of {', '.join(ROLES)}"))
+        raise fail(InvalidInput(f"Vai trò phải là một trong: {', '.join(ROLES)}"))
     password = read_password()
     actor = in_transaction(lambda c: accounts.add_user(c, username, password, role, district))
-    where = f", district {actor.district_code}" if actor.district_code else ""
-    typer.echo(f"user {actor.username} created ({actor.role}{where})")
+    where = f", huyện {actor.district_code}" if actor.district_code else ""
+    typer.echo(f"đã tạo người dùng {actor.username} ({actor.role}{where})")
 
 
 @app.command("token")
@@ -87,14 +87,14 @@ def revoke_token(token_id: Annotated[int, typer.Argument(
 def disable(username: str) -> None:
     """Disable a user: sessions end and API tokens stop working at once."""
     in_transaction(lambda c: accounts.disable_user(c, username))
-    typer.echo(f"user {username.strip().lower()} disabled")
+    typer.echo(f"đã khóa người dùng {username.strip().lower()}")
 
 
 @app.command("enable")
 def enable(username: str) -> None:
     """Enable a disabled user again (issue a new token; old ones stay revoked)."""
     in_transaction(lambda c: accounts.enable_user(c, username))
-    typer.echo(f"user {username.strip().lower()} enabled")
+    typer.echo(f"đã mở lại người dùng {username.strip().lower()}")
 
 
 @app.command("passwd")
@@ -102,7 +102,7 @@ def passwd(username: str) -> None:
     """Set a new password (read from stdin); the user's sessions and API tokens end."""
     password = read_password()
     in_transaction(lambda c: accounts.set_password(c, username, password))
-    typer.echo(f"password of {username.strip().lower()} changed; "
+    typer.echo(f"đã đổi mật khẩu của {username.strip().lower()}; "
                "mọi phiên đăng nhập và token API của người này đã bị thu hồi")
 
 
@@ -110,6 +110,6 @@ def passwd(username: str) -> None:
 def list_users() -> None:
     """List users with role, district, state and live token count."""
     for u in in_transaction(accounts.list_users):
-        state = "active" if u.is_active else "disabled"
+        state = "đang hoạt động" if u.is_active else "đã khóa"
         typer.echo(f"{u.username}\t{u.role}\t{u.district_code or '-'}\t{state}\t"
-                   f"tokens={u.tokens}")
+                   f"token={u.tokens}")

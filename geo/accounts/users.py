@@ -61,18 +61,18 @@ def normalise_username(username: str) -> str:
 def _check_district(conn: Connection, role: str, district_code: str | None) -> str | None:
     """The district code a role needs (officers only), checked against the gazetteer."""
     if role not in ROLES:
-        raise InvalidInput(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise InvalidInput(f"Vai trò phải là một trong: {', '.join(ROLES)} (không phải {role!r})")
     if role != "district_officer":
         if district_code:
-            raise InvalidInput("--district is only for the district_officer role")
+            raise InvalidInput("Chỉ vai trò district_officer mới có --district (huyện)")
         return None
     if not district_code:
-        raise InvalidInput("a district_officer needs --district CODE (legacy district code)")
+        raise InvalidInput("Vai trò district_officer cần --district MÃ (mã huyện trước 1/7/2025)")
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM admin_unit WHERE edition = 'legacy' AND level = 'district' "
                     "AND code = %s", (district_code,))
         if cur.fetchone() is None:
-            raise InvalidInput(f"unknown legacy district code {district_code!r}")
+            raise InvalidInput(f"Không có huyện mã {district_code!r} (đơn vị trước 1/7/2025)")
     return district_code
 
 
@@ -85,7 +85,7 @@ def add_user(conn: Connection, username: str, password: str, role: str,
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM app_user WHERE username = %s", (name,))
         if cur.fetchone() is not None:
-            raise InvalidInput(f"user {name!r} already exists")
+            raise InvalidInput(f"Người dùng {name!r} đã tồn tại")
         cur.execute("INSERT INTO app_user (username, password_hash, role, district_code) "
                     "VALUES (%s, %s, %s, %s) RETURNING id", (name, hashed, role, district))
         row = cur.fetchone()
@@ -100,7 +100,7 @@ def _user_id(conn: Connection, username: str, active_only: bool = True) -> int:
         cur.execute("SELECT id, is_active FROM app_user WHERE username = %s", (name,))
         row = cur.fetchone()
     if row is None or (active_only and not row[1]):
-        raise NotFound(f"no active user {name!r}")
+        raise NotFound(f"Không có người dùng đang hoạt động tên {name!r}")
     return int(row[0])
 
 

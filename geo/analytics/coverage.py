@@ -33,10 +33,10 @@ UNIT_PROPERTIES = (*_LISTED, *(str(k) for k in DERIVED if k not in _LISTED), "bo
 def _legacy_filter(years: tuple[int, int], statuses: tuple[str, ...]) -> ProjectFilter:
     """The filter of a year range and statuses, checked."""
     if years[0] > years[1]:
-        raise InvalidInput(f"year range {years[0]}–{years[1]} is reversed")
+        raise InvalidInput(f"Khoảng năm {years[0]}–{years[1]} bị ngược (năm đầu lớn hơn năm cuối)")
     unknown = [s for s in statuses if s not in ALL_STATUSES]
     if unknown or not statuses:
-        raise InvalidInput(f"statuses must be among {', '.join(ALL_STATUSES)}")
+        raise InvalidInput(f"Trạng thái phải là một trong: {', '.join(ALL_STATUSES)}")
     return ProjectFilter(years=tuple(range(years[0], years[1] + 1)), statuses=tuple(statuses))
 
 

@@ -70,7 +70,7 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
 def ranking_of(report: IndicatorReport) -> Ranking:
     """The underserved ranking of a commune-level indicator report."""
     if report["level"] != "commune":
-        raise InvalidInput("the underserved ranking is per commune")
+        raise InvalidInput("Xếp hạng xã thiếu hỗ trợ chỉ tính ở cấp xã")
     allocation = report["allocation"]
     ranked = score_units(report["units"])
     rows = [{k: r.get(k) for k in ROW_KEYS} for r in ranked]

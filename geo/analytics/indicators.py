@@ -270,7 +270,7 @@ def indicator_report(conn: Connection, level: Level, flt: ProjectFilter | None =
     """Units with indicators (and geometry), what stayed unallocated, totals and caveats."""
     flt = flt or ProjectFilter()
     if not flt.years or not flt.statuses:
-        raise InvalidInput("the filter selects no year or no status")
+        raise InvalidInput("Bộ lọc không chọn năm hoặc trạng thái nào")
     params = flt.params()
     units = unit_rows(conn, level, geometry)
     acc = {u["code"]: _acc() for u in units}

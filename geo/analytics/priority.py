@@ -45,15 +45,15 @@ def parse_priority_csv(text: str) -> list[PriorityRow]:
         dialect = csv.excel
     rows = [r for r in csv.reader(io.StringIO(text), dialect)]
     if not rows:
-        raise InvalidInput("the file holds no commune codes")
+        raise InvalidInput("Tệp không có mã xã nào")
     code_col, note_col, start = 0, 1, 0
     header = [fold(c) for c in rows[0]]
     if header and not _code(rows[0][0]).isdigit():
         start = 1
         code_col = next((i for i, h in enumerate(header) if h in CODE_HEADERS), -1)
         if code_col < 0:
-            raise InvalidInput("no code column: name it 'code' or 'Mã xã' "
-                               "(or put the codes in the first column without a header)")
+            raise InvalidInput("Không có cột mã xã: đặt tên cột là 'code' hoặc 'Mã xã' "
+                               "(hoặc để mã ở cột đầu tiên, không có dòng tiêu đề)")
         note_col = next((i for i, h in enumerate(header) if h in NOTE_HEADERS), -1)
     out: list[PriorityRow] = []
     for n, r in enumerate(rows[start:], start + 1):
@@ -61,11 +61,11 @@ def parse_priority_csv(text: str) -> list[PriorityRow]:
             continue
         code = _code(r[code_col]) if code_col < len(r) else ""
         if not code:
-            raise InvalidInput(f"row {n}: no commune code")
+            raise InvalidInput(f"Dòng {n}: thiếu mã xã")
         note = r[note_col].strip() if 0 <= note_col < len(r) and r[note_col].strip() else None
         out.append(PriorityRow(n, code, note))
     if not out:
-        raise InvalidInput("the file holds no commune codes")
+        raise InvalidInput("Tệp không có mã xã nào")
     return out
 
 
@@ -73,12 +73,12 @@ def read_priority_file(path: Path) -> list[PriorityRow]:
     """Read and parse a UTF-8 CSV (with or without BOM) of commune codes."""
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise InvalidInput(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+            raise InvalidInput(f"{path}: tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB")
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError as exc:
         raise InvalidInput(f"{path}: không tìm thấy tệp") from exc
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from exc
+        raise InvalidInput(f"{path}: không phải văn bản UTF-8 (hãy lưu CSV dạng UTF-8)") from exc
     return parse_priority_csv(text)
 
 
@@ -94,9 +94,9 @@ def import_priority(conn: Connection, rows: list[PriorityRow], source_file: str 
         known = {r[0] for r in cur.fetchall()}
     bad = [r for r in rows if r.code not in known]
     if bad:
-        listed = ", ".join(f"row {r.row}: {r.code!r}" for r in bad[:10])
-        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
-        raise InvalidInput(f"not a legacy commune code of Quảng Ngãi: {listed}{more}")
+        listed = ", ".join(f"dòng {r.row}: {r.code!r}" for r in bad[:10])
+        more = f" và {len(bad) - 10} dòng khác" if len(bad) > 10 else ""
+        raise InvalidInput(f"Không phải mã xã (trước 1/7/2025) của Quảng Ngãi: {listed}{more}")
     by_code = {r.code: r.note for r in rows}
     with conn.cursor() as cur:
         if replace:

@@ -84,8 +84,8 @@ def _sites(units: list[_Unit], report: ApproxReport) -> list[Point]:
         if len(members) < 2:
             continue
         names = ", ".join(f"{units[i].code} {units[i].name}" for i in members)
-        report.notes.append(f"gazetteer defect: {names} share one centroid; their Voronoi cell "
-                            "is split between them and the centroid lies on the shared edge")
+        report.notes.append(f"lỗi danh mục: {names} dùng chung một tâm điểm; ô Voronoi được chia "
+                            "cho các đơn vị này và tâm điểm nằm trên cạnh chung")
         d = SPLIT_M / M_PER_DEG
         for k, i in enumerate(members):
             angle = math.pi + 2 * math.pi * k / len(members)
@@ -149,8 +149,8 @@ def _commune_polygon(unit: _Unit, cell: BaseGeometry, radius: float,
     if unit.code not in report.clipped_to_district:
         report.not_clipped.append(unit.code)
         if district is not None:
-            report.notes.append(f"{unit.code} {unit.name}: centroid outside the official polygon "
-                                f"of district {unit.parent}; not clipped to it")
+            report.notes.append(f"{unit.code} {unit.name}: tâm điểm nằm ngoài vùng chính thức "
+                                f"của huyện {unit.parent}; không cắt theo huyện")
             others = [g for c, g in districts.items() if c != unit.parent]
             cut = _keep(polygonal(shapely.difference(geom, shapely.union_all(others))),
                         unit)
@@ -159,9 +159,9 @@ def _commune_polygon(unit: _Unit, cell: BaseGeometry, radius: float,
                 steps.append("minus other districts' official polygons")
             elif others:
                 holder = [c for c, g in districts.items() if g.contains(unit.site or unit.point)]
-                report.notes.append(f"{unit.code} {unit.name}: centroid inside the official "
-                                    f"polygon of district {', '.join(holder)}; the approximate "
-                                    "polygon overlaps it")
+                report.notes.append(f"{unit.code} {unit.name}: tâm điểm nằm trong vùng chính thức "
+                                    f"của huyện {', '.join(holder)}; vùng gần đúng "
+                                    "chồng lên vùng đó")
     if communes:
         cut = _keep(polygonal(shapely.difference(
             geom, shapely.union_all(list(communes.values())))), unit)
@@ -169,8 +169,8 @@ def _commune_polygon(unit: _Unit, cell: BaseGeometry, radius: float,
             geom = cut
             steps.append("minus official commune polygons")
         else:
-            report.notes.append(f"{unit.code} {unit.name}: centroid inside an official commune "
-                                "polygon; its approximate polygon overlaps it")
+            report.notes.append(f"{unit.code} {unit.name}: tâm điểm nằm trong vùng chính thức của "
+                                "một xã; vùng gần đúng chồng lên vùng đó")
     return geom, ", ".join(steps)
 
 
@@ -195,11 +195,11 @@ def _summarise(methods: list[str], report: ApproxReport) -> None:
     circles = sum("circle" in m for m in methods)
     grown = sum("expanded" in m for m in methods)
     if circles:
-        report.notes.append(f"{circles} communes without a gazetteer bounding box: clipped to a "
-                            "circle of 0.75 × the distance to the nearest other centroid "
+        report.notes.append(f"{circles} xã không có khung bao trong danh mục: cắt theo hình tròn "
+                            "bán kính 0,75 × khoảng cách tới tâm điểm gần nhất "
                             "(1–10 km)")
     if grown:
-        report.notes.append(f"{grown} communes: bounding box expanded to hold the centroid")
+        report.notes.append(f"{grown} xã: khung bao được nới ra để chứa tâm điểm")
 
 
 _DISTRICT_UNION = """
@@ -236,7 +236,7 @@ def _districts(conn: Connection, plane: _Plane, official: dict[str, BaseGeometry
                        quality="approximate", method=f"no communes: {how}",
                        replace_official=False)
         report.districts_written.append(unit.code)
-        report.notes.append(f"{unit.code} {unit.name} has no communes: polygon is {how}")
+        report.notes.append(f"{unit.code} {unit.name} không có xã nào: vùng là {how}")
     report.districts_written.sort()
 
 
@@ -246,11 +246,12 @@ def build_approximate(conn: Connection, edition: Edition = Edition.legacy) -> Ap
     rows = _units(conn, edition, "commune")
     lats = [r[4] for r in rows if r[4] is not None]
     if not lats:
-        raise InvalidInput(f"no {edition} communes with centroids: run `kcmap gazetteer load`")
+        raise InvalidInput(f"Chưa có xã nào (bản {edition}) có tâm điểm: "
+                           "hãy chạy `kcmap gazetteer load`")
     plane = _Plane(sum(lats) / len(lats))
     report = ApproxReport(edition)
     units = _to_units(rows, plane)
-    report.notes += [f"{r[0]} {r[1]}: no gazetteer centroid, no polygon" for r in rows
+    report.notes += [f"{r[0]} {r[1]}: không có tâm điểm trong danh mục, không có vùng" for r in rows
                      if r[3] is None]
     with conn.cursor() as cur:
         cur.execute("DELETE FROM boundary WHERE edition = %s AND quality = 'approximate'",
@@ -273,8 +274,8 @@ def build_approximate(conn: Connection, edition: Edition = Edition.legacy) -> Ap
     _summarise([m for _, _, m in built], report)
     if edition == "legacy":
         if not districts:
-            report.notes.append("no official district polygons loaded: communes are not clipped "
-                                "to districts (import a district file, then run this again)")
+            report.notes.append("chưa có vùng chính thức của huyện: xã không được cắt theo huyện "
+                                "(nhập tệp ranh giới huyện rồi chạy lại lệnh này)")
         _districts(conn, plane, districts, report)
     report.totals = area_totals(conn, edition)
     return report

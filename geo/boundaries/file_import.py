@@ -46,38 +46,38 @@ def read_boundary_file(path: Path, crs: str | None = None,
                        layer: str | None = None) -> tuple[gpd.GeoDataFrame, str]:
     """Read a polygon file and reproject it to EPSG:4326; return it and a CRS description."""
     if not path.exists():
-        raise InvalidInput(f"{path}: file not found")
+        raise InvalidInput(f"{path}: không tìm thấy tệp")
     try:
         frame = gpd.read_file(path, engine="pyogrio", layer=layer)
     except Exception as exc:  # pyogrio raises several unrelated classes
-        raise InvalidInput(f"{path.name}: cannot read as GeoJSON/Shapefile/GeoPackage: "
+        raise InvalidInput(f"{path.name}: không đọc được dạng GeoJSON/Shapefile/GeoPackage: "
                            f"{exc}") from exc
     if crs:
         try:
             given = CRS.from_user_input(crs)
         except CRSError as exc:
-            raise InvalidInput(f"--crs {crs!r} is not a known coordinate system") from exc
-        note = _crs_label(given) + " (from --crs"
+            raise InvalidInput(f"--crs {crs!r} không phải hệ tọa độ đã biết") from exc
+        note = _crs_label(given) + " (theo --crs"
         if frame.crs is not None and frame.crs != given:
-            note += f", overriding the file's {_crs_label(frame.crs)}"
+            note += f", thay cho {_crs_label(frame.crs)} của tệp"
         frame = frame.set_crs(given, allow_override=True)
         note += ")"
     elif frame.crs is None:
         raise InvalidInput(
-            f"{path.name}: the file has no coordinate reference system (no .prj or CRS "
-            "metadata); give it with --crs, e.g. --crs EPSG:5898 for VN-2000 / TM-3 108°"
+            f"{path.name}: tệp không có hệ tọa độ (không có .prj hay thông tin CRS); "
+            "hãy cho bằng --crs, ví dụ --crs EPSG:5898 cho VN-2000 / TM-3 108°"
         )
     else:
         note = _crs_label(frame.crs)
     if len(frame) == 0:
-        raise InvalidInput(f"{path.name}: the file has no features")
+        raise InvalidInput(f"{path.name}: tệp không có đối tượng nào")
     frame = frame.to_crs(4326)
     bounds = frame.total_bounds
     if not all(math.isfinite(b) for b in bounds) or not (
         -180 <= bounds[0] <= bounds[2] <= 180 and -90 <= bounds[1] <= bounds[3] <= 90
     ):
-        raise InvalidInput(f"{path.name}: coordinates fall outside the Earth after conversion "
-                           f"from {note}; is the CRS right? (--crs)")
+        raise InvalidInput(f"{path.name}: tọa độ nằm ngoài Trái Đất sau khi chuyển từ "
+                           f"{note}; hệ tọa độ có đúng không? (--crs)")
     return frame, note
 
 
@@ -101,11 +101,11 @@ def _name_notes(n: int, name: Any, code: str | None, match: Match,
     notes = [FeatureNote(n, name, code, d) for d in name_defects(name, unit)]
     if unit and match.how == "code" and name_key(name) != name_key(unit.name) and \
             unit.code not in index.by_alias.get(name_key(name), []):
-        notes.append(FeatureNote(n, name, code, f"name differs from the gazetteer's "
-                                                f"{unit.name!r} for code {unit.code}"))
+        notes.append(FeatureNote(n, name, code, f"tên khác tên trong danh mục "
+                                                f"{unit.name!r} của mã {unit.code}"))
     if unit and match.how.startswith("alias"):
-        notes.append(FeatureNote(n, name, code, f"former name of {unit.code} {unit.name}: "
-                                                "imported as (part of) its polygon"))
+        notes.append(FeatureNote(n, name, code, f"tên cũ của {unit.code} {unit.name}: "
+                                                "nhập làm (một phần) vùng của đơn vị này"))
     return notes
 
 
@@ -133,8 +133,9 @@ def import_boundaries(conn: Connection, path: str | Path, level: Level,
     code_field = pick_code_field(records, columns, index, code_field, path.name)
     name_field = pick_name_field(records, columns, index, name_field, path.name)
     if code_field is None and name_field is None:
-        raise InvalidInput(f"{path.name}: no field holds {level} codes or names; give "
-                           f"--code-field or --name-field (fields: {', '.join(columns)})")
+        raise InvalidInput(f"{path.name}: không trường nào chứa mã hay tên đơn vị cấp {level}; "
+                           f"hãy cho --code-field hoặc --name-field (các trường: "
+                           f"{', '.join(columns)})")
     report = ImportReport(path.name, level, edition, crs_note, code_field, name_field,
                           features=len(frame))
     shapes: dict[str, list[BaseGeometry]] = {}
@@ -146,12 +147,12 @@ def import_boundaries(conn: Connection, path: str | Path, level: Level,
         polygon = polygonal(geom)
         if match.how == "ambiguous":
             units = ", ".join(f"{c} {index.units[c].name}" for c in match.candidates)
-            report.ambiguous.append(FeatureNote(n, name, code, f"could be {units}"))
+            report.ambiguous.append(FeatureNote(n, name, code, f"có thể là {units}"))
         elif match.code is None:
             report.unmatched.append(FeatureNote(n, name, code, match.reason))
         elif polygon is None:
-            kind = "no geometry" if geom is None or geom.is_empty else geom.geom_type
-            report.skipped.append(FeatureNote(n, name, code, f"not a polygon ({kind})"))
+            kind = "không có hình" if geom is None or geom.is_empty else geom.geom_type
+            report.skipped.append(FeatureNote(n, name, code, f"không phải vùng ({kind})"))
         elif (far := outside_province(polygon, edition)) is not None:
             report.outside_province.append(FeatureNote(n, name, code, far))
         else:
@@ -162,17 +163,17 @@ def import_boundaries(conn: Connection, path: str | Path, level: Level,
         report.replaced_approximate = sorted(r[0] for r in cur.fetchall())
     for code, parts in sorted(shapes.items()):
         if len(parts) > 1:
-            report.merged.append(f"{code} {index.units[code].name}: {len(parts)} features")
+            report.merged.append(f"{code} {index.units[code].name}: {len(parts)} đối tượng")
         area = write_boundary(conn, edition, code, shapely.union_all(parts), source=path.name,
                               quality="official", method="import", replace_official=True)
         if area is None:
             report.skipped.append(FeatureNote(0, index.units[code].name, code,
-                                              "polygon empty after ST_MakeValid"))
+                                              "vùng rỗng sau ST_MakeValid"))
         else:
             report.written[code] = area
     report.centroids_outside = centroids_outside(conn, edition, level, list(report.written))
     report.without_polygon, report.approximate_only = missing_polygons(conn, edition, level)
     if level == "district" and report.written and _has_approximate_communes(conn, edition):
-        report.notes.append("approximate commune polygons are not re-clipped automatically: "
-                            "run `kcmap boundaries approximate` again")
+        report.notes.append("vùng gần đúng của các xã không tự cắt lại: "
+                            "hãy chạy lại `kcmap boundaries approximate`")
     return report

@@ -102,10 +102,10 @@ def match_code(value: Any, index: UnitIndex) -> Match:
     """Match a code cell against the gazetteer codes of the level."""
     code = norm_code(value)
     if code is None:
-        return Match(None, "unmatched", reason="empty code")
+        return Match(None, "unmatched", reason="mã trống")
     if code in index.by_code:
         return Match(index.by_code[code], "code")
-    return Match(None, "unmatched", reason=f"code {code!r} is not in the gazetteer")
+    return Match(None, "unmatched", reason=f"mã {code!r} không có trong danh mục")
 
 
 def _by_parent(candidates: list[str], attrs: Mapping[str, Any], index: UnitIndex) -> list[str]:
@@ -125,13 +125,13 @@ def _by_parent(candidates: list[str], attrs: Mapping[str, Any], index: UnitIndex
 def match_name(name: Any, index: UnitIndex, attrs: Mapping[str, Any]) -> Match:
     """Match a name by name key, then alias key; narrow ties by diacritics, then parent."""
     if not isinstance(name, str) or not name_key(name):
-        return Match(None, "unmatched", reason="empty name")
+        return Match(None, "unmatched", reason="tên trống")
     key = name_key(name)
     how, codes = "name", index.by_key.get(key, [])
     if not codes:
         how, codes = "alias", index.by_alias.get(key, [])
     if not codes:
-        return Match(None, "unmatched", reason="no unit of this level has this name")
+        return Match(None, "unmatched", reason="không có đơn vị nào ở cấp này mang tên này")
     if len(codes) > 1:
         exact = [c for c in codes if fine_key(index.units[c].name) == fine_key(name)]
         codes = exact or codes
@@ -150,8 +150,8 @@ def _field(columns: list[str], wanted: str, option: str, file: str) -> str:
     if len(folded) == 1:
         return folded[0]
     raise InvalidInput(
-        f"{file}: {option} {wanted!r} is not a field of the file "
-        f"(fields: {', '.join(columns) or 'none'})"
+        f"{file}: {option} {wanted!r} không phải một trường của tệp "
+        f"(các trường: {', '.join(columns) or 'không có'})"
     )
 
 

@@ -83,15 +83,15 @@ def name_defects(raw: str, unit: Unit | None) -> list[str]:
     """Spelling defects of a name from a file: stray spaces, non-NFC text, odd capitals."""
     found = []
     if raw != " ".join(raw.split()):
-        found.append("stray spaces")
+        found.append("thừa dấu cách")
     if unicodedata.normalize("NFC", raw) != raw:
-        found.append("decomposed Unicode (not NFC)")
+        found.append("Unicode dạng tách (không phải NFC)")
     text = tidy(raw)
     forms = {unit.name, unit.short_name} if unit else set()
     if text not in forms and text.casefold() in {f.casefold() for f in forms}:
-        found.append(f"odd capitals (gazetteer: {unit.name if unit else ''!r})")
+        found.append(f"viết hoa lạ (danh mục: {unit.name if unit else ''!r})")
     elif text not in forms and _odd_caps(text):
-        found.append("odd capitals")
+        found.append("viết hoa lạ")
     return found
 
 
@@ -149,14 +149,14 @@ def missing_polygons(conn: Connection, edition: str,
 
 def _section(title: str, lines: list[str]) -> list[str]:
     if not lines:
-        return [f"{title}: none"]
+        return [f"{title}: không có"]
     return [f"{title} ({len(lines)}):"] + [f"  {line}" for line in lines]
 
 
 def _feature(n: FeatureNote) -> str:
-    label = " ".join(p for p in (f"code={n.code!r}" if n.code else "",
-                                  f"name={n.name!r}" if n.name is not None else "") if p)
-    return f"feature {n.feature} {label or '(no code, no name)'}: {n.detail}"
+    label = " ".join(p for p in (f"mã={n.code!r}" if n.code else "",
+                                  f"tên={n.name!r}" if n.name is not None else "") if p)
+    return f"đối tượng {n.feature} {label or '(không mã, không tên)'}: {n.detail}"
 
 
 def _units(units: list[tuple[str, str]]) -> list[str]:
@@ -167,50 +167,50 @@ def format_import_report(r: ImportReport) -> str:
     """The import report as readable text, one problem per line."""
     outside = []
     for c in r.centroids_outside:
-        where = "its own polygon" if c.code == c.polygon_code else \
-            f"district {c.polygon_code} {c.polygon_name}"
-        found = f"; inside district {c.found_in}" if c.found_in else \
-            ("; in no district polygon" if c.code != c.polygon_code else "")
-        outside.append(f"{c.code} {c.name}: outside {where} by {c.distance_m / 1000:.1f} km{found}")
-    keys = f"code field {r.code_field!r}" if r.code_field else "names"
+        where = "vùng của chính nó" if c.code == c.polygon_code else \
+            f"huyện {c.polygon_code} {c.polygon_name}"
+        found = f"; nằm trong huyện {c.found_in}" if c.found_in else \
+            ("; không nằm trong vùng huyện nào" if c.code != c.polygon_code else "")
+        outside.append(f"{c.code} {c.name}: nằm ngoài {where} {c.distance_m / 1000:.1f} km{found}")
+    keys = f"trường mã {r.code_field!r}" if r.code_field else "tên"
     lines = [
-        f"Import {r.file}: {r.features} features, level {r.level}, edition {r.edition}",
-        f"  CRS: {r.crs}; matched by {keys}; name field: {r.name_field or 'none'}",
-        f"  written: {len(r.written)} official polygons, {sum(r.written.values()):.1f} km² "
-        f"(EPSG:3406); replaced approximate: {len(r.replaced_approximate)}",
+        f"Nhập {r.file}: {r.features} đối tượng, cấp {r.level}, bản {r.edition}",
+        f"  Hệ tọa độ: {r.crs}; ghép theo {keys}; trường tên: {r.name_field or 'không có'}",
+        f"  đã ghi: {len(r.written)} vùng chính thức, {sum(r.written.values()):.1f} km² "
+        f"(EPSG:3406); thay vùng gần đúng: {len(r.replaced_approximate)}",
     ]
-    lines += [f"  note: {n}" for n in r.notes]
-    lines += _section("Unmatched features", [_feature(n) for n in r.unmatched])
-    lines += _section("Ambiguous names (not guessed)", [_feature(n) for n in r.ambiguous])
-    lines += _section("Skipped features", [_feature(n) for n in r.skipped])
+    lines += [f"  ghi chú: {n}" for n in r.notes]
+    lines += _section("Đối tượng không ghép được", [_feature(n) for n in r.unmatched])
+    lines += _section("Tên trùng nhiều đơn vị (không đoán)", [_feature(n) for n in r.ambiguous])
+    lines += _section("Đối tượng bị bỏ qua", [_feature(n) for n in r.skipped])
     if r.outside_province:
         lines += _section("Đối tượng nằm ngoài tỉnh (bị từ chối)",
                           [_feature(n) for n in r.outside_province])
-    lines += _section("Units with several features (merged)", r.merged)
-    lines += _section("Gazetteer centroids outside polygons", outside)
-    lines += _section(f"{r.level.capitalize()} units without any polygon",
+    lines += _section("Đơn vị có nhiều đối tượng (đã gộp)", r.merged)
+    lines += _section("Tâm điểm danh mục nằm ngoài vùng", outside)
+    lines += _section(f"Đơn vị cấp {r.level} chưa có vùng nào",
                       _units(r.without_polygon))
-    lines += _section(f"{r.level.capitalize()} units with only an approximate polygon",
+    lines += _section(f"Đơn vị cấp {r.level} chỉ có vùng gần đúng",
                       _units(r.approximate_only))
-    lines += _section("Name defects in the file", [_feature(n) for n in r.name_defects])
+    lines += _section("Lỗi viết tên trong tệp", [_feature(n) for n in r.name_defects])
     return "\n".join(lines)
 
 
 def format_approx_report(r: ApproxReport) -> str:
     """The approximate-build report as readable text."""
     lines = [
-        f"Approximate boundaries, edition {r.edition} (Voronoi cells of gazetteer centroids)",
-        f"  communes: {len(r.communes_written)} approximate written, "
-        f"{len(r.communes_official)} official kept",
+        f"Ranh giới gần đúng, bản {r.edition} (ô Voronoi quanh tâm điểm danh mục)",
+        f"  xã: ghi {len(r.communes_written)} vùng gần đúng, "
+        f"giữ {len(r.communes_official)} vùng chính thức",
     ]
     if r.edition == "legacy":
         lines += [
-            f"  districts: {len(r.districts_written)} approximate written, "
-            f"{len(r.districts_official)} official kept",
-            f"  communes clipped to their official district polygon: "
-            f"{len(r.clipped_to_district)}; not clipped: {len(r.not_clipped)}",
+            f"  huyện: ghi {len(r.districts_written)} vùng gần đúng, "
+            f"giữ {len(r.districts_official)} vùng chính thức",
+            f"  xã được cắt theo vùng chính thức của huyện: "
+            f"{len(r.clipped_to_district)}; không cắt: {len(r.not_clipped)}",
         ]
-    lines += _section("Notes", r.notes)
-    lines += ["Stored polygons (EPSG:3406 areas):"]
-    lines += [f"  {lv} {q}: {n} units, {km2:.1f} km²" for lv, q, n, km2 in r.totals]
+    lines += _section("Ghi chú", r.notes)
+    lines += ["Các vùng đã lưu (diện tích theo EPSG:3406):"]
+    lines += [f"  {lv} {q}: {n} đơn vị, {km2:.1f} km²" for lv, q, n, km2 in r.totals]
     return "\n".join(lines)

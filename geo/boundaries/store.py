@@ -42,8 +42,8 @@ def check_area_srid(conn: Connection) -> None:
         cur.execute("SELECT 1 FROM spatial_ref_sys WHERE srid = %s", (AREA_SRID,))
         if cur.fetchone() is None:
             raise InvalidInput(
-                f"PostGIS spatial_ref_sys has no EPSG:{AREA_SRID} (VN-2000 / UTM 49N), "
-                "needed to compute boundary areas"
+                f"Bảng spatial_ref_sys của PostGIS không có EPSG:{AREA_SRID} (VN-2000 / UTM 49N), "
+                "cần để tính diện tích ranh giới"
             )
 
 

@@ -124,7 +124,7 @@ def _transformer(crs: str) -> Transformer:
         try:
             cache[crs] = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
         except (CRSError, ProjError) as exc:
-            raise InvalidInput(f"unknown coordinate reference system {crs!r}") from exc
+            raise InvalidInput(f"Hệ tọa độ {crs!r} không xác định") from exc
     return cache[crs]
 
 

@@ -226,15 +226,15 @@ def load_demo(conn: Connection, scale: int = 1, seed: int = 2021,
     Establishments are generated and written in chunks (COPY), so memory stays small at
     scale MAX_SCALE (about a million); PROGRESS, if given, hears how far it got."""
     if not 1 <= scale <= MAX_SCALE:
-        raise InvalidInput(f"scale must be between 1 and {MAX_SCALE}, not {scale}")
+        raise InvalidInput(f"--scale phải từ 1 đến {MAX_SCALE}, không phải {scale}")
     districts, communes = read_units(conn)
     if not communes:
-        raise InvalidInput("no legacy communes: run `kcmap gazetteer load` first")
+        raise InvalidInput("Chưa có xã nào (trước 1/7/2025): hãy chạy `kcmap gazetteer load` trước")
     try:
         stream = DemoStream(districts, communes, read_activity_types(conn), scale=scale,
                             seed=seed)
     except ValueError as exc:
-        raise InvalidInput(f"cannot generate demo records: {exc}") from exc
+        raise InvalidInput(f"Không tạo được dữ liệu mẫu: {exc}") from exc
     say = progress or (lambda _text: None)
     say("xoá dữ liệu mẫu cũ…")
     delete_demo(conn)
@@ -251,7 +251,7 @@ def load_demo(conn: Connection, scale: int = 1, seed: int = 2021,
         write_demo_progress(conn, seed)
         write_demo_cycle(conn, scale, seed)
     except psycopg2.errors.UniqueViolation as exc:
-        raise InvalidInput("an imported record already uses a 'demo:' record key") from exc
+        raise InvalidInput("Một bản ghi đã nhập đang dùng khóa bản ghi 'demo:'") from exc
     with conn.cursor() as cur:  # fresh statistics: the planner must know the new sizes
         cur.execute("ANALYZE establishment")
         cur.execute("ANALYZE location")

@@ -65,7 +65,7 @@ def check_crs(crs: str) -> str:
     try:
         CRS.from_user_input(crs)
     except CRSError as exc:
-        raise InvalidInput(f"--crs {crs}: unknown coordinate reference system") from exc
+        raise InvalidInput(f"--crs {crs}: hệ tọa độ không xác định") from exc
     return crs
 
 

@@ -39,7 +39,7 @@ FILTER_PARAMS = ("years", "source", "activity", "status", "allocation", "edition
 def collection(collection_id: str) -> Collection:
     """The collection of an id, or NotFound."""
     if collection_id not in COLLECTIONS:
-        raise NotFound(f"no collection {collection_id!r}")
+        raise NotFound(f"Không có tập dữ liệu {collection_id!r}")
     return COLLECTIONS[collection_id]
 
 
@@ -112,12 +112,12 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     try:
         v = [float(x) for x in text.split(",")]
     except ValueError as exc:
-        raise InvalidInput("bbox must be 4 (or 6) comma-separated numbers") from exc
+        raise InvalidInput("bbox phải là 4 (hoặc 6) số cách nhau bằng dấu phẩy") from exc
     if len(v) == 6:
         v = [v[0], v[1], v[3], v[4]]
     if len(v) != 4 or v[1] > v[3] or not all(-180 <= x <= 180 for x in v[0::2]) \
             or not all(-90 <= y <= 90 for y in v[1::2]):
-        raise InvalidInput("bbox must be minLon,minLat,maxLon,maxLat in CRS84")
+        raise InvalidInput("bbox phải là minLon,minLat,maxLon,maxLat theo CRS84")
     return v[0], v[1], v[2], v[3]
 
 
@@ -127,9 +127,9 @@ def parse_paging(limit: str | None, offset: str | None) -> tuple[int, int]:
         lim = DEFAULT_LIMIT if limit in (None, "") else int(str(limit))
         off = 0 if offset in (None, "") else int(str(offset))
     except ValueError as exc:
-        raise InvalidInput("limit and offset must be whole numbers") from exc
+        raise InvalidInput("limit và offset phải là số nguyên") from exc
     if lim < 1 or not 0 <= off <= MAX_OFFSET:
-        raise InvalidInput(f"limit must be ≥ 1 and offset 0…{MAX_OFFSET}")
+        raise InvalidInput(f"limit phải ≥ 1 và offset trong khoảng 0…{MAX_OFFSET}")
     return min(lim, MAX_LIMIT), off
 
 
@@ -140,13 +140,13 @@ def check_params(c: Collection, params: dict[str, str]) -> dict[str, str]:
         allowed |= set(FILTER_PARAMS)
     unknown = sorted(k for k in params if k not in allowed)
     if unknown:
-        raise InvalidInput(f"unknown parameter {unknown[0]!r}; this collection accepts "
+        raise InvalidInput(f"Tham số {unknown[0]!r} không được hỗ trợ; tập dữ liệu này nhận "
                            f"{', '.join(sorted(allowed))}")
     for key in ("bbox-crs", "crs"):
         if params.get(key) not in (None, "", CRS84):
-            raise InvalidInput(f"{key} must be {CRS84}")
+            raise InvalidInput(f"{key} phải là {CRS84}")
     if params.get("f") not in (None, "", "json", "geojson"):
-        raise InvalidInput("f must be json or geojson")
+        raise InvalidInput("f phải là json hoặc geojson")
     return {k: v for k, v in params.items() if k in c.queryables}
 
 
@@ -162,7 +162,7 @@ def _conditions(c: Collection, props: dict[str, str],
             try:
                 values[key] = int(value)
             except ValueError as exc:
-                raise InvalidInput(f"{name} must be a whole number") from exc
+                raise InvalidInput(f"{name} phải là số nguyên") from exc
             parts.append(sql.SQL("{} = %({})s").format(col, sql.SQL(key)))
         elif kind == "any":
             values[key] = value
@@ -213,7 +213,7 @@ def get_feature(conn: Connection, c: Collection, fid: str,
     key: Any = fid
     if c.int_ids:
         if not (fid.isascii() and fid.isdigit()) or len(fid) > 18:
-            raise NotFound(f"no feature {fid!r} in {c.id}")
+            raise NotFound(f"Không có đối tượng {fid!r} trong {c.id}")
         key = int(fid)
     params = {**_base_params(c, personal), "fid": key}
     with conn.cursor() as cur:
@@ -221,7 +221,7 @@ def get_feature(conn: Connection, c: Collection, fid: str,
                             "FROM base WHERE fid = %(fid)s").format(sql.SQL(c.base)), params)
         row = cur.fetchone()
     if row is None:
-        raise NotFound(f"no feature {fid!r} in {c.id}")
+        raise NotFound(f"Không có đối tượng {fid!r} trong {c.id}")
     return _feature(*row)
 
 
@@ -317,6 +317,6 @@ def item(conn: Connection, collection_id: str, fid: str, params: dict[str, str],
         check_params(c, params)
         found = [f for f in coverage_features(conn, params) if str(f["id"]) == fid]
         if not found:
-            raise NotFound(f"no feature {fid!r} in coverage")
+            raise NotFound(f"Không có đối tượng {fid!r} trong coverage")
         return c, found[0]
     return c, get_feature(conn, c, fid, personal)

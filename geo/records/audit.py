@@ -90,9 +90,9 @@ def history(conn: Connection, actor: Actor | None, entity: str | None = None,
     who = require_actor(actor)
     district = audit_scope(who, district)
     if entity is not None and entity not in ENTITIES:
-        raise InvalidInput(f"entity must be one of {', '.join(ENTITIES)}")
+        raise InvalidInput(f"entity phải là một trong: {', '.join(ENTITIES)}")
     if not 1 <= limit <= MAX_HISTORY:
-        raise InvalidInput(f"limit must be 1–{MAX_HISTORY}")
+        raise InvalidInput(f"limit phải từ 1 đến {MAX_HISTORY}")
     with dict_cursor(conn) as cur:
         cur.execute(_HISTORY, {"entity": entity, "entity_id": entity_id, "district": district,
                                "limit": limit})

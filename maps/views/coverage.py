@@ -180,7 +180,7 @@ def coverage_map(data: IndicatorReport, level: Level = Level.commune,
     """A choropleth of one indicator per unit, with legend, title, notes and (if activity
     types are given) the side panel with the filter form."""
     if level != data["level"]:
-        raise InvalidInput(f"data is for level {data['level']!r}, not {level!r}")
+        raise InvalidInput(f"Dữ liệu là của cấp {data['level']!r}, không phải cấp {level!r}")
     ind = INDICATORS[indicator]
     allocation = data.get("allocation", "none")
     flt: ProjectFilter = data.get("filter") or ProjectFilter(

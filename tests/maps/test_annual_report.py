@@ -109,7 +109,7 @@ def test_cli_bad_targets_file(conn: Any, tmp_path: Path,
     assert result.exit_code == 1
     assert "dòng 2" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(kcmap, ["targets", "import", str(tmp_path / "none.csv")])
-    assert result.exit_code == 1 and "không đọc được" in result.output
+    assert result.exit_code == 1 and "không tồn tại" in result.output
 
 
 def test_annual_report_holds_the_years_plan(client: Any, conn: Any, bearer: Any,

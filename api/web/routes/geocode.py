@@ -24,7 +24,7 @@ def api_geocode(
 ) -> dict[str, Any]:
     """Legacy commune/district and 2025 commune of an address, with precision and status."""
     if not q.strip() and not (lat or lon):
-        raise InvalidInput("give an address (q) or coordinates (lat and lon)")
+        raise InvalidInput("Hãy cho địa chỉ (q) hoặc tọa độ (lat và lon)")
     with request.app.state.database.transaction() as conn:
         index = refresh_index(conn, getattr(request.app.state, "geocode_index", None))
     request.app.state.geocode_index = index

@@ -28,7 +28,7 @@ def parse_if_match(value: str | None) -> int | None:
         return None
     text = value.strip().removeprefix("W/").strip('"')
     if not text.isdigit() or len(text) > 9:
-        raise InvalidInput("If-Match must be the record's version number")
+        raise InvalidInput("If-Match phải là số phiên bản của bản ghi")
     return int(text)
 
 

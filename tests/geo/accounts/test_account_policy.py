@@ -103,7 +103,7 @@ def test_token_expires_after_its_days(conn: Any, cli: CliRunner) -> None:
     assert c.get("/api/establishments", headers=headers).status_code == 401
     listing = cli.invoke(cli_app, ["users", "tokens", "script"])
     assert "hết hạn\t" in listing.output and "bao cao" in listing.output
-    assert "tokens=0" in cli.invoke(cli_app, ["users", "list"]).output
+    assert "token=0" in cli.invoke(cli_app, ["users", "list"]).output
 
 
 def test_default_lifetime_comes_from_settings(conn: Any, cli: CliRunner,

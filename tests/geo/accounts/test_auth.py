@@ -91,7 +91,7 @@ def test_cli_token_works_until_the_user_is_disabled(conn: Any, cli: CliRunner) -
     headers = {"Authorization": f"Bearer {token}"}
     assert c.get("/api/establishments", headers=headers).status_code == 200
     listing = cli.invoke(cli_app, ["users", "list"])
-    assert "script\tviewer\t-\tactive\ttokens=1" in listing.output
+    assert "script\tviewer\t-\tđang hoạt động\ttoken=1" in listing.output
     assert cli.invoke(cli_app, ["users", "disable", "script"]).exit_code == 0
     assert c.get("/api/establishments", headers=headers).status_code == 401
     assert cli.invoke(cli_app, ["users", "token", "script"]).exit_code == 1

@@ -100,12 +100,12 @@ def test_priority_csv_forms(conn: Any) -> None:
     assert [r["code"] for r in list_priority(conn)] == [a, b, c]
     import_priority(conn, parse_priority_csv(f"{c}\n"))
     assert [r["code"] for r in list_priority(conn)] == [c]
-    with pytest.raises(InvalidInput, match="row 2: '99999'"):
+    with pytest.raises(InvalidInput, match="dòng 2: '99999'"):
         import_priority(conn, parse_priority_csv(f"ma_xa\n99999\n{a}\n"))
-    with pytest.raises(InvalidInput, match="row 1"):  # a district code is not a commune
+    with pytest.raises(InvalidInput, match="dòng 1"):  # a district code is not a commune
         import_priority(conn, parse_priority_csv(f"{TP_QNG}\n"))
     assert [r["code"] for r in list_priority(conn)] == [c]  # nothing written by the failures
-    with pytest.raises(InvalidInput, match="no code column"):
+    with pytest.raises(InvalidInput, match="Không có cột mã xã"):
         parse_priority_csv("ten,ghi chu\nXã A,x\n")
 
 
@@ -125,7 +125,7 @@ def test_priority_cli(test_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyP
         runner = CliRunner()
         result = runner.invoke(app, ["priority", "import", str(good)])
         assert result.exit_code == 0, result.output
-        assert "2 flagged" in result.output
+        assert "đánh dấu 2 xã" in result.output
         listed = runner.invoke(app, ["priority", "list"])
         assert a in listed.output and "đặc biệt khó khăn" in listed.output
         bad = tmp_path / "sai.csv"
@@ -140,7 +140,7 @@ def test_priority_cli(test_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyP
     finally:
         result = CliRunner().invoke(app, ["priority", "clear"])
         check.close()
-    assert result.exit_code == 0 and "removed: 2" in result.output
+    assert result.exit_code == 0 and "ưu tiên: 2" in result.output
 
 
 def test_gaps_api_and_downloads(conn: Any, client: TestClient,

@@ -131,7 +131,7 @@ def test_bad_options_are_refused(conn: Conn) -> None:
         import_boundaries(conn, DISTRICTS, "district", code_field="ma_huyen")
     with pytest.raises(InvalidInput, match="--crs"):
         import_boundaries(conn, DISTRICTS, "district", crs="EPSG:not-a-code")
-    with pytest.raises(InvalidInput, match="file not found"):
+    with pytest.raises(InvalidInput, match="không tìm thấy tệp"):
         import_boundaries(conn, DISTRICTS.with_name("missing.geojson"), "district")
     with pytest.raises(InvalidInput, match="Địa giới 2025 không có cấp huyện"):
         import_boundaries(conn, DISTRICTS, "district", edition="2025")
@@ -155,8 +155,8 @@ def test_shared_district_file(conn: Conn) -> None:
     total = _rows(conn, "SELECT sum(area_km2) FROM boundary")[0][0]
     assert 4780 < total < 4830  # README: ~4,804 km² (Tây Trà missing)
     text = format_import_report(report)
-    assert "Trà Thanh" in text and "in no district polygon" in text
-    assert "Unmatched features: none" in text
+    assert "Trà Thanh" in text and "không nằm trong vùng huyện nào" in text
+    assert "Đối tượng không ghép được: không có" in text
 
 
 # (d) Name matching without a code field; unmatched and ambiguous names reported.
@@ -183,13 +183,13 @@ def test_district_names_without_codes(conn: Conn, tmp_path: Path) -> None:
     assert sorted(report.written) == ["522", "524", "525", "534"]
     assert [(n.feature, n.name) for n in report.unmatched] == [(5, "Huyện Không Có")]
     defects = {(n.name, n.detail.split(" (")[0]) for n in report.name_defects}
-    assert ("huyện  bình sơn", "stray spaces") in defects
-    assert ("huyện  bình sơn", "odd capitals") in defects
-    assert ("Thị Xã Đức Phổ ", "odd capitals") in defects
+    assert ("huyện  bình sơn", "thừa dấu cách") in defects
+    assert ("huyện  bình sơn", "viết hoa lạ") in defects
+    assert ("Thị Xã Đức Phổ ", "viết hoa lạ") in defects
     assert any(n.name == "Huyện Tây Trà" and n.detail.startswith(
-        "former name of 525 Huyện Trà Bồng") for n in report.name_defects)
+        "tên cũ của 525 Huyện Trà Bồng") for n in report.name_defects)
     text = format_import_report(report)
-    assert "feature 5 name='Huyện Không Có'" in text
+    assert "đối tượng 5 tên='Huyện Không Có'" in text
 
 
 def test_code_name_mismatch_merge_and_non_polygons(conn: Conn, tmp_path: Path) -> None:
@@ -206,11 +206,11 @@ def test_code_name_mismatch_merge_and_non_polygons(conn: Conn, tmp_path: Path) -
     frame.to_file(path, engine="pyogrio")
     report = import_boundaries(conn, path, "district")
     assert report.code_field == "ma" and list(report.written) == ["524"]
-    assert report.merged == ["524 Huyện Bình Sơn: 2 features"]
+    assert report.merged == ["524 Huyện Bình Sơn: 2 đối tượng"]
     assert [(n.feature, n.detail) for n in report.skipped] == [
-        (3, "not a polygon (MultiLineString)")]
+        (3, "không phải vùng (MultiLineString)")]
     assert [(n.feature, n.code) for n in report.unmatched] == [(4, "999")]
-    assert any(n.feature == 3 and "differs from the gazetteer's 'Huyện Sơn Tịnh'" in n.detail
+    assert any(n.feature == 3 and "khác tên trong danh mục 'Huyện Sơn Tịnh'" in n.detail
                for n in report.name_defects)
     area = _rows(conn, "SELECT area_km2 FROM boundary WHERE code = '524'")[0][0]
     assert area == pytest.approx(source.to_crs(3406).area["524"] / 1e6, rel=1e-4)
@@ -230,7 +230,7 @@ def test_commune_names_ambiguous_and_disambiguated(conn: Conn, tmp_path: Path) -
     assert sorted(report.written) == ["21040", "21046", "21439"]
     assert len(report.ambiguous) == 1 and report.ambiguous[0].feature == 1
     assert "21025" in report.ambiguous[0].detail and "21439" in report.ambiguous[0].detail
-    assert any(n.name == "Thị Trấn Châu Ổ" and "odd capitals" in n.detail
+    assert any(n.name == "Thị Trấn Châu Ổ" and "viết hoa lạ" in n.detail
                for n in report.name_defects)
     assert len(report.without_polygon) == 170 - 3
 
@@ -290,14 +290,14 @@ def test_approximate_legacy(conn: Conn) -> None:
     assert _overlaps(conn, "district") == []
     # Only the two communes sharing one gazetteer centroid miss it: it lies on their shared edge.
     assert _centroid_misses(conn) == [("21046", True), ("21091", True)]
-    assert any("share one centroid" in n for n in report.notes)
-    assert any("no official district polygons loaded" in n for n in report.notes)
+    assert any("dùng chung một tâm điểm" in n for n in report.notes)
+    assert any("chưa có vùng chính thức của huyện" in n for n in report.notes)
     gaps = _union_gaps(conn)
     assert len(gaps) == 12 and all(area < 1.0 for _, area in gaps)
     (is_bbox,) = _rows(conn, "SELECT ST_Equals(b.geom, u.bbox) FROM boundary b JOIN admin_unit u"
                        " USING (edition, code) WHERE b.code = '536'")[0]
     assert is_bbox
-    assert "communes: 170 approximate written" in format_approx_report(report)
+    assert "xã: ghi 170 vùng gần đúng" in format_approx_report(report)
 
 
 def test_approximate_is_idempotent(conn: Conn) -> None:
@@ -341,7 +341,7 @@ def test_official_districts_with_approximate_communes(conn: Conn) -> None:
                                        " AND level = 'commune'", (list(TAY_TRA),))}
     assert set(again.not_clipped) == tay_tra | set(OTHER_OUTSIDE)
     assert len(again.clipped_to_district) == 170 - 8
-    assert any("21505 Xã Ba Ngạc: centroid inside the official polygon of district 529" in n
+    assert any("21505 Xã Ba Ngạc: tâm điểm nằm trong vùng chính thức của huyện 529" in n
                for n in again.notes)
     beyond = _rows(
         conn,
@@ -377,10 +377,10 @@ def test_cli(conn: Conn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     runner = CliRunner()
     result = runner.invoke(app, ["boundaries", "import", str(DISTRICTS), "--level", "district"])
     assert result.exit_code == 0, result.output
-    assert "Xã Trà Thanh" in result.output and "written: 13 official polygons" in result.output
+    assert "Xã Trà Thanh" in result.output and "đã ghi: 13 vùng chính thức" in result.output
     result = runner.invoke(app, ["boundaries", "approximate"])
     assert result.exit_code == 0, result.output
-    assert "districts: 0 approximate written, 13 official kept" in result.output
+    assert "huyện: ghi 0 vùng gần đúng, giữ 13 vùng chính thức" in result.output
     shp = tmp_path / "x.shp"
     _source().to_crs(5898).to_file(shp, engine="pyogrio")
     shp.with_suffix(".prj").unlink()

@@ -59,7 +59,7 @@ def test_far_away_district_is_refused_not_written(conn: Conn, tmp_path: Path) ->
             for n in report.outside_province] == [("527", True)]
     text = format_import_report(report)
     assert "Đối tượng nằm ngoài tỉnh (bị từ chối) (1):" in text
-    assert "code='527'" in text and "bị từ chối, không ghi" in text
+    assert "mã='527'" in text and "bị từ chối, không ghi" in text
     assert "527" not in _codes(conn, "legacy")
 
 

@@ -253,5 +253,5 @@ def test_cli_reports_errors_in_one_line(test_dsn: str, monkeypatch: pytest.Monke
     monkeypatch.setenv("DATABASE_URL", test_dsn)
     result = CliRunner().invoke(app, ["demo", "load", "--scale", "0"])
     assert result.exit_code == 1
-    assert "scale must be between" in result.output and result.output.count("\n") == 1
+    assert "--scale phải từ 1 đến" in result.output and result.output.count("\n") == 1
 

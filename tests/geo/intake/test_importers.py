@@ -434,14 +434,14 @@ def test_cli_end_to_end(conn: Any, database: Any, places: dict[str, dict[str, An
     res = runner.invoke(cli_import.app, ["establishments", str(path), "--report", str(report),
                                          "--strict"])
     assert res.exit_code == 1, res.output
-    assert "row 13" in res.output
+    assert "dòng 13" in res.output
     assert table_counts(conn) == counts
     assert json.loads(report.read_text(encoding="utf-8"))["aborted"] is True
 
     res = runner.invoke(cli_import.app, ["establishments", str(path), "--report", str(report),
                                          "--sheet", "DS co so", "--crs", "EPSG:5898"])
     assert res.exit_code == 0, res.output
-    assert "8 accepted, 1 rejected, 1 duplicate, 3 skipped" in res.output
+    assert "8 nhận, 1 từ chối, 1 trùng, 3 bỏ qua" in res.output
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["summary"] == {"accepted": 8, "rejected": 1, "duplicate": 1, "skipped": 3,
                                "conflict": 0, "total": 13}
@@ -456,18 +456,18 @@ def test_cli_end_to_end(conn: Any, database: Any, places: dict[str, dict[str, An
     after = table_counts(conn)
     assert after["establishment"] == counts["establishment"] + 8
     batch = data["batch_id"]
-    assert f"batch {batch}" in res.output
+    assert f"lượt nhập {batch}" in res.output
 
     res = runner.invoke(cli_import.app, ["undo", str(batch)])
-    assert res.exit_code == 0 and "8 record(s) removed" in res.output, res.output
+    assert res.exit_code == 0 and "xóa 8 bản ghi" in res.output, res.output
     assert table_counts(conn) == counts
     res = runner.invoke(cli_import.app, ["undo", str(batch)])
     assert res.exit_code == 1 and "hoàn tác" in res.output
     res = runner.invoke(cli_import.app, ["establishments", str(path)])
-    assert res.exit_code == 0 and "8 new" in res.output
+    assert res.exit_code == 0 and "8 mới" in res.output
 
     res = runner.invoke(cli_import.app, ["establishments", str(path), "--dry-run"])
-    assert res.exit_code == 0 and "0 new, 0 updated, 8 unchanged" in res.output
+    assert res.exit_code == 0 and "0 mới, 0 cập nhật, 8 không đổi" in res.output
     assert table_counts(conn) == after
 
     res = runner.invoke(cli_import.app, ["establishments", str(path), "--sheet", "Khác"])
