@@ -69,6 +69,8 @@ def create_app(database: TransactionSource | None = None,
     # request, X-Request-ID) sees the client address that the outermost layer took from
     # forwarded headers only when the peer is a trusted proxy (KCMAP_TRUSTED_PROXIES).
     app.add_middleware(RequestGuardMiddleware)
+    # An unexpected exception is answered here, inside the headers and the request log.
+    app.add_middleware(errors.UnexpectedErrorMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, tiles=app.state.map_settings.tiles)
     app.add_middleware(RequestLogMiddleware)
     networks = trusted_networks((server_settings or ServerSettings()).trusted_proxies)

@@ -28,9 +28,12 @@ from geo.accounts.sessions import Session, session_for, token_actor
 from geo.core.db import TransactionSource
 from geo.core.errors import DatabaseUnavailable, InvalidInput
 from geo.core.settings import AuthSettings
-from maps.pages.auth import message_page
+from maps.pages.error_page import error_page
 
 Scope = MutableMapping[str, Any]
+OUTAGE = ("Không kết nối được cơ sở dữ liệu nên chưa kiểm tra được phiên đăng nhập của bạn. "
+          "Dữ liệu đã lưu không bị ảnh hưởng; trang sẽ hoạt động lại khi cơ sở dữ liệu "
+          "trở lại.")
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
@@ -93,15 +96,19 @@ def _is_api(path: str) -> bool:
     return path.startswith(("/api/", "/ogc", "/tiles/"))
 
 
-def _deny(path: str, status: int, detail: str) -> Response:
-    """A generic 401/403/413 answer: JSON for the API, a short Vietnamese page otherwise."""
-    if _is_api(path):
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+def _deny(scope: Scope, status: int, detail: str) -> Response:
+    """A generic 401/403/413/503 answer: JSON for the API, the Vietnamese error page
+    (what happened, what to do next, the request id) otherwise."""
+    headers = {"Retry-After": "30"} if status == 503 else None
+    if _is_api(scope["path"]):
+        if status == 401:
+            headers = {"WWW-Authenticate": "Bearer"}
         error = {401: "Unauthorized", 403: "Forbidden", 413: "PayloadTooLarge",
                  503: "DatabaseUnavailable"}.get(status, "Error")
         return JSONResponse({"error": error, "detail": detail}, status_code=status,
                             headers=headers)
-    return HTMLResponse(message_page(detail), status_code=status)
+    rid = str(scope.get("state", {}).get("request_id", ""))
+    return HTMLResponse(error_page(status, detail, rid), status_code=status, headers=headers)
 
 
 def _login_redirect(scope: Scope) -> Response:
@@ -200,14 +207,14 @@ class AuthMiddleware:
         path, method = scope["path"], scope["method"].upper()
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.settings.upload_max_bytes:
-            await _deny(path, 413, "Dữ liệu gửi lên quá lớn")(scope, receive, send)
+            await _deny(scope, 413, "Dữ liệu gửi lên quá lớn")(scope, receive, send)
             return
         auth = request.headers.get("authorization")
         token = None
         if auth is not None:
             scheme, _, value = auth.partition(" ")
             if scheme.lower() != "bearer" or not value.strip():
-                await _deny(path, 401, "Cần mã truy cập (Bearer)")(scope, receive, send)
+                await _deny(scope, 401, "Cần mã truy cập (Bearer)")(scope, receive, send)
                 return
             token = value.strip()
         cookie = request.cookies.get(SESSION_COOKIE) if token is None else None
@@ -215,10 +222,10 @@ class AuthMiddleware:
             actor, session = (await run_in_threadpool(self._lookup, token, cookie)
                               if token or cookie else (None, None))
         except DatabaseUnavailable:
-            await _deny(path, 503, "Không kết nối được cơ sở dữ liệu")(scope, receive, send)
+            await _deny(scope, 503, OUTAGE)(scope, receive, send)
             return
         if token is not None and actor is None:
-            await _deny(path, 401, "Mã truy cập không hợp lệ")(scope, receive, send)
+            await _deny(scope, 401, "Mã truy cập không hợp lệ")(scope, receive, send)
             return
         state = scope.setdefault("state", {})
         state["kcmap_actor"], state["kcmap_session"] = actor, session
@@ -226,7 +233,7 @@ class AuthMiddleware:
         if actor is None and not (is_public(path, self.settings.public_maps)
                                   and (safe or path == "/login")):
             deny = _login_redirect(scope) if safe and not _is_api(path) else \
-                _deny(path, 401, "Cần đăng nhập")
+                _deny(scope, 401, "Cần đăng nhập")
             await deny(scope, receive, send)
             return
         send = _with_headers(send, actor is not None)
@@ -238,15 +245,14 @@ class AuthMiddleware:
     async def _unsafe(self, scope: Scope, receive: Receive, send: Send,
                       session: Session | None) -> None:
         """Buffer the body (size limit), check CSRF for cookie sessions, run the app."""
-        path = scope["path"]
         body = await _read_body(receive, self.settings.upload_max_bytes)
         if body is None:
-            await _deny(path, 413, "Dữ liệu gửi lên quá lớn")(scope, receive, send)
+            await _deny(scope, 413, "Dữ liệu gửi lên quá lớn")(scope, receive, send)
             return
         if session is not None:
             sent = Request(scope).headers.get(CSRF_HEADER) or await _form_token(scope, body)
             if not sent or not same(sent, session.csrf_token):
-                await _deny(path, 403, "Thiếu hoặc sai mã chống giả mạo (CSRF); tải lại trang")(
+                await _deny(scope, 403, "Thiếu hoặc sai mã chống giả mạo (CSRF); tải lại trang")(
                     scope, receive, send)
                 return
         replayed = False
@@ -276,5 +282,5 @@ async def read_form(request: Request, max_fields: int = 100) -> dict[str, str]:
         values = parse_qs((await request.body()).decode("utf-8", "replace"),
                           keep_blank_values=True, max_num_fields=max_fields)
     except ValueError as exc:
-        raise InvalidInput("too many form fields") from exc
+        raise InvalidInput("Biểu mẫu có quá nhiều trường") from exc
     return {k: v[0] for k, v in values.items()}

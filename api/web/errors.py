@@ -9,13 +9,15 @@ keeps FastAPI's declared JSON shape there, `{"detail": [{"loc", "msg", "type"}]}
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 import psycopg2
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.web.validation_words import LOCATION_WORDS, message_of
 from geo.core.db_errors import classify
@@ -39,6 +41,9 @@ from geo.core.errors import (
 from maps.pages.error_page import error_page
 
 log = logging.getLogger("kcmap")
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
 
 # Subclasses before their base class: the first match wins.
 STATUS: dict[type[KcmapError], int] = {
@@ -89,23 +94,93 @@ def _line(item: dict[str, Any]) -> str:
     return f"{named}: {item['msg']}" if named else str(item["msg"])
 
 
+def request_id(request: Request) -> str:
+    """The id the request log gave this request (shown on error pages)."""
+    return str(request.scope.get("state", {}).get("request_id", ""))
+
+
 def error_response(request: Request, status: int, error: str, detail: str) -> Response:
     """An error answer in the form the path calls for."""
     headers = {"Retry-After": RETRY_AFTER[status]} \
         if status in RETRY_AFTER and error.startswith("Database") else None
     if wants_html(request.url.path):
-        rid = str(request.scope.get("state", {}).get("request_id", ""))
-        return HTMLResponse(error_page(status, detail, rid), status_code=status,
-                            headers=headers)
+        return HTMLResponse(error_page(status, detail, request_id(request)),
+                            status_code=status, headers=headers)
     return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+# What the router's own refusals (no such route, method not allowed) say on a page.
+ROUTER_DETAILS = {404: "Không có trang nào ở địa chỉ này.",
+                  405: "Trang này không nhận kiểu yêu cầu này."}
+
+
+def accepts_html(request: Request) -> bool:
+    """Whether the client (a browser) asks for HTML."""
+    return "text/html" in request.headers.get("accept", "").lower()
+
+
+async def domain_error(request: Request, exc: KcmapError) -> Response:
+    """The answer to a domain error."""
+    return error_response(request, status_of(exc), type(exc).__name__, str(exc))
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """The answer to an exception no route handled: a domain or database error raised
+    outside the routes (a middleware) is still mapped; anything else is a logged 500."""
+    known = exc if isinstance(exc, KcmapError) else \
+        classify(exc) if isinstance(exc, psycopg2.Error) else None
+    if known is not None:
+        return await domain_error(request, known)
+    log.exception("unhandled error on %s", request.url.path)
+    return error_response(request, 500, "InternalError", "Lỗi máy chủ")
+
+
+class UnexpectedErrorMiddleware:
+    """Turns an exception that escaped the routes and the gate into the error answer here,
+    inside the request log and the security headers, so that even a 500 carries
+    X-Request-ID, the Content-Security-Policy and the other headers (Starlette's own
+    last-resort handler answers outside every middleware)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        """Run the app; an exception before the answer started becomes the error answer."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:
+            if started:
+                raise
+            response = await unexpected_error(Request(scope, receive), exc)
+            await response(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
     """Register handlers mapping KcmapError subclasses (and anything else) to responses."""
+    app.add_exception_handler(KcmapError, domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, unexpected_error)
 
-    @app.exception_handler(KcmapError)
-    async def _domain(request: Request, exc: KcmapError) -> Response:
-        return error_response(request, status_of(exc), type(exc).__name__, str(exc))
+    @app.exception_handler(StarletteHTTPException)
+    async def _router(request: Request, exc: StarletteHTTPException) -> Response:
+        # An unknown page asked for by a browser gets the HTML page; API clients keep
+        # FastAPI's JSON ({"detail": "Not Found"}).
+        if exc.status_code in ROUTER_DETAILS and wants_html(request.url.path) \
+                and accepts_html(request):
+            return HTMLResponse(error_page(exc.status_code, ROUTER_DETAILS[exc.status_code],
+                                           request_id(request)),
+                                status_code=exc.status_code, headers=exc.headers)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -114,13 +189,3 @@ def install(app: FastAPI) -> None:
             return JSONResponse({"detail": items}, status_code=422)
         detail = "; ".join(_line(i) for i in items) or "Yêu cầu không hợp lệ"
         return error_response(request, 422, "InvalidInput", detail)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        # Raised outside the routes (a middleware): still mapped, not a 500.
-        known = exc if isinstance(exc, KcmapError) else \
-            classify(exc) if isinstance(exc, psycopg2.Error) else None
-        if known is not None:
-            return await _domain(request, known)
-        log.exception("unhandled error on %s", request.url.path)
-        return error_response(request, 500, "InternalError", "Lỗi máy chủ")
