@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A schema-valid request the API refused (positive_data_acceptance): its operation,
+    status and the error message it answered (JSON detail, or the text of an error page)."""
+
+    operation: str
+    status: int
+    error: str  # the JSON `error` (InvalidInput …); "" for FastAPI's 422 list and pages
+    message: str
 
 
 @dataclass
@@ -12,6 +26,7 @@ class Findings:
 
     failures: list[tuple[str, str, str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
     server_errors: int = 0
     responses: int = 0
 
@@ -55,10 +70,34 @@ def run_schemathesis(app: Any, headers: dict[str, str] | None = None, max_exampl
             if interaction.response is not None:
                 found.responses += 1
                 found.server_errors += interaction.response.status_code >= 500
-        for checks in recorder.checks.values():
+        for case_id, checks in recorder.checks.items():
+            node_case = recorder.cases.get(case_id)
+            label = node_case.value.operation.label if node_case else recorder.label
             for node in checks:
-                if node.failure_info is not None:
-                    failure = node.failure_info.failure
-                    found.failures.append((recorder.label, node.name, failure.title,
-                                           failure.message))
+                if node.failure_info is None:
+                    continue
+                failure = node.failure_info.failure
+                found.failures.append((label, node.name, failure.title, failure.message))
+                interaction = recorder.interactions.get(case_id)
+                if node.name == "positive_data_acceptance" and interaction is not None \
+                        and interaction.response is not None:
+                    found.refusals.append(Refusal(label, interaction.response.status_code,
+                                                  *_message(interaction.response.content)))
     return found
+
+
+def _message(body: bytes) -> tuple[str, str]:
+    """The error name and message of an answer: JSON `error` and `detail` (or the first
+    `msg` of FastAPI's list), else the text of the error page's message paragraph."""
+    text = body.decode("utf-8", "replace")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        found = re.search(r'<p class="kc-msg"[^>]*>(.*?)</p>', text, re.S)
+        return "", html.unescape(found.group(1)).strip() if found else text[:200]
+    if not isinstance(data, dict):
+        return "", text[:200]
+    detail = data.get("detail")
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict):
+        return "", str(detail[0].get("msg", ""))
+    return str(data.get("error", "")), str(detail)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from api.web.auth import actor_of
 from api.web.routes.record_edits import parse_if_match
 from geo.core.errors import Conflict
+from geo.core.vocab import NeedStatus
 from geo.cycle.access import check_read
 from geo.cycle.needs import create_need, get_need, list_needs, patch_need, unmet_by_commune
 from geo.cycle.plan_approve import approve_plan, plan_history
@@ -32,7 +33,7 @@ def api_create_need(request: Request, body: dict[str, Any] = JSON_BODY) -> JSONR
 @router.get("/api/needs")
 def api_needs(request: Request, district: str | None = Query(None, max_length=10),
               year: int | None = Query(None, ge=2000, le=2100),
-              status: str | None = Query(None, max_length=20)) -> Any:
+              status: NeedStatus | None = Query(None)) -> Any:
     """Needs filtered by district, desired year and status, newest first."""
     with request.app.state.database.transaction() as conn:
         return list_needs(conn, actor_of(request), district, year, status)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
@@ -20,6 +20,8 @@ from geo.records.public_projects import project_detail
 from geo.records.public_villages import village_detail
 from geo.records.review import review_progress
 
+# The review flags of geo.records.establishment_read.FILTERS, as the OpenAPI document lists them.
+ReviewFilter = Literal["conflict", "commune_only", "outside_district", "unreviewed"]
 router = APIRouter()
 
 
@@ -40,8 +42,7 @@ def _record_response(record: dict[str, Any], status: int = 200, **extra: Any) ->
 def api_list(
     request: Request,
     district: str | None = Query(None, max_length=10, description="legacy district code"),
-    filter: list[str] = Query([], description="conflict | commune_only | outside_district | "  # noqa: B008
-                              "unreviewed (repeatable)"),
+    filter: list[ReviewFilter] = Query([], description="review flags, repeatable"),  # noqa: B008
     q: str = Query("", max_length=200, description="search in name or record key"),
     limit: int = Query(100, ge=1, le=5000),
     offset: Offset = 0,
