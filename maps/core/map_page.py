@@ -22,6 +22,11 @@ __all__ = ["Fullscreen", "MapContext", "PageScript", "add_context", "map_page",
 # Zoom 7 shows the province with its neighbours, 17 a street.
 MIN_ZOOM, MAX_ZOOM = 7, 17
 PAGE_FUNCTIONS = ("points", "projects", "gapsList")
+# maps/static scripts of every map page, in load order: kcmap.js (namespace, formatting,
+# popups) first, then the view (URL hash, fullscreen), the page functions, the context
+# outlines and the side panels.
+PAGE_SCRIPTS = ("kcmap.js", "kcmap_view.js", "kcmap_points.js", "kcmap_projects.js",
+                "kcmap_gaps.js", "kccontext.js", "kcpanels.js")
 
 
 class Fullscreen(MacroElement):
@@ -80,8 +85,7 @@ def map_page(map_settings: MapSettings | None, title: str,
             ("markercluster_css", vendor_url("markercluster", "MarkerCluster.css")),
             ("markercluster_default_css",
              vendor_url("markercluster", "MarkerCluster.Default.css"))]
-    js += [("kcmap_js", own_url("kcmap.js")), ("kccontext_js", own_url("kccontext.js")),
-           ("kcpanels_js", own_url("kcpanels.js"))]
+    js += [(name.replace(".", "_"), own_url(name)) for name in PAGE_SCRIPTS]
     m.default_js, m.default_css = js, css
     if preload:
         root = m.get_root()
