@@ -19,9 +19,9 @@ def _dsn() -> str:
 
 
 def backup(
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.dump)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp sẽ ghi (.dump)")],
 ) -> None:
-    """Back up the whole database (pg_dump custom format; the schema version is inside)."""
+    """Sao lưu toàn bộ cơ sở dữ liệu (định dạng custom của pg_dump; có ghi phiên bản lược đồ)."""
     from geo.core import backup as backups
 
     try:
@@ -33,11 +33,11 @@ def backup(
 
 
 def restore(
-    archive_file: Annotated[Path, typer.Argument(help="A file made by `kcmap backup`")],
+    archive_file: Annotated[Path, typer.Argument(help="Tệp do `kcmap backup` tạo ra")],
     force: Annotated[bool, typer.Option(
-        "--force", help="Erase everything in a non-empty target database first")] = False,
+        "--force", help="Xóa hết dữ liệu của cơ sở dữ liệu đích trước khi khôi phục")] = False,
 ) -> None:
-    """Restore a backup into an empty database (refuses a non-empty one unless --force)."""
+    """Khôi phục bản sao lưu vào cơ sở dữ liệu trống (đã có dữ liệu thì cần --force)."""
     from geo.core import backup as backups
 
     try:

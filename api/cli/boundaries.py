@@ -10,22 +10,23 @@ import typer
 from api.cli.common import in_transaction
 from geo.core.vocab import Edition, Level
 
-app = typer.Typer(help="Unit boundaries: import files, build approximate ones",
+app = typer.Typer(help="Ranh giới đơn vị hành chính: nhập tệp, dựng ranh giới gần đúng",
                   no_args_is_help=True)
 
 
 @app.command("import")
 def import_cmd(
-    path: Annotated[Path, typer.Argument(help="GeoJSON, Shapefile (.shp) or GeoPackage")],
-    level: Annotated[Level, typer.Option(help="Unit level of the polygons")],
-    code_field: Annotated[str | None, typer.Option(help="Field holding unit codes")] = None,
-    name_field: Annotated[str | None, typer.Option(help="Field holding unit names")] = None,
+    path: Annotated[Path, typer.Argument(help="Tệp GeoJSON, Shapefile (.shp) hoặc GeoPackage")],
+    level: Annotated[Level, typer.Option(help="Cấp đơn vị của các vùng")],
+    code_field: Annotated[str | None, typer.Option(help="Trường chứa mã đơn vị")] = None,
+    name_field: Annotated[str | None, typer.Option(help="Trường chứa tên đơn vị")] = None,
     crs: Annotated[str | None, typer.Option(
-        help="CRS of a file without one (or to override it), e.g. EPSG:5898")] = None,
-    edition: Annotated[Edition, typer.Option(help="Gazetteer edition")] = Edition.legacy,
-    layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file")] = None,
+        help="Hệ tọa độ cho tệp không có (hoặc thay hệ của tệp), ví dụ EPSG:5898")] = None,
+    edition: Annotated[Edition, typer.Option(
+        help="Bản danh mục (legacy: trước 1/7/2025; 2025)")] = Edition.legacy,
+    layer: Annotated[str | None, typer.Option(help="Lớp cần đọc của tệp nhiều lớp")] = None,
 ) -> None:
-    """Import official polygons from a file and print the quality report."""
+    """Nhập ranh giới chính thức từ tệp và in báo cáo chất lượng."""
     from geo.boundaries.file_import import import_boundaries
     from geo.boundaries.qa import format_import_report
 
@@ -37,9 +38,10 @@ def import_cmd(
 
 @app.command("approximate")
 def approximate_cmd(
-    edition: Annotated[Edition, typer.Option(help="Gazetteer edition")] = Edition.legacy,
+    edition: Annotated[Edition, typer.Option(
+        help="Bản danh mục (legacy: trước 1/7/2025; 2025)")] = Edition.legacy,
 ) -> None:
-    """Build approximate polygons from gazetteer centroids (official ones are kept)."""
+    """Dựng ranh giới gần đúng từ tâm điểm danh mục (giữ nguyên ranh giới chính thức)."""
     from geo.boundaries.approx import build_approximate
     from geo.boundaries.qa import format_approx_report
 

@@ -10,17 +10,18 @@ from api.cli.common import in_transaction
 from geo.core.db import Connection
 from geo.intake.demo_store import DemoCounts
 
-app = typer.Typer(help="Synthetic demo records", no_args_is_help=True)
+app = typer.Typer(help="Dữ liệu mẫu (giả lập)", no_args_is_help=True)
 
 
 @app.command("load")
 def load(
-    scale: Annotated[int, typer.Option(help="Multiplier: 1 = ~1,500 establishments, "
-                                            "~300 projects; at most 700 (~1,050,000 "
-                                            "establishments)")] = 1,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same records)")] = 2021,
+    scale: Annotated[int, typer.Option(help="Hệ số: 1 = khoảng 1.500 cơ sở, "
+                                            "300 đề án; tối đa 700 (khoảng 1.050.000 "
+                                            "cơ sở)")] = 1,
+    seed: Annotated[int, typer.Option(
+        help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu)")] = 2021,
 ) -> None:
-    """Replace the demo records (is_demo) with a synthetic set; imported records stay."""
+    """Thay dữ liệu mẫu (is_demo) bằng một bộ giả lập mới; bản ghi đã nhập được giữ nguyên."""
     from geo.core.migrate import migrate
     from geo.intake.demo_store import load_demo
 
@@ -37,7 +38,7 @@ def load(
 
 @app.command("clear")
 def clear() -> None:
-    """Delete every demo record (is_demo) and its locations; imported records stay."""
+    """Xóa mọi bản ghi mẫu (is_demo) và vị trí của chúng; bản ghi đã nhập được giữ nguyên."""
     from geo.intake.demo_store import delete_demo
 
     counts = in_transaction(delete_demo)

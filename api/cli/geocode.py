@@ -98,21 +98,22 @@ def _geocode_csv(path: Path, column: str, lat_column: str | None, lon_column: st
 
 def geocode(
     input_csv: Annotated[Path | None, typer.Argument(
-        metavar="IN.csv", help="CSV file to geocode (UTF-8, comma, semicolon or tab)")] = None,
-    column: Annotated[str, typer.Option(help="Column holding the address")] = "address",
-    lat_column: Annotated[str | None, typer.Option(help="Column holding latitudes")] = None,
-    lon_column: Annotated[str | None, typer.Option(help="Column holding longitudes")] = None,
+        metavar="IN.csv",
+        help="Tệp CSV cần định vị (UTF-8; phân cách bằng dấu phẩy, chấm phẩy hoặc tab)")] = None,
+    column: Annotated[str, typer.Option(help="Cột chứa địa chỉ")] = "address",
+    lat_column: Annotated[str | None, typer.Option(help="Cột chứa vĩ độ")] = None,
+    lon_column: Annotated[str | None, typer.Option(help="Cột chứa kinh độ")] = None,
     crs: Annotated[str, typer.Option(
-        help="VN-2000 CRS of coordinates given in metres (EPSG:5898, 3405, 3406, 9210 …)")
+        help="Hệ VN-2000 của tọa độ ghi bằng mét (EPSG:5898, 3405, 3406, 9210 …)")
     ] = "EPSG:5898",
     output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Output CSV (default: IN.geocoded.csv)")] = None,
+        "-o", "--output", help="Tệp CSV kết quả (mặc định: IN.geocoded.csv)")] = None,
     text: Annotated[str | None, typer.Option(
-        "--text", help="Geocode one address and print the result as JSON")] = None,
-    lat: Annotated[str | None, typer.Option(help="Latitude for --text")] = None,
-    lon: Annotated[str | None, typer.Option(help="Longitude for --text")] = None,
+        "--text", help="Định vị một địa chỉ và in kết quả dạng JSON")] = None,
+    lat: Annotated[str | None, typer.Option(help="Vĩ độ đi cùng --text")] = None,
+    lon: Annotated[str | None, typer.Option(help="Kinh độ đi cùng --text")] = None,
 ) -> None:
-    """Geocode addresses: a CSV (appends commune_code … candidates) or one --text address."""
+    """Định vị địa chỉ: một tệp CSV (thêm cột commune_code … candidates) hoặc một --text."""
     from geo.geocoding.coords import check_crs
 
     try:

@@ -18,22 +18,23 @@ from geo.core.errors import KcmapError
 from geo.core.vocab import FundingSource
 from geo.intake.results import ImportAborted, ImportResult, Progress
 
-app = typer.Typer(help="Import spreadsheets (.xlsx, .csv) of establishments, villages, "
-                       "projects, needs",
+app = typer.Typer(help="Nhập bảng tính (.xlsx, .xls, .ods, .csv) cơ sở, làng nghề, đề án, "
+                       "nhu cầu hỗ trợ",
                   no_args_is_help=True)
 
 SHOWN_ISSUES = 20
 
-PathArg = Annotated[Path, typer.Argument(help=".xlsx or .csv file as the office sent it")]
-SheetOpt = Annotated[str | None, typer.Option(help="Sheet name (default: the first sheet)")]
+PathArg = Annotated[Path, typer.Argument(help="Tệp bảng tính như đơn vị gửi đến")]
+SheetOpt = Annotated[str | None, typer.Option(help="Tên trang tính (mặc định: trang đầu tiên)")]
 MappingOpt = Annotated[Path | None, typer.Option(
-    help="Extra header → field mapping: .json {\"header\": \"field\"} or .csv 'header,field' "
-         "(field 'ignore' drops a column)")]
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Run everything, then roll back")]
+    help="Ánh xạ thêm tiêu đề → trường: .json {\"tiêu đề\": \"trường\"} hoặc .csv 'tiêu đề,trường' "
+         "(trường 'ignore' bỏ qua một cột)")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run",
+                                          help="Chạy thử toàn bộ rồi hoàn lại, không lưu gì")]
 StrictOpt = Annotated[bool, typer.Option("--strict",
-                                         help="Any rejected row aborts the whole import")]
-ReportOpt = Annotated[Path | None, typer.Option(help="Write the row-by-row JSON report here")]
-CrsOpt = Annotated[str, typer.Option(help="CRS of VN-2000 metres typed in the lat/lon columns")]
+                                         help="Một dòng bị từ chối là hủy cả lần nhập")]
+ReportOpt = Annotated[Path | None, typer.Option(help="Ghi báo cáo JSON từng dòng vào tệp này")]
+CrsOpt = Annotated[str, typer.Option(help="Hệ VN-2000 của tọa độ mét ghi trong cột vĩ độ/kinh độ")]
 
 
 LINE_SECONDS = 5.0  # without a terminal: one progress line at least this often
@@ -162,9 +163,9 @@ def _run(kind: str, path: Path, sheet: str | None, mapping: Path | None, dry_run
 
 
 @app.command("undo")
-def undo(batch_id: Annotated[int, typer.Argument(help="Batch id printed by the import")]
+def undo(batch_id: Annotated[int, typer.Argument(help="Số lượt nhập (in ra khi nhập)")]
          ) -> None:
-    """Undo a committed import batch: its new records removed, changed ones restored."""
+    """Hoàn tác một lượt nhập: xóa bản ghi mới, khôi phục bản ghi đã bị thay đổi."""
     from geo.core.migrate import migrate
     from geo.intake.batch_flow import undo_batch
     from geo.intake.batches import SYSTEM_ACTOR
@@ -184,7 +185,7 @@ def undo(batch_id: Annotated[int, typer.Argument(help="Batch id printed by the i
 def establishments(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
                    dry_run: DryRunOpt = False, strict: StrictOpt = False,
                    report: ReportOpt = None, crs: CrsOpt = "EPSG:5898") -> None:
-    """Import rural industrial establishments (cơ sở CNNT)."""
+    """Nhập cơ sở công nghiệp nông thôn (cơ sở CNNT)."""
     _run("establishments", path, sheet, mapping, dry_run, strict, report, crs)
 
 
@@ -192,7 +193,7 @@ def establishments(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = 
 def villages(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
              dry_run: DryRunOpt = False, strict: StrictOpt = False,
              report: ReportOpt = None, crs: CrsOpt = "EPSG:5898") -> None:
-    """Import craft villages (làng nghề)."""
+    """Nhập làng nghề."""
     _run("villages", path, sheet, mapping, dry_run, strict, report, crs)
 
 
@@ -201,9 +202,9 @@ def projects(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
              dry_run: DryRunOpt = False, strict: StrictOpt = False,
              report: ReportOpt = None, crs: CrsOpt = "EPSG:5898",
              funding_source: Annotated[FundingSource | None, typer.Option(
-                 help="Funding source of rows whose 'Nguồn vốn' is blank or absent")] = None,
+                 help="Nguồn vốn cho các dòng không ghi 'Nguồn vốn'")] = None,
              ) -> None:
-    """Import khuyến công projects (đề án khuyến công)."""
+    """Nhập đề án khuyến công."""
     _run("projects", path, sheet, mapping, dry_run, strict, report, crs,
          funding_source.value if funding_source else None)
 
@@ -212,5 +213,5 @@ def projects(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
 def needs(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
           dry_run: DryRunOpt = False, strict: StrictOpt = False,
           report: ReportOpt = None) -> None:
-    """Import support needs (nhu cầu hỗ trợ) from a district's registration spreadsheet."""
+    """Nhập nhu cầu hỗ trợ từ bảng đăng ký của huyện."""
     _run("needs", path, sheet, mapping, dry_run, strict, report, "EPSG:5898")

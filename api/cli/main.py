@@ -22,8 +22,9 @@ from geo.core.db import Connection
 from geo.core.errors import KcmapError
 
 app = typer.Typer(help="kcmap: bản đồ khuyến công tỉnh Quảng Ngãi", no_args_is_help=True)
-db_app = typer.Typer(help="PostGIS database: local cluster and migrations", no_args_is_help=True)
-gaz_app = typer.Typer(help="Administrative units (gazetteer)", no_args_is_help=True)
+db_app = typer.Typer(help="Cơ sở dữ liệu PostGIS: cụm cục bộ và cập nhật lược đồ",
+                     no_args_is_help=True)
+gaz_app = typer.Typer(help="Danh mục đơn vị hành chính", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(gaz_app, name="gazetteer")
 app.add_typer(cli_boundaries.app, name="boundaries")
@@ -42,7 +43,7 @@ app.add_typer(cli_targets.app, name="targets")
 
 @db_app.command("start")
 def db_start() -> None:
-    """Start the project-local PostGIS cluster (no-op with DATABASE_URL)."""
+    """Khởi động cụm PostGIS cục bộ (không làm gì khi đã đặt DATABASE_URL)."""
     from geo.core.cluster import ensure_cluster
     from geo.core.settings import DatabaseSettings, HomeSettings
 
@@ -57,7 +58,7 @@ def db_start() -> None:
 
 @db_app.command("stop")
 def db_stop() -> None:
-    """Stop the project-local PostGIS cluster."""
+    """Dừng cụm PostGIS cục bộ."""
     from geo.core.cluster import stop_cluster
     from geo.core.settings import HomeSettings
 
@@ -66,7 +67,7 @@ def db_stop() -> None:
 
 @db_app.command("url")
 def db_url() -> None:
-    """Print the database URL kcmap uses."""
+    """In địa chỉ cơ sở dữ liệu kcmap đang dùng."""
     from geo.core.cluster import resolve_dsn
     from geo.core.settings import DatabaseSettings, HomeSettings
 
@@ -75,7 +76,7 @@ def db_url() -> None:
 
 @db_app.command("migrate")
 def db_migrate() -> None:
-    """Apply pending numbered migrations."""
+    """Áp dụng các bản cập nhật lược đồ còn thiếu."""
     from geo.core.migrate import migrate
 
     names = in_transaction(migrate)
@@ -84,7 +85,7 @@ def db_migrate() -> None:
 
 @db_app.command("status")
 def db_status() -> None:
-    """Show applied migrations and record counts."""
+    """Xem các bản cập nhật lược đồ đã áp dụng và số bản ghi."""
     from geo.core.status import database_status
 
     status = in_transaction(database_status)
@@ -94,7 +95,7 @@ def db_status() -> None:
 
 @gaz_app.command("load")
 def gazetteer_load() -> None:
-    """Load province 51 units of both editions and the crosswalk from vietnamadminunits."""
+    """Nạp đơn vị hành chính tỉnh 51 của cả hai bản và bảng đối chiếu từ vietnamadminunits."""
     from geo.core.migrate import migrate
     from geo.gazetteer import loader as gazetteer
 
@@ -112,9 +113,9 @@ def gazetteer_load() -> None:
 
 @app.command("setup")
 def setup(
-    demo_scale: Annotated[int, typer.Option(help="Scale of demo data for an empty DB")] = 1,
+    demo_scale: Annotated[int, typer.Option(help="Hệ số dữ liệu mẫu cho cơ sở dữ liệu trống")] = 1,
 ) -> None:
-    """Start PostGIS if local, migrate, and load gazetteer, boundaries and demo data if empty."""
+    """Khởi động PostGIS, cập nhật lược đồ; nạp danh mục, ranh giới, dữ liệu mẫu nếu trống."""
     from geo.core.bootstrap import bootstrap
 
     steps = in_transaction(lambda conn: bootstrap(conn, demo_scale=demo_scale))
@@ -124,12 +125,13 @@ def setup(
 
 @app.command("serve")
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to bind (KCMAP_HOST)")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (KCMAP_PORT)")] = None,
+    host: Annotated[str | None, typer.Option(help="Địa chỉ lắng nghe (KCMAP_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Cổng (KCMAP_PORT)")] = None,
     workers: Annotated[int | None, typer.Option(
-        min=1, max=64, help="Worker processes (KCMAP_WORKERS; default one per core)")] = None,
+        min=1, max=64,
+        help="Số tiến trình phục vụ (KCMAP_WORKERS; mặc định mỗi lõi một tiến trình)")] = None,
 ) -> None:
-    """Serve the web application."""
+    """Chạy máy chủ web."""
     import uvicorn
     from pydantic import ValidationError
 

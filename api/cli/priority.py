@@ -11,18 +11,18 @@ from api.cli.common import fail, in_transaction
 from geo.core.db import Connection
 from geo.core.errors import KcmapError
 
-app = typer.Typer(help="Priority communes (miền núi, đặc biệt khó khăn) for the gap ranking",
+app = typer.Typer(help="Xã ưu tiên (miền núi, đặc biệt khó khăn) trong xếp hạng xã thiếu hỗ trợ",
                   no_args_is_help=True)
 
 
 @app.command("import")
 def import_file(
-    path: Annotated[Path, typer.Argument(help="CSV of legacy commune codes: a 'code' (or "
-                                              "'Mã xã') column, optional 'note' column")],
-    append: Annotated[bool, typer.Option(help="Add to the current flags instead of "
-                                              "replacing them")] = False,
+    path: Annotated[Path, typer.Argument(help="CSV mã xã (trước 1/7/2025): cột 'code' (hoặc "
+                                              "'Mã xã'), cột 'note' tùy chọn")],
+    append: Annotated[bool, typer.Option(help="Thêm vào danh sách hiện có thay vì "
+                                              "thay thế")] = False,
 ) -> None:
-    """Flag the communes listed in a CSV; every code must be a legacy commune of province 51."""
+    """Đánh dấu các xã trong tệp CSV; mỗi mã phải là mã xã (trước 1/7/2025) của tỉnh 51."""
     from geo.analytics.priority import import_priority, read_priority_file
     from geo.core.migrate import migrate
 
@@ -42,7 +42,7 @@ def import_file(
 
 @app.command("list")
 def list_flags() -> None:
-    """Print the flagged communes: code, name, district, note."""
+    """In các xã đã đánh dấu: mã, tên, huyện, ghi chú."""
     from geo.analytics.priority import list_priority
 
     for r in in_transaction(list_priority):
@@ -51,7 +51,7 @@ def list_flags() -> None:
 
 @app.command("clear")
 def clear() -> None:
-    """Remove every priority flag."""
+    """Bỏ mọi đánh dấu ưu tiên."""
     from geo.analytics.priority import clear_priority
 
     typer.echo(f"đã bỏ đánh dấu ưu tiên: {in_transaction(clear_priority)}")

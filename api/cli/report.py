@@ -11,18 +11,19 @@ from api.cli.common import in_transaction, os_error_message
 from geo.core.db import Connection
 from geo.core.vocab import Allocation
 
-app = typer.Typer(help="Reports: the briefing PDF and the annual report", no_args_is_help=True)
+app = typer.Typer(help="Báo cáo: bản tóm tắt PDF và báo cáo năm", no_args_is_help=True)
 
 
 @app.command("briefing")
 def briefing(
-    output: Annotated[Path, typer.Option("-o", "--output", help="PDF file to write")],
-    district: Annotated[str | None, typer.Option(help="Legacy district code, e.g. 524")] = None,
-    years: Annotated[str | None, typer.Option(help="Years, e.g. 2021-2025")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp PDF sẽ ghi")],
+    district: Annotated[str | None, typer.Option(
+        help="Mã huyện (trước 1/7/2025), ví dụ 524")] = None,
+    years: Annotated[str | None, typer.Option(help="Các năm, ví dụ 2021-2025")] = None,
     allocation: Annotated[Allocation, typer.Option(
-        help="District-level projects on the commune map")] = Allocation.none,
+        help="Cách chia đề án cấp huyện trên bản đồ xã")] = Allocation.none,
 ) -> None:
-    """Write the A4 landscape briefing (map, key figures, ten most underserved communes)."""
+    """Ghi bản tóm tắt A4 khổ ngang (bản đồ, số liệu chính, mười xã thiếu hỗ trợ nhất)."""
     from geo.publish.briefing_data import briefing_data
     from geo.publish.map_views import ViewQuery
     from maps.export.briefing import briefing_pdf
@@ -39,10 +40,10 @@ def briefing(
 
 @app.command("annual")
 def annual(
-    year: Annotated[int, typer.Option(help="Report year, e.g. 2025")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="PDF or XLSX file to write")],
+    year: Annotated[int, typer.Option(help="Năm báo cáo, ví dụ 2025")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp PDF hoặc XLSX sẽ ghi")],
 ) -> None:
-    """Write the annual report (results against plan and targets) as PDF, or XLSX by suffix."""
+    """Ghi báo cáo năm (kết quả so với kế hoạch và chỉ tiêu) dạng PDF, hoặc XLSX theo đuôi tệp."""
     from geo.cycle.annual import annual_data
     from maps.export.annual_report import annual_pdf, annual_xlsx
 

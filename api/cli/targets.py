@@ -10,7 +10,7 @@ import typer
 from api.cli.common import die, in_transaction, os_error_message
 from geo.core.db import Connection
 
-app = typer.Typer(help="Programme targets (chỉ tiêu)", no_args_is_help=True)
+app = typer.Typer(help="Chỉ tiêu chương trình khuyến công", no_args_is_help=True)
 
 
 @app.command("import")
@@ -18,8 +18,7 @@ def import_file(
     file: Annotated[Path, typer.Argument(help="CSV: period, activity, indicator, unit, target, "
                                               "district (optional)")],
 ) -> None:
-    """Import targets (all rows or none); a row with the same period, activity, indicator and
-    district replaces the stored target."""
+    """Nhập chỉ tiêu (mọi dòng hoặc không dòng nào); dòng trùng khóa thay chỉ tiêu đã lưu."""
     from geo.cycle.targets import import_targets
 
     try:

@@ -13,7 +13,7 @@ from geo.accounts import users as accounts
 from geo.accounts.authz import ROLES
 from geo.core.errors import InvalidInput
 
-app = typer.Typer(help="User accounts and API tokens", no_args_is_help=True)
+app = typer.Typer(help="Tài khoản người dùng và token API", no_args_is_help=True)
 
 
 def read_password() -> str:
@@ -34,11 +34,11 @@ def read_password() -> str:
 @app.command("add")
 def add(
     username: str,
-    role: Annotated[str, typer.Option(help=f"one of: {', '.join(ROLES)}")],
+    role: Annotated[str, typer.Option(help=f"một trong: {', '.join(ROLES)}")],
     district: Annotated[str | None, typer.Option(
-        help="legacy district code, for district_officer")] = None,
+        help="mã huyện (trước 1/7/2025), cho district_officer")] = None,
 ) -> None:
-    """Create a user; the password is read from stdin (no default password exists)."""
+    """Tạo người dùng; mật khẩu đọc từ stdin (không có mật khẩu mặc định)."""
     if role not in ROLES:
         raise fail(InvalidInput(f"Vai trò phải là một trong: {', '.join(ROLES)}"))
     password = read_password()
@@ -54,7 +54,7 @@ def token(
         help="Số ngày token còn hiệu lực (mặc định KCMAP_TOKEN_DAYS, 90)")] = None,
     name: Annotated[str, typer.Option(help="Tên gợi nhớ của token, vd. tên script")] = "",
 ) -> None:
-    """Print a new API token for the user (shown once; only its hash is stored)."""
+    """In một token API mới cho người dùng (chỉ hiện một lần; chỉ lưu giá trị băm)."""
     from geo.core.settings import AuthSettings
 
     lifetime = days if days is not None else AuthSettings().token_days
@@ -63,7 +63,7 @@ def token(
 
 @app.command("tokens")
 def tokens(username: str) -> None:
-    """List a user's API tokens: id, name, state, dates (never the token itself)."""
+    """Liệt kê token API của người dùng: số, tên, trạng thái, ngày (không bao giờ in token)."""
     rows = in_transaction(lambda c: accounts.list_tokens(c, username))
     if not rows:
         typer.echo("(không có token)")
@@ -78,28 +78,28 @@ def tokens(username: str) -> None:
 @app.command("revoke-token")
 def revoke_token(token_id: Annotated[int, typer.Argument(
         help="Số của token (xem `kcmap users tokens USER`)")]) -> None:
-    """Revoke one API token at once."""
+    """Thu hồi ngay một token API."""
     owner = in_transaction(lambda c: accounts.revoke_token(c, token_id))
     typer.echo(f"đã thu hồi token {token_id} của {owner}")
 
 
 @app.command("disable")
 def disable(username: str) -> None:
-    """Disable a user: sessions end and API tokens stop working at once."""
+    """Khóa người dùng: phiên đăng nhập kết thúc, token API ngừng hoạt động ngay."""
     in_transaction(lambda c: accounts.disable_user(c, username))
     typer.echo(f"đã khóa người dùng {username.strip().lower()}")
 
 
 @app.command("enable")
 def enable(username: str) -> None:
-    """Enable a disabled user again (issue a new token; old ones stay revoked)."""
+    """Mở lại người dùng đã khóa (cần cấp token mới; token cũ vẫn bị thu hồi)."""
     in_transaction(lambda c: accounts.enable_user(c, username))
     typer.echo(f"đã mở lại người dùng {username.strip().lower()}")
 
 
 @app.command("passwd")
 def passwd(username: str) -> None:
-    """Set a new password (read from stdin); the user's sessions and API tokens end."""
+    """Đặt mật khẩu mới (đọc từ stdin); phiên đăng nhập và token API của người này kết thúc."""
     password = read_password()
     in_transaction(lambda c: accounts.set_password(c, username, password))
     typer.echo(f"đã đổi mật khẩu của {username.strip().lower()}; "
@@ -108,7 +108,7 @@ def passwd(username: str) -> None:
 
 @app.command("list")
 def list_users() -> None:
-    """List users with role, district, state and live token count."""
+    """Liệt kê người dùng: vai trò, huyện, trạng thái, số token còn hiệu lực."""
     for u in in_transaction(accounts.list_users):
         state = "đang hoạt động" if u.is_active else "đã khóa"
         typer.echo(f"{u.username}\t{u.role}\t{u.district_code or '-'}\t{state}\t"
