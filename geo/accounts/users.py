@@ -10,6 +10,7 @@ from geo.accounts.authz import ROLES, Actor
 from geo.accounts.passwords import TOKEN_PREFIX, hash_password, new_token, token_digest
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import InvalidInput, NotFound
+from geo.gazetteer.places import check_district
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
@@ -68,11 +69,7 @@ def _check_district(conn: Connection, role: str, district_code: str | None) -> s
         return None
     if not district_code:
         raise InvalidInput("Vai trò district_officer cần --district MÃ (mã huyện trước 1/7/2025)")
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM admin_unit WHERE edition = 'legacy' AND level = 'district' "
-                    "AND code = %s", (district_code,))
-        if cur.fetchone() is None:
-            raise InvalidInput(f"Không có huyện mã {district_code!r} (đơn vị trước 1/7/2025)")
+    check_district(conn, district_code)
     return district_code
 
 

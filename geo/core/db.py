@@ -14,7 +14,7 @@ import psycopg2.extensions
 import psycopg2.extras
 
 from geo.core.db_errors import UNREACHABLE, classify, connection_lost
-from geo.core.errors import DatabaseUnavailable
+from geo.core.errors import DatabaseUnavailable, NotFound
 
 Connection: TypeAlias = psycopg2.extensions.connection
 
@@ -188,3 +188,15 @@ class SingleConnectionDatabase:
 def dict_cursor(conn: Connection) -> psycopg2.extras.RealDictCursor:
     """Return a cursor whose rows are dicts."""
     return conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
+
+
+def one_row(conn: Connection, query: str, params: tuple[Any, ...], missing: str,
+            lock: bool = False) -> dict[str, Any]:
+    """The row a (constant, parameterised) query finds, as a dict, locked FOR UPDATE if
+    asked; NotFound with the message MISSING when there is none."""
+    with dict_cursor(conn) as cur:
+        cur.execute(query + (" FOR UPDATE" if lock else ""), params)
+        row = cur.fetchone()
+    if row is None:
+        raise NotFound(missing)
+    return dict(row)

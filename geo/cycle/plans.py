@@ -15,12 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from geo.accounts.authz import Actor
-from geo.core.db import Connection, dict_cursor
-from geo.core.errors import Conflict, InvalidInput, NotFound
+from geo.core.db import Connection, dict_cursor, one_row
+from geo.core.errors import Conflict, InvalidInput
 from geo.cycle import values as v
 from geo.cycle.access import check_plan, check_read
 from geo.cycle.needs import get_need, move_need
 from geo.cycle.words import FundingSource, NeedStatus, PlanStatus
+from geo.gazetteer.places import check_district
 from geo.records.audit import Change, record_change
 
 LINE_FIELDS = ("need_id", "title", "activity_type", "funding_source", "kc_vnd",
@@ -35,22 +36,14 @@ def plan_audit(conn: Connection, actor: Actor, year: int, action: str, version: 
 
 
 def plan_row(conn: Connection, year: int, lock: bool = False) -> dict[str, Any]:
-    with dict_cursor(conn) as cur:
-        cur.execute("SELECT * FROM kc_plan WHERE year = %s FOR UPDATE" if lock
-                    else "SELECT * FROM kc_plan WHERE year = %s", (year,))
-        row = cur.fetchone()
-    if row is None:
-        raise NotFound(f"Chưa có kế hoạch khuyến công năm {year}")
-    return dict(row)
+    """The plan's table row; NotFound if the year has none."""
+    return one_row(conn, "SELECT * FROM kc_plan WHERE year = %s", (year,),
+                   f"Chưa có kế hoạch khuyến công năm {year}", lock)
 
 
 def _district(conn: Connection, code: object) -> str:
     text = v.text(code, "district_code", 10, required=True)
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM admin_unit WHERE edition = 'legacy' AND level = 'district' "
-                    "AND code = %s", (text,))
-        if cur.fetchone() is None:
-            raise InvalidInput(f"Không có huyện mã {text} (đơn vị trước 1/7/2025)")
+    check_district(conn, text)
     return text
 
 

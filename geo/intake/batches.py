@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from geo.accounts.authz import Actor, require_actor
-from geo.core.db import Connection, dict_cursor
+from geo.core.db import Connection, dict_cursor, one_row
 from geo.core.errors import Forbidden, InvalidInput, NotFound
 from geo.records.kinds import RecordKind
 
@@ -82,13 +82,8 @@ def fail_batch(conn: Connection, batch_id: int, message: str) -> None:
 
 def batch_row(conn: Connection, batch_id: int, lock: bool = False) -> dict[str, Any]:
     """The batch's table row; NotFound if missing."""
-    with dict_cursor(conn) as cur:
-        cur.execute("SELECT * FROM import_batch WHERE id = %s FOR UPDATE" if lock
-                    else "SELECT * FROM import_batch WHERE id = %s", (batch_id,))
-        row = cur.fetchone()
-    if row is None:
-        raise NotFound(f"Không có lô nhập số {batch_id}")
-    return dict(row)
+    return one_row(conn, "SELECT * FROM import_batch WHERE id = %s", (batch_id,),
+                   f"Không có lô nhập số {batch_id}", lock)
 
 
 def check_batch(actor: Actor | None, batch: dict[str, Any]) -> Actor:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo.accounts.authz import ENTITIES, Actor, audit_scope, can_see_personal, require_actor
-from geo.core.db import Connection, dict_cursor
-from geo.core.errors import InvalidInput, NotFound
+from geo.core.db import Connection, dict_cursor, one_row
+from geo.core.errors import InvalidInput
 from geo.records.spec import PERSONAL_FIELDS
 
 MAX_HISTORY = 500
@@ -116,9 +116,4 @@ def audit_row(conn: Connection, audit_id: int, lock: bool = False) -> dict[str, 
            "after, "
            "geom_before::text AS geom_before, geom_after::text AS geom_after, district_code, "
            "reverted_by_id FROM audit_log WHERE id = %s")
-    with dict_cursor(conn) as cur:
-        cur.execute(sql + (" FOR UPDATE" if lock else ""), (audit_id,))
-        row = cur.fetchone()
-    if row is None:
-        raise NotFound(f"Không có thay đổi số {audit_id}")
-    return dict(row)
+    return one_row(conn, sql, (audit_id,), f"Không có thay đổi số {audit_id}", lock)

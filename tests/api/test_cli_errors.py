@@ -100,7 +100,7 @@ def _vietnamese_error(res: subprocess.CompletedProcess[str], *phrases: str) -> s
     (["users", "add", "ai-do", "--role", "viewer", "--district", "524"],
      ["district_officer"]),
     (["users", "add", "ai-do", "--role", "district_officer", "--district", "99999"],
-     ["Không có huyện mã '99999'"]),
+     ["Huyện phải là mã đơn vị cấp huyện", "'99999'"]),
     (["users", "passwd", "khong-ai"], ["mật khẩu", "stdin"]),
     (["users", "disable", "khong-ai"], ["Không có người dùng", "khong-ai"]),
     (["geocode"], ["tệp CSV", "--text"]),
