@@ -20,6 +20,7 @@ from geo.cycle.plans import add_line, open_plan, plan_view
 router = APIRouter()
 JSON_BODY = Body(..., description="JSON object")
 OPTIONAL_BODY = Body(None, description="JSON object")
+NEED_STATUS = Query(None, description="the needs in this state only")
 
 
 @router.post("/api/needs", status_code=201)
@@ -33,7 +34,7 @@ def api_create_need(request: Request, body: dict[str, Any] = JSON_BODY) -> JSONR
 @router.get("/api/needs")
 def api_needs(request: Request, district: str | None = Query(None, max_length=10),
               year: int | None = Query(None, ge=2000, le=2100),
-              status: NeedStatus | None = Query(None)) -> Any:
+              status: NeedStatus | None = NEED_STATUS) -> Any:
     """Needs filtered by district, desired year and status, newest first."""
     with request.app.state.database.transaction() as conn:
         return list_needs(conn, actor_of(request), district, year, status)

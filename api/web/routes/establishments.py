@@ -48,8 +48,9 @@ def api_list(
     offset: Offset = 0,
 ) -> Any:
     """A page of establishments with version, location and review flags."""
+    flags: list[str] = list(filter)
     with request.app.state.database.transaction() as conn:
-        return list_establishments(conn, actor_of(request), district, filter, q, limit, offset)
+        return list_establishments(conn, actor_of(request), district, flags, q, limit, offset)
 
 
 @router.get("/api/establishments/{establishment_id}")
