@@ -224,16 +224,16 @@ def test_cli_imports_needs(conn: Any, database: Any, tmp_path: Path,
     runner = CliRunner()
     res = runner.invoke(cli_import.app, ["needs", str(path), "--report", str(report)])
     assert res.exit_code == 0, res.output
-    assert "5 accepted, 5 rejected, 1 duplicate, 1 skipped" in res.output
-    assert "needs: 5 new" in res.output and "positions" not in res.output
+    assert "5 nhận, 5 từ chối, 1 trùng, 1 bỏ qua" in res.output
+    assert "nhu cầu: 5 mới" in res.output and "vị trí:" not in res.output
     assert "dòng 7" in res.output and "Traceback" not in res.output
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["kind"] == "needs" and data["records"]["inserted"] == 5
     batch = data["batch_id"]
     res = runner.invoke(cli_import.app, ["needs", str(path)])
-    assert res.exit_code == 0 and "0 new, 0 updated, 5 unchanged" in res.output
+    assert res.exit_code == 0 and "0 mới, 0 cập nhật, 5 không đổi" in res.output
     res = runner.invoke(cli_import.app, ["undo", str(batch)])
-    assert res.exit_code == 0 and "5 record(s) removed" in res.output, res.output
+    assert res.exit_code == 0 and "xóa 5 bản ghi" in res.output, res.output
     assert one(conn, "SELECT count(*) FROM support_need") == 0
     res = runner.invoke(cli_import.app, ["needs", str(tmp_path / "khong_co.xlsx")])
     assert res.exit_code == 1 and "Traceback" not in res.output
