@@ -22,6 +22,7 @@ from geo.intake.results import ImportResult, RowResult
 from geo.intake.store import LocationRow, RecordRow
 from geo.intake.undo import undo_changes
 from geo.records.kinds import RecordKind
+from geo.records.public_establishments import fold_sums
 
 OUTSIDE = "ngoài huyện của bạn: cán bộ huyện chỉ nhập bản ghi thuộc huyện mình"
 KEPT_LOCATION = "location reviewed in kcmap: kept, the file's position was not applied"
@@ -159,6 +160,8 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
         cur.execute("UPDATE import_batch SET status = 'committed', committed_at = now(), "
                     "summary = summary || jsonb_build_object('written', %s::jsonb) "
                     "WHERE id = %s", (json.dumps(written), batch_id))
+    if kind == RecordKind.ESTABLISHMENT:
+        fold_sums(conn)
     if result is not None:
         result.written = applied.counts
         kept = set(applied.counts.locations_kept)
@@ -185,6 +188,8 @@ def undo_batch(conn: Connection, actor: Actor | None, batch_id: int) -> dict[str
                     (batch_id,))
         prev = [(int(r), p) for r, p in cur.fetchall()]
     counts = undo_changes(conn, who, batch_id, RecordKind(batch["kind"]), prev)
+    if batch["kind"] == RecordKind.ESTABLISHMENT:
+        fold_sums(conn)
     with conn.cursor() as cur:
         cur.execute("UPDATE import_batch SET status = 'undone', undone_at = now(), "
                     "summary = summary || jsonb_build_object('undo', %s::jsonb) WHERE id = %s",

@@ -17,6 +17,7 @@ from geo.core.db import Connection
 from geo.core.errors import InvalidInput
 from geo.cycle.demo import delete_demo_cycle, write_demo_cycle
 from geo.cycle.progress_demo import delete_demo_progress, write_demo_progress
+from geo.records.public_establishments import fold_sums
 
 METHOD = "demo_synthetic"
 SOURCE_FILE = "kcmap-demo"
@@ -245,6 +246,9 @@ def load_demo(conn: Connection, scale: int = 1, seed: int = 2021,
 
     try:
         n = _copy_establishments(conn, stream.establishments(), stream.n_establishments, step)
+        with conn.cursor() as cur:  # the steps below join them: plans need their new sizes
+            cur.execute("ANALYZE establishment")
+            cur.execute("ANALYZE location")
         say("làng nghề và đề án…")
         villages, projects = stream.villages_and_projects()
         counts = _write_rest(conn, n, villages, projects)
@@ -252,8 +256,10 @@ def load_demo(conn: Connection, scale: int = 1, seed: int = 2021,
         write_demo_cycle(conn, scale, seed)
     except psycopg2.errors.UniqueViolation as exc:
         raise InvalidInput("Một bản ghi đã nhập đang dùng khóa bản ghi 'demo:'") from exc
+    fold_sums(conn)
     with conn.cursor() as cur:  # fresh statistics: the planner must know the new sizes
         cur.execute("ANALYZE establishment")
         cur.execute("ANALYZE location")
         cur.execute("ANALYZE project")
+        cur.execute("ANALYZE establishment_point, establishment_tally, establishment_cell")
     return counts

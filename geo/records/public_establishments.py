@@ -35,12 +35,18 @@ WHERE (%(district)s::text IS NULL OR d_code = %(district)s)
   AND (%(trade)s::text IS NULL OR trade = %(trade)s)
 """.replace("@LOCATED@", _LOCATED)
 
+# Counts by trade, geocoding status and drawn or not, from the sums migration 0016 keeps up to
+# date in every writing transaction ('' = none); district %(district)s (NULL = all) is the legacy
+# district of the first location's commune, else the location's district (as record_place).
 _COUNTS = """
-WITH e AS (@LOCATED@)
-SELECT COALESCE(trade, ''), geocode_status, count(*), count(*) FILTER (WHERE pt IS NOT NULL)
-FROM e WHERE (%(district)s::text IS NULL OR d_code = %(district)s)
-GROUP BY 1, 2
-""".replace("@LOCATED@", _LOCATED)
+SELECT t.trade, t.status, t.drawn, sum(t.n)
+FROM establishment_tally t
+LEFT JOIN admin_unit cu ON %(district)s::text IS NOT NULL AND cu.edition = 'legacy'
+                       AND cu.level = 'commune' AND cu.code = t.commune_code
+WHERE %(district)s::text IS NULL
+   OR %(district)s = COALESCE(cu.parent_code, NULLIF(t.district_code, ''))
+GROUP BY 1, 2, 3
+"""
 
 _FEATURE = ('{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%.5f,%.5f]},'
             '"properties":{"name":%s,"trade":%s,"workers":%s,"precision":%s,"status":%s,'
@@ -83,19 +89,28 @@ def establishment_counts(conn: Connection, district: str | None = None) -> dict[
 
 
 def _counts(conn: Connection, district: str | None) -> dict[str, Any]:
-    """establishment_counts, computed."""
-    with bulk_cursor(conn) as cur:
+    """establishment_counts, added up from establishment_tally (exact, a few thousand rows
+    whatever the number of establishments)."""
+    with conn.cursor() as cur:
         cur.execute(_COUNTS, {"district": district})
         rows = cur.fetchall()
     trades: dict[str, int] = {}
     statuses: dict[str, int] = {}
     total = drawn = 0
-    for trade, status, n, n_drawn in rows:
-        trades[trade] = trades.get(trade, 0) + int(n_drawn)
-        if status is not None:
-            statuses[status] = statuses.get(status, 0) + int(n_drawn)
+    for trade, status, is_drawn, n in rows:
         total += int(n)
-        drawn += int(n_drawn)
+        shown = int(n) if is_drawn else 0  # the legend counts drawn points
+        drawn += shown
+        trades[trade] = trades.get(trade, 0) + shown
+        if status:
+            statuses[status] = statuses.get(status, 0) + shown
     return {"total": total, "drawn": drawn, "not_drawn": total - drawn,
             "trades": dict(sorted(trades.items(), key=lambda kv: (-kv[1], kv[0]))),
             "statuses": statuses}
+
+
+def fold_sums(conn: Connection) -> None:
+    """Fold the rows of establishment_tally and establishment_cell that large statements of
+    this transaction added (migration 0016): writers of many rows call it before commit."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT establishment_sums_fold()")
