@@ -8,7 +8,8 @@ are selected (geo.publish.tiles checks them against the record spec). Parameters
                 by both tiles, so a symbol is never cut);
   buffer        the same margin in tile units (of EXTENT);
   cell          clustering: the grid cell in metres (EPSG:3857), 0 = no clustering;
-  district      a legacy district code or NULL; trade: a trade or NULL (establishments).
+  district      a legacy district code or NULL; trade: a trade or NULL (establishments);
+  gx0.., shift, size   establishment clusters below POINTS_ZOOM: see _KEPT_CELLS.
 """
 
 from __future__ import annotations
@@ -101,15 +102,45 @@ q AS (
 ),
 @TILE_OF@"""
 
-# Clusters computed elsewhere (geo.publish.tile_grid), given as arrays of their mean x, y
-# (EPSG:3857), count, and the record and location of a lone point.
-_GIVEN_CELLS = """
-WITH q AS (
-    SELECT c.n AS count, c.rid, c.lid,
-           ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(c.cx, c.cy), 3857),
+# Establishment clusters below POINTS_ZOOM from the level-16 cells kept by migration 0016: the
+# tile's cells are columns %(gx0)s..%(gx1)s and rows %(gy0)s..%(gy1)s (end exclusive, rows from
+# the north); shifting them right by %(shift)s bits gives their cluster cell, %(size)s metres
+# wide. A cluster sits at the mean of its points; a lone point at its own place, with its record
+# (RID) and first location (LID), found through the location index inside its cluster cell.
+_KEPT_CELLS = """
+WITH k AS (
+    SELECT c.gx >> %(shift)s AS kx, c.gy >> %(shift)s AS ky, sum(c.n)::int AS n,
+           sum(c.sx) AS sx, sum(c.sy) AS sy
+    FROM establishment_cell c
+    LEFT JOIN admin_unit cu ON %(district)s::text IS NOT NULL AND cu.edition = 'legacy'
+                           AND cu.level = 'commune' AND cu.code = c.commune_code
+    WHERE c.gx >= %(gx0)s AND c.gx < %(gx1)s AND c.gy >= %(gy0)s AND c.gy < %(gy1)s
+      AND (%(trade)s::text IS NULL OR c.trade = %(trade)s)
+      AND (%(district)s::text IS NULL
+           OR %(district)s = COALESCE(cu.parent_code, NULLIF(c.district_code, '')))
+    GROUP BY 1, 2 HAVING sum(c.n) > 0
+),
+q AS (
+    SELECT k.n AS count, one.establishment_id AS rid, one.location_id AS lid,
+           ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(COALESCE(one.x, k.sx / k.n),
+                                                COALESCE(one.y, k.sy / k.n)), 3857),
                         ST_TileEnvelope(%(z)s, %(x)s, %(y)s), @EXTENT@, %(buffer)s, true) AS geom
-    FROM unnest(%(cx)s::float8[], %(cy)s::float8[], %(n)s::int[], %(rid)s::bigint[],
-                %(lid)s::bigint[]) AS c (cx, cy, n, rid, lid)
+    FROM k
+    LEFT JOIN LATERAL (
+        SELECT p.establishment_id, p.location_id, p.x, p.y
+        FROM location l
+        JOIN establishment_point p ON p.location_id = l.id
+        WHERE k.n = 1
+          AND l.point_3857 && ST_Expand(ST_MakeEnvelope(
+                (@ORIGIN@) + k.kx * %(size)s, -(@ORIGIN@) - (k.ky + 1) * %(size)s,
+                (@ORIGIN@) + (k.kx + 1) * %(size)s, -(@ORIGIN@) - k.ky * %(size)s, 3857), 1)
+          AND p.gx >> %(shift)s = k.kx AND p.gy >> %(shift)s = k.ky
+          AND (%(trade)s::text IS NULL OR p.trade = %(trade)s)
+          AND (%(district)s::text IS NULL OR %(district)s = COALESCE(
+                (SELECT cu.parent_code FROM admin_unit cu WHERE cu.edition = 'legacy'
+                 AND cu.level = 'commune' AND cu.code = p.commune_code),
+                NULLIF(p.district_code, '')))
+        LIMIT 1) one ON true
 ),
 @TILE_OF@"""
 
@@ -130,7 +161,7 @@ def _fill(sql: str, table: str, fields: str) -> str:
 
 ESTABLISHMENTS = _fill(_CLUSTERED.replace("@POINTS@", _ESTABLISHMENT_POINTS), "establishment",
                        _ESTABLISHMENT_FIELDS)
-ESTABLISHMENT_CELLS = _fill(_GIVEN_CELLS, "establishment", _ESTABLISHMENT_FIELDS)
+ESTABLISHMENT_CELLS = _fill(_KEPT_CELLS, "establishment", _ESTABLISHMENT_FIELDS)
 VILLAGES = _fill(_CLUSTERED.replace("@POINTS@", _VILLAGE_POINTS), "craft_village",
                  _VILLAGE_FIELDS)
 
@@ -139,19 +170,6 @@ def projects(filter_sql: str) -> str:
     """The project layer's query with the project filter's WHERE clause (of `p`)."""
     points = _PROJECT_POINTS.replace("@FILTER@", filter_sql)
     return _fill(_CLUSTERED.replace("@POINTS@", points), "project", _PROJECT_FIELDS)
-
-
-# Every drawable establishment point (first location, filters applied) summed in grid cells
-# of %(cell)s metres, indexed from the south-west corner of EPSG:3857.
-ESTABLISHMENT_GRID = """
-WITH pts AS (@POINTS@)
-SELECT floor((ST_X(pt) - (@ORIGIN@)) / %(cell)s)::int AS gx,
-       floor((ST_Y(pt) - (@ORIGIN@)) / %(cell)s)::int AS gy,
-       count(*)::int, sum(ST_X(pt)), sum(ST_Y(pt)), min(id), min(lid)
-FROM pts GROUP BY 1, 2
-""".replace("@POINTS@", _ESTABLISHMENT_POINTS.replace(
-    "l.point_3857 && ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s)",
-    "l.point_3857 IS NOT NULL")).replace("@ORIGIN@", repr(WORLD_ORIGIN))
 
 
 # Unit polygons of one edition and level, simplified to the tile's resolution by

@@ -5,7 +5,9 @@ migration 0011. Point layers are clustered in SQL: below POINTS_ZOOM the points 
 grouped in cells of CLUSTER_PX pixels aligned on the tile (a cluster feature carries its
 `count`, a lone point its record's public fields, each point counted in one tile only); from
 POINTS_ZOOM on only points a couple of pixels apart are merged, and points near a tile's edge
-are in both tiles so their symbols are never cut.
+are in both tiles so their symbols are never cut. Establishment clusters below POINTS_ZOOM are
+sums of the level-16 cells that migration 0016 keeps up to date in every writing transaction
+(a tile at zoom 8 would otherwise read most of the province's points).
 Tiles carry public fields only; the field lists are checked against the record spec when this
 module is imported, so a personal field (owner name, phone, address) can never be added.
 
@@ -26,12 +28,13 @@ from geo.core.db import Connection
 from geo.core.errors import KcmapError
 from geo.core.payload_cache import data_version
 from geo.core.vocab import Edition, Level, TileLayer, check_edition_level
-from geo.publish import tile_grid, tile_sql
+from geo.publish import tile_sql
 from geo.records.spec import PERSONAL_FIELDS
 
 MAX_ZOOM = 22  # tiles are served for z 0..MAX_ZOOM
 TILEJSON_MAX_ZOOM = 16  # clients over-zoom beyond this
 POINTS_ZOOM = 15  # from this zoom on, points are drawn one by one
+CELL_LEVEL = 16  # establishment_cell's level (migration 0016): clusters of zoom 14 are its cells
 CLUSTER_PX = 64  # cluster cell below POINTS_ZOOM, in pixels of a 256-pixel tile
 SAME_PLACE_PX = 2  # from POINTS_ZOOM on, points closer than this are one cluster
 BUFFER_PX = 8  # points this close to a tile's edge are drawn by its neighbour too
@@ -164,21 +167,22 @@ def _remember(tag: str, body: bytes) -> None:
             _size -= len(old)
 
 
-def build_tile(conn: Connection, q: TileQuery, z: int, x: int, y: int,
-               version: str | None = None) -> bytes:
+def _kept_cells(z: int, x: int, y: int) -> dict[str, Any]:
+    """Parameters of tile_sql.ESTABLISHMENT_CELLS for tile z/x/y (z < POINTS_ZOOM): its range
+    of level-CELL_LEVEL columns and rows, and the shift to its clusters (CLUSTER_PX pixels)."""
+    span = CELL_LEVEL - z
+    level = z + (256 // CLUSTER_PX).bit_length() - 1
+    return {"gx0": x << span, "gx1": (x + 1) << span, "gy0": y << span,
+            "gy1": (y + 1) << span, "shift": CELL_LEVEL - level, "size": WORLD / (1 << level)}
+
+
+def build_tile(conn: Connection, q: TileQuery, z: int, x: int, y: int) -> bytes:
     """The tile's MVT bytes (b'' when it has no feature), queried now. Establishment
-    clusters come from the grid of the layer VERSION (tile_grid), built on first use."""
+    clusters below POINTS_ZOOM are sums of the cells kept by migration 0016."""
     check_tile(z, x, y)
     sql, params = _sql_and_params(q, z, x, y)
     if q.layer == TileLayer.establishments and z < POINTS_ZOOM:
-        per_tile = 256 // CLUSTER_PX
-        fine = POINTS_ZOOM - 1 + per_tile.bit_length() - 1
-        grid = tile_grid.grid_for(conn, version or layer_version(conn, q), fine,
-                                  POINTS_ZOOM - 1, q.district, q.trade)
-        cells = tile_grid.tile_cells(grid, z, x, y, per_tile)
-        if not cells["n"]:
-            return b""
-        sql, params = tile_sql.ESTABLISHMENT_CELLS, {**params, **cells}
+        sql, params = tile_sql.ESTABLISHMENT_CELLS, {**params, **_kept_cells(z, x, y)}
     with conn.cursor() as cur:
         cur.execute("SELECT set_config('jit', 'off', true)")  # compiling costs more than it saves
         cur.execute(sql, params)
@@ -197,20 +201,17 @@ def tile(conn: Connection, q: TileQuery, z: int, x: int, y: int,
         if hit is not None:
             _tiles.move_to_end(tag)
             return hit
-    body = build_tile(conn, q, z, x, y, version)
+    body = build_tile(conn, q, z, x, y)
     _remember(tag, body)
     return body
 
 
-def clear(grids: bool = True) -> None:
-    """Forget every kept tile, and (if GRIDS) the cluster grids (as after a restart;
-    benchmarks measure cold tiles with it)."""
+def clear() -> None:
+    """Forget every kept tile (as after a restart; benchmarks measure cold tiles with it)."""
     global _size
     with _lock:
         _tiles.clear()
         _size = 0
-    if grids:
-        tile_grid.clear()
 
 
 _NAMES = {TileLayer.establishments: "Cơ sở công nghiệp nông thôn",

@@ -158,7 +158,7 @@ def test_tiles_need_login_unless_maps_are_public(database) -> None:  # type: ign
         assert c.get("/tiles/communes.json").status_code == 401
 
 
-def test_grid_clusters_equal_clustering_the_points_in_sql(world) -> None:  # type: ignore[no-untyped-def]
+def test_kept_cells_cluster_like_the_points_in_sql(world) -> None:  # type: ignore[no-untyped-def]
     from geo.core.vocab import TileLayer
     from geo.publish.tiles import TileQuery, _sql_and_params, build_tile
 
@@ -166,7 +166,7 @@ def test_grid_clusters_equal_clustering_the_points_in_sql(world) -> None:  # typ
         q = TileQuery(TileLayer.establishments, district=district)
         for z in (9, 12):
             for x, y in province_tiles(world, z):
-                from_grid = features(build_tile(world, q, z, x, y), "establishments")
+                from_cells = features(build_tile(world, q, z, x, y), "establishments")
                 sql, params = _sql_and_params(q, z, x, y)
                 direct = features(bytes(one(world, sql, params) or b""), "establishments")
 
@@ -174,4 +174,4 @@ def test_grid_clusters_equal_clustering_the_points_in_sql(world) -> None:  # typ
                     return (tuple(f["geometry"]["coordinates"]), f["properties"]["count"],
                             f["properties"].get("id"))
 
-                assert sorted(map(key, from_grid)) == sorted(map(key, direct)), (z, x, y)
+                assert sorted(map(key, from_cells)) == sorted(map(key, direct)), (z, x, y)
