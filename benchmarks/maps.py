@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
-import threading
 import time
 from typing import Any
 from urllib.parse import urlparse, urlunparse
+
+from benchmarks.chromium import interactive
 
 SCALE = 20
 NAIVE_POINTS = 10_000
@@ -25,15 +25,14 @@ PAGES = ("/maps/coverage?level=commune", "/maps/coverage?level=district",
          "/maps/gaps", "/maps/establishments", "/maps/projects", "/maps/villages")
 DATA = ("/api/establishments.geojson", "/api/projects", "/api/coverage?level=commune")
 MAX_PAGE_S, MAX_PAGE_BYTES, MAX_INTERACTIVE_S = 1.0, 2 * 1024 * 1024, 3.0
-CHROMIUM = os.environ.get("KCMAP_CHROMIUM", "/usr/bin/chromium")
 
 
 def _with_db(dsn: str, name: str) -> str:
     return urlunparse(urlparse(dsn)._replace(path="/" + name))
 
 
-def _make_database(name: str) -> str:
-    """Create and fill the throw-away database; return its DSN."""
+def _make_database(name: str, scale: int = SCALE) -> str:
+    """Create and fill the throw-away database (demo SCALE); return its DSN."""
     import psycopg2
 
     from geo.boundaries.approx import build_approximate
@@ -51,7 +50,7 @@ def _make_database(name: str) -> str:
         migrate(conn)
         gazetteer.load(conn)
         build_approximate(conn)
-        load_demo(conn, scale=SCALE)
+        load_demo(conn, scale=scale)
         conn.commit()
     finally:
         conn.close()
@@ -117,39 +116,14 @@ def _naive_page(dsn: str) -> tuple[int, float]:
 def _interactive(app: Any) -> tuple[float, float] | None:
     """Seconds from navigation to all establishments clustered, in Chromium: the first view
     after the payload cache was emptied, and the median of RUNS later views."""
-    if not os.path.exists(CHROMIUM):
-        return None
-    import uvicorn
-    from playwright.sync_api import sync_playwright
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
     from geo.core.payload_cache import clear
 
-    clear()
-    times = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                        args=["--no-sandbox", "--disable-gpu"])
-            for _ in range(RUNS + 1):
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(f"http://127.0.0.1:{port}/maps/establishments")
-                page.wait_for_function("() => window.kcmapReady", timeout=60_000)
-                times.append(page.evaluate("performance.now()") / 1000)
-                page.close()
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-    return times[0], statistics.median(times[1:])
+    timed = interactive(app, "/maps/establishments", RUNS, 60_000, first=clear)
+    if timed is None:
+        return None
+    if "error" in timed:
+        raise RuntimeError(timed["error"])
+    return timed["first_s"], timed["later_s"]
 
 
 def run() -> dict[str, Any]:
