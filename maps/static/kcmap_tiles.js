@@ -122,8 +122,16 @@
         byTile[key].forEach(function (m) { clusters.addLayer(m); });
       });
     });
-    var group = L.layerGroup([grid, clusters]).addTo(map);
-    if (control) control.addOverlay(group, cfg.layerName);
+    var group = L.layerGroup([grid, clusters]);
+    function attach() {
+      group.addTo(map);
+      if (control) control.addOverlay(group, cfg.layerName);
+    }
+    // The page's fitBounds zooms (animated, from the next frame on) from the map's first
+    // zoom: tiles added before it ends would be fetched for both zooms.
+    L.Util.requestAnimFrame(function () {
+      if (map._animatingZoom) map.once("zoomend", attach); else attach();
+    });
     showMessage(cfg.searchCount, "Nhiều điểm: bản đồ vẽ từ ô vector, chưa tìm được theo tên; " +
       "phóng to để xem từng cơ sở.");
   };
