@@ -194,10 +194,21 @@ BEGIN
         PERFORM establishment_point_rebuild();
         RETURN NULL;
     END IF;
+    IF TG_TABLE_NAME = 'establishment' AND TG_OP = 'INSERT' THEN
+        -- New establishments have no location yet (a location needs its establishment first);
+        -- those a location trigger of the same statement already wrote are left to it.
+        WITH p AS (
+            INSERT INTO establishment_point (establishment_id, commune_code, district_code,
+                                             trade, status)
+            SELECT id, '', '', COALESCE(trade, ''), '' FROM new_rows
+            ON CONFLICT (establishment_id) DO NOTHING
+            RETURNING trade)
+        INSERT INTO establishment_tally
+        SELECT '', '', trade, '', false, count(*) FROM p GROUP BY trade;
+        RETURN NULL;
+    END IF;
     IF TG_TABLE_NAME = 'establishment' THEN
-        IF TG_OP = 'INSERT' THEN
-            ids := ARRAY(SELECT id FROM new_rows);
-        ELSIF TG_OP = 'DELETE' THEN
+        IF TG_OP = 'DELETE' THEN
             ids := ARRAY(SELECT id FROM old_rows);
         ELSE
             ids := ARRAY(SELECT n.id FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id

@@ -95,6 +95,16 @@ def test_counts_stay_exact_after_inserts_updates_and_deletes(world: Any) -> None
     assert_exact(world)
 
     with world.cursor() as cur:
+        # establishments and their locations written by one statement
+        cur.execute("""WITH e AS (INSERT INTO establishment (record_key, name, trade)
+                                  SELECT 'TALLY-W' || g, 'Cơ sở W', 'Nghề một lệnh TALLY'
+                                  FROM generate_series(1, 3) g RETURNING id)
+                       INSERT INTO location (establishment_id, geom, precision, method,
+                                             geocode_status)
+                       SELECT id, ST_SetSRID(ST_MakePoint(108.8, 15.0), 4326), 'exact', 'test',
+                              'ok' FROM e""")
+        assert establishment_counts(world)["trades"]["Nghề một lệnh TALLY"] == 3
+        assert_exact(world)
         cur.execute("UPDATE establishment SET trade = 'Nghề thử TALLY' WHERE id = %s", (a,))
         assert_exact(world)
         assert establishment_counts(world)["trades"]["Nghề thử TALLY"] == 1
