@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import shapely
@@ -87,6 +87,17 @@ class GazetteerIndex:
     def province(self) -> Unit:
         """The legacy province unit."""
         return self.units[("legacy", PROVINCE_CODE)]
+
+    @cached_property
+    def key_prefixes(self) -> frozenset[str]:
+        """Every prefix of every name key: a run of words whose key is not one ends a scan."""
+        return frozenset(key[:n] for key in self.by_key for n in range(1, len(key) + 1))
+
+    @cached_property
+    def key_levels(self) -> dict[str, frozenset[str]]:
+        """Levels of the units each name key reaches."""
+        return {key: frozenset(e.unit.level for e in entries)
+                for key, entries in self.by_key.items()}
 
     def unit(self, edition: str, code: str | None) -> Unit | None:
         """A unit by edition and code, or None."""

@@ -192,11 +192,10 @@ class AddressParser:
             i = end
         keep = []
         for start, end, level in out:
-            probe = Span(start, end, start, None, None, False, False, ())
             if any(tokens[k].num for k in range(start, end)) or sub_before(tokens, start):
                 continue
-            if any(probe.overlaps(u) for u in used if u is not None):
-                continue
+            if any(start < u.end and u.lead < end for u in used if u is not None):
+                continue  # the words overlap a span already used
             if any(s.start <= start and end <= s.end for s in self.spans):
                 continue  # the words are a known name, rejected on purpose
             if bound is not None and end > bound.lead:

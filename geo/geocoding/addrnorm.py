@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from geo.core.textnorm import fold
 
@@ -21,14 +21,18 @@ _TONES = {
 # Look-alike letters that real spreadsheets use for Đ/đ.
 _LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"})
 _WORD = re.compile(r"[^\W_]+")
+_WORDS_AND_GAPS = re.compile(r"([^\W_]+)")  # split: gap, word, gap, word, ..., gap
 _HARD_SEPARATORS = frozenset(",;|()[]{}\n\r\t–—")
 # An abbreviation glued to the next capitalised word: 'TTChâu Ổ', 'QNgãi', 'H.Đức' is
 # handled by the dot already.
 _GLUED = re.compile(r"\b(TT|TP|TX|Tp|Tx|Tt|[HXPQT])(\w)(\w)")
+# Where _GLUED could split anything: an abbreviation before a word character that is not a
+# digit, '_' or a lower-case letter (the split needs a capital there). Most addresses have none.
+_LOWER = "".join(c for c in map(chr, range(0x80, 0x2000)) if c.islower())
+_GLUED_HINT = re.compile(r"\b(?:TT|TP|TX|Tp|Tx|Tt|[HXPQT])[^\W\d_a-z" + re.escape(_LOWER) + "]")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word of an address: folded form, diacritic-preserving form, segment number."""
 
     f: str  # folded: 'tịnh' -> 'tinh'
@@ -117,42 +121,59 @@ _EXPANSION_FIRST = {k[0] for k in _EXPANSIONS}
 
 def normalize_text(text: str) -> str:
     """NFC, look-alike letters fixed, glued abbreviations split ('QNgãi' -> 'Q Ngãi')."""
-    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
-    return _GLUED.sub(_unglue, text)
+    text = unicodedata.normalize("NFC", text)
+    if "Ð" in text or "ð" in text or "Ɖ" in text or "ɖ" in text:
+        text = text.translate(_LOOKALIKES)
+    return _GLUED.sub(_unglue, text) if _GLUED_HINT.search(text) else text
+
+
+@lru_cache(maxsize=4096)
+def _breaks(between: str) -> bool:
+    """True when the text between two words starts a new component (comma, ' - ', '/')."""
+    return any(ch in _HARD_SEPARATORS for ch in between) or " - " in between \
+        or between.strip() in ("-", "/")
+
+
+@lru_cache(maxsize=65536)
+def _token(word: str, seg: int) -> Token:
+    folded, marks, num = _word_forms(word)
+    return Token(folded, marks, seg, num)
 
 
 def tokenize(text: str) -> list[Token]:
     """Words of an address with their comma segment, abbreviations expanded."""
-    text = normalize_text(text)
-    raw: list[tuple[str, str, int, bool]] = []
+    parts = _WORDS_AND_GAPS.split(normalize_text(text))
+    raw: list[Token] = []
     seg = 0
-    pos = 0
-    for match in _WORD.finditer(text):
-        between = text[pos:match.start()]
-        if raw and (any(ch in _HARD_SEPARATORS for ch in between) or " - " in between
-                    or between.strip() in ("-", "/")):
+    expand = False
+    for k in range(1, len(parts), 2):
+        if k > 1 and _breaks(parts[k - 1]):
             seg += 1
-        pos = match.end()
-        folded, marks, num = _word_forms(match.group(0))
-        raw.append((folded, marks, seg, num))
+        token = _token(parts[k], seg)
+        if token.f in _EXPANSION_FIRST:
+            expand = True
+        raw.append(token)
+    if not expand:
+        return raw
     tokens: list[Token] = []
     i = 0
     n = len(raw)
     while i < n:
-        folded, marks, s, num = raw[i]
-        if folded in _EXPANSION_FIRST:
+        token = raw[i]
+        if token.f in _EXPANSION_FIRST:
+            s = token.seg
             for length in (2, 1):
-                words = tuple(r[0] for r in raw[i:i + length])
-                if len(words) == length and words in _EXPANSIONS and raw[i + length - 1][2] == s:
+                words = tuple(r.f for r in raw[i:i + length])
+                if len(words) == length and words in _EXPANSIONS and raw[i + length - 1].seg == s:
                     for word in _EXPANSIONS[words]:
                         tokens.append(Token(word, word, s, False))
                     i += length
                     break
             else:
-                tokens.append(Token(folded, marks, s, num))
+                tokens.append(token)
                 i += 1
             continue
-        tokens.append(Token(folded, marks, s, num))
+        tokens.append(token)
         i += 1
     return tokens
 
@@ -203,21 +224,52 @@ _NEED_MARKS: dict[str, str] = {
 }
 
 
-def _word_ok(token: Token, folded: str) -> bool:
-    if token.f != folded:
-        return False
-    if not token.marked:
-        return True
-    wanted = _NEED_MARKS.get(folded)
-    return wanted is None or token.m == wanted
+def _typed_ok(token: Token) -> bool:
+    """True when the word has no marks, or is marked the way the type word is spelt."""
+    return token.m == token.f or _NEED_MARKS.get(token.f, token.m) == token.m
+
+
+# Last word -> lengths (longest first) of the phrases of each table ending with it: most words
+# end no phrase, and phrase_before answers them with one dict lookup.
+_ENDINGS: dict[int, dict[str, tuple[int, ...]]] = {}
+
+
+def _endings(table: dict[tuple[str, ...], tuple[str, str]] | frozenset[tuple[str, ...]]
+             ) -> dict[str, tuple[int, ...]]:
+    found = _ENDINGS.get(id(table))
+    if found is None:
+        lengths: dict[str, set[int]] = {}
+        for phrase in table:
+            lengths.setdefault(phrase[-1], set()).add(len(phrase))
+        found = {w: tuple(sorted((n for n in ns if n <= 4), reverse=True))
+                 for w, ns in lengths.items()}
+        _ENDINGS[id(table)] = found
+    return found
+
+
+_ADMIN_ENDINGS = _endings(ADMIN_TYPES)
+_SUB_ENDINGS = _endings(SUB_TYPES)
+_ADMIN_FIRST = frozenset(phrase[0] for phrase in ADMIN_TYPES)
 
 
 def phrase_before(tokens: list[Token], start: int,
                   table: dict[tuple[str, ...], tuple[str, str]] | frozenset[tuple[str, ...]]
                   ) -> int:
     """Length of the longest phrase of `table` ending right before `start` (same segment)."""
+    if start < 1:
+        return 0
+    prev = tokens[start - 1]
+    endings = _ADMIN_ENDINGS if table is ADMIN_TYPES else \
+        _SUB_ENDINGS if table is SUB_TYPES else _endings(table)
+    lengths = endings.get(prev.f)
+    if not lengths:
+        return 0
     seg = tokens[start].seg
-    for length in (4, 3, 2, 1):
+    for length in lengths:
+        if length == 1:  # (prev.f,) is in the table: it ends a phrase of length 1
+            if prev.seg == seg and _typed_ok(prev):
+                return 1
+            continue
         first = start - length
         if first < 0:
             continue
@@ -225,7 +277,7 @@ def phrase_before(tokens: list[Token], start: int,
         if words[0].seg != seg:
             continue
         key = tuple(t.f for t in words)
-        if key in table and all(_word_ok(t, t.f) for t in words):
+        if key in table and all(_typed_ok(t) for t in words):
             return length
     return 0
 
@@ -241,12 +293,14 @@ def admin_type_before(tokens: list[Token], start: int) -> tuple[int, str | None,
 
 def admin_type_at(tokens: list[Token], start: int) -> int:
     """Length of an administrative type phrase starting at `start` (same segment), or 0."""
+    if start >= len(tokens) or tokens[start].f not in _ADMIN_FIRST:
+        return 0
     for length in (2, 1):
         words = tokens[start:start + length]
         if len(words) < length or words[-1].seg != tokens[start].seg:
             continue
         key = tuple(t.f for t in words)
-        if key in ADMIN_TYPES and all(_word_ok(t, t.f) for t in words):
+        if key in ADMIN_TYPES and all(_typed_ok(t) for t in words):
             return length
     return 0
 

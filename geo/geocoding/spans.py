@@ -30,14 +30,17 @@ class Span:
     clean: bool  # (type word +) name fill the whole comma component
     entries: tuple[NameEntry, ...]
     ratio: float = 100.0  # name similarity (100 = exact key)
+    levels: frozenset[str] = frozenset()  # levels of the entries' units (make_span fills it)
 
     def at(self, level: str) -> list[NameEntry]:
         """Entries of a level (communes: both editions)."""
+        if level not in self.levels:
+            return []
         return [e for e in self.entries if e.unit.level == level]
 
     def fits(self, level: str) -> bool:
         """True when this span can stand for a unit of `level`."""
-        return not self.sub and self.level in (None, level) and bool(self.at(level))
+        return not self.sub and self.level in (None, level) and level in self.levels
 
     def overlaps(self, other: Span | None) -> bool:
         """True when the two spans (with their type words) share a word."""
@@ -47,18 +50,31 @@ class Span:
 def find_spans(index: GazetteerIndex, tokens: list[Token]) -> list[Span]:
     spans: list[Span] = []
     n = len(tokens)
+    prefixes = index.key_prefixes
+    by_key = index.by_key
+    key_levels = index.key_levels
+    max_words = index.max_words
     for i in range(n):
         if tokens[i].num:
             continue
         seg = tokens[i].seg
         key = ""
-        for j in range(i, min(n, i + index.max_words)):
-            if tokens[j].seg != seg or tokens[j].num:
+        lead = None
+        for j in range(i, min(n, i + max_words)):
+            token = tokens[j]
+            if token.seg != seg or token.num:
                 break
-            key += tokens[j].f
-            entries = index.by_key.get(key)
+            key += token.f
+            if key not in prefixes:
+                break  # no name starts with these words
+            entries = by_key.get(key)
             if entries:
-                spans.append(make_span(tokens, i, j + 1, entries))
+                if lead is None:
+                    lead = lead_words(tokens, i)
+                spans.append(make_span(tokens, i, j + 1, entries, lead=lead,
+                                       levels=key_levels[key]))
+    if len(spans) < 2:
+        return spans  # the rules below compare spans with each other
     # A name inside a longer name of the same words is not a separate name ('Sơn Tây' in
     # 'Sơn Tây Thượng').
     spans = [s for s in spans if not any(
@@ -83,24 +99,36 @@ def alone(span: Span, spans: list[Span]) -> bool:
     return not any(o is not span and o.start < span.end and span.start < o.end for o in spans)
 
 
-def make_span(tokens: list[Token], start: int, end: int, entries: tuple[NameEntry, ...],
-               ratio: float = 100.0) -> Span:
+Lead = tuple[int, str | None, str | None, bool]
+
+
+def lead_words(tokens: list[Token], start: int) -> Lead:
+    """(length, canonical type, level) of the type word before `start`, and whether a
+    hamlet/street word or a number comes before it instead."""
     length, kind, level = admin_type_before(tokens, start)
     if length and phrase_before(tokens, start, SUB_TYPES) > length:
         length, kind, level = 0, None, None  # 'Hợp tác xã Bình Minh' is not Xã Bình Minh
-    lead = start - length
+    return length, kind, level, length == 0 and sub_before(tokens, start)
+
+
+def make_span(tokens: list[Token], start: int, end: int, entries: tuple[NameEntry, ...],
+              ratio: float = 100.0, lead: Lead | None = None,
+              levels: frozenset[str] | None = None) -> Span:
+    length, kind, level, sub = lead or lead_words(tokens, start)
+    first = start - length
     seg = tokens[start].seg
-    sub = length == 0 and sub_before(tokens, start)
-    clean = (lead == 0 or tokens[lead - 1].seg != seg) and \
+    clean = (first == 0 or tokens[first - 1].seg != seg) and \
         (end == len(tokens) or tokens[end].seg != seg)
-    return Span(start, end, lead, kind, level, sub, clean, entries, ratio)
+    if levels is None:
+        levels = frozenset(e.unit.level for e in entries)
+    return Span(start, end, first, kind, level, sub, clean, entries, ratio, levels)
 
 
 def marks_agree(entry: NameEntry, tokens: list[Token], span: Span) -> bool | None:
     """Diacritics of the span against the unit name: True/False, None when not comparable."""
     if entry.marks is None or len(entry.marks) != span.end - span.start:
         return None
-    return all(t.m == m for t, m in zip(tokens[span.start:span.end], entry.marks, strict=True))
+    return tuple(t.m for t in tokens[span.start:span.end]) == entry.marks
 
 
 def in_usual_order(index: GazetteerIndex, tokens: list[Token]
