@@ -99,6 +99,12 @@ class GazetteerIndex:
         return {key: frozenset(e.unit.level for e in entries)
                 for key, entries in self.by_key.items()}
 
+    @cached_property
+    def districts_2025(self) -> dict[str, frozenset[str | None]]:
+        """Legacy districts of the units each 2025 commune was made from."""
+        return {code: frozenset(self.district_of(u) for u in self.sources(code))
+                for code in self.crosswalk_sources}
+
     def unit(self, edition: str, code: str | None) -> Unit | None:
         """A unit by edition and code, or None."""
         return None if code is None else self.units.get((edition, code))

@@ -23,7 +23,7 @@ class AddressParser:
     def __init__(self, index: GazetteerIndex, text: str) -> None:
         self.index = index
         self.tokens, self.spans = in_usual_order(index, tokenize(text))
-        self.marked = any(t.marked for t in self.tokens)  # the writer uses diacritics
+        self.marked = any(t.m != t.f for t in self.tokens)  # the writer uses diacritics
 
     # -- province and district -------------------------------------------------------------
 
@@ -103,8 +103,8 @@ class AddressParser:
                 pool = [e for e in legacy
                         if self.index.former_parent.get(e.unit.code) == district.code]
                 note = "moved" if pool else ""
-            in_2025 = [e for e in new if district.code in {
-                self.index.district_of(u) for u in self.index.sources(e.unit.code)}]
+            in_2025 = [e for e in new
+                       if district.code in self.index.districts_2025.get(e.unit.code, ())]
             if span.kind and not any(accepts(e, span.kind) for e in pool) and \
                     any(accepts(e, span.kind) for e in in_2025):
                 pool, note = [], ""  # 'Xã Nguyễn Nghiêm, Đức Phổ' is the 2025 commune
@@ -136,7 +136,8 @@ class AddressParser:
         bound = district or province
         found = [s for s in self.spans if s.fits("commune") and not s.overlaps(district)
                  and not s.overlaps(province) and (bound is None or s.end <= bound.lead)]
-        found.sort(key=lambda s: (-s.end, s.start))
+        if len(found) > 1:
+            found.sort(key=lambda s: (-s.end, s.start))
         dunit = district_unit(district)
         fitting: list[tuple[Span, list[NameEntry], str]] = []
         misfit: list[Span] = []
@@ -155,6 +156,8 @@ class AddressParser:
                 span.at("commune"), "inconsistent"
         if not fitting:
             return None, [], ""
+        if len(fitting) == 1:
+            return fitting[0]
         order = {id(f[0]): i for i, f in enumerate(fitting)}
         return min(fitting, key=lambda f: (
             f[0].kind is None, not any(e.unit.edition == "legacy" for e in f[1]),

@@ -147,7 +147,7 @@ def tokenize(text: str) -> list[Token]:
     seg = 0
     expand = False
     for k in range(1, len(parts), 2):
-        if k > 1 and _breaks(parts[k - 1]):
+        if k > 1 and parts[k - 1] != " " and _breaks(parts[k - 1]):
             seg += 1
         token = _token(parts[k], seg)
         if token.f in _EXPANSION_FIRST:

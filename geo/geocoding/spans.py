@@ -60,7 +60,8 @@ def find_spans(index: GazetteerIndex, tokens: list[Token]) -> list[Span]:
         seg = tokens[i].seg
         key = ""
         lead = None
-        for j in range(i, min(n, i + max_words)):
+        stop = i + max_words
+        for j in range(i, stop if stop < n else n):
             token = tokens[j]
             if token.seg != seg or token.num:
                 break
@@ -73,8 +74,10 @@ def find_spans(index: GazetteerIndex, tokens: list[Token]) -> list[Span]:
                     lead = lead_words(tokens, i)
                 spans.append(make_span(tokens, i, j + 1, entries, lead=lead,
                                        levels=key_levels[key]))
-    if len(spans) < 2:
-        return spans  # the rules below compare spans with each other
+    # The rules below are about spans sharing words (type words included); spans come in
+    # (start, end) order, so when each ends before the next one's type word, none applies.
+    if all(a.end <= b.lead for a, b in zip(spans, spans[1:])):
+        return spans
     # A name inside a longer name of the same words is not a separate name ('Sơn Tây' in
     # 'Sơn Tây Thượng').
     spans = [s for s in spans if not any(
