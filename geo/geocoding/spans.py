@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from geo.gazetteer.index import GazetteerIndex, NameEntry, Unit
 from geo.geocoding.addrnorm import (
@@ -76,7 +77,7 @@ def find_spans(index: GazetteerIndex, tokens: list[Token]) -> list[Span]:
                                        levels=key_levels[key]))
     # The rules below are about spans sharing words (type words included); spans come in
     # (start, end) order, so when each ends before the next one's type word, none applies.
-    if all(a.end <= b.lead for a, b in zip(spans, spans[1:])):
+    if all(a.end <= b.lead for a, b in pairwise(spans)):
         return spans
     # A name inside a longer name of the same words is not a separate name ('Sơn Tây' in
     # 'Sơn Tây Thượng').
