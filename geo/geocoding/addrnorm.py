@@ -305,6 +305,42 @@ def admin_type_at(tokens: list[Token], start: int) -> int:
     return 0
 
 
+Lead = tuple[int, str | None, str | None, bool]
+_NO_LEAD: Lead = (0, None, None, False)
+
+
+def lead_words(tokens: list[Token], start: int) -> Lead:
+    """(length, canonical type, level) of the type word before `start`, and whether a
+    hamlet/street word or a number comes right before it instead ('Hợp tác xã Bình Minh':
+    no type word, after a hamlet/street word)."""
+    if start == 0:
+        return _NO_LEAD
+    seg = tokens[start].seg
+    prev = tokens[start - 1]
+    if prev.seg != seg:
+        return _NO_LEAD
+    if prev.num:
+        return 0, None, None, True
+    if prev.f not in _ADMIN_ENDINGS and prev.f not in _SUB_ENDINGS:
+        return _NO_LEAD  # the word before ends no type or hamlet/street phrase
+    first = start - 4 if start > 4 else 0  # phrases have at most 4 words
+    while tokens[first].seg != seg:
+        first += 1
+    return _lead_of(tuple((t.f, t.m) for t in tokens[first:start]))
+
+
+@lru_cache(maxsize=8192)
+def _lead_of(words: tuple[tuple[str, str], ...]) -> Lead:
+    """lead_words of the word after these words (one component; the last is no number)."""
+    tokens = [Token(f, m, 0, False) for f, m in words]
+    tokens.append(Token("", "", 0, False))
+    start = len(words)
+    length, kind, level = admin_type_before(tokens, start)
+    if length and phrase_before(tokens, start, SUB_TYPES) > length:
+        length, kind, level = 0, None, None  # 'Hợp tác xã Bình Minh' is not Xã Bình Minh
+    return length, kind, level, length == 0 and sub_before(tokens, start)
+
+
 def sub_before(tokens: list[Token], start: int) -> bool:
     """True when a hamlet/street word or a number comes right before `start`."""
     if start > 0 and tokens[start - 1].seg == tokens[start].seg and tokens[start - 1].num:

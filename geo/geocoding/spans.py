@@ -7,11 +7,10 @@ from itertools import pairwise
 
 from geo.gazetteer.index import GazetteerIndex, NameEntry, Unit
 from geo.geocoding.addrnorm import (
-    SUB_TYPES,
+    Lead,
     Token,
     admin_type_at,
-    admin_type_before,
-    phrase_before,
+    lead_words,
     sub_before,
 )
 
@@ -101,18 +100,6 @@ def find_spans(index: GazetteerIndex, tokens: list[Token]) -> list[Span]:
 def alone(span: Span, spans: list[Span]) -> bool:
     """True when no other span shares a word with `span`."""
     return not any(o is not span and o.start < span.end and span.start < o.end for o in spans)
-
-
-Lead = tuple[int, str | None, str | None, bool]
-
-
-def lead_words(tokens: list[Token], start: int) -> Lead:
-    """(length, canonical type, level) of the type word before `start`, and whether a
-    hamlet/street word or a number comes before it instead."""
-    length, kind, level = admin_type_before(tokens, start)
-    if length and phrase_before(tokens, start, SUB_TYPES) > length:
-        length, kind, level = 0, None, None  # 'Hợp tác xã Bình Minh' is not Xã Bình Minh
-    return length, kind, level, length == 0 and sub_before(tokens, start)
 
 
 def make_span(tokens: list[Token], start: int, end: int, entries: tuple[NameEntry, ...],
