@@ -195,13 +195,13 @@ class AddressParser:
             i = end
         keep = []
         for start, end, level in out:
-            if any(tokens[k].num for k in range(start, end)) or sub_before(tokens, start):
+            if bound is not None and end > bound.lead:
                 continue
             if any(start < u.end and u.lead < end for u in used if u is not None):
                 continue  # the words overlap a span already used
             if any(s.start <= start and end <= s.end for s in self.spans):
                 continue  # the words are a known name, rejected on purpose
-            if bound is not None and end > bound.lead:
+            if any(tokens[k].num for k in range(start, end)) or sub_before(tokens, start):
                 continue
             keep.append((start, end, level))
         keep.sort(key=lambda w: -w[1])

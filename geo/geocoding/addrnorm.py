@@ -29,7 +29,7 @@ _GLUED = re.compile(r"\b(TT|TP|TX|Tp|Tx|Tt|[HXPQT])(\w)(\w)")
 # Where _GLUED could split anything: an abbreviation before a word character that is not a
 # digit, '_' or a lower-case letter (the split needs a capital there). Most addresses have none.
 _LOWER = "".join(c for c in map(chr, range(0x80, 0x2000)) if c.islower())
-_GLUED_HINT = re.compile(r"\b(?:TT|TP|TX|Tp|Tx|Tt|[HXPQT])[^\W\d_a-z" + re.escape(_LOWER) + "]")
+_GLUED_HINT = re.compile(r"[HXPQT](?<=(?<!\w)[HXPQT])[ptx]?[^\W\d_a-z" + re.escape(_LOWER) + "]")
 
 
 class Token(NamedTuple):

@@ -126,9 +126,9 @@ def in_usual_order(index: GazetteerIndex, tokens: list[Token]
                     ) -> tuple[list[Token], list[Span]]:
     """'Tỉnh Quảng Ngãi - Huyện Sơn Tịnh - Xã Tịnh Hà' -> components in the usual order."""
     spans = find_spans(index, tokens)
-    typed = sorted((s.start, _RANK[s.level]) for s in spans if s.level and s.fits(s.level))
-    ranks = [r for _, r in typed]
-    if len(set(ranks)) < 2 or ranks != sorted(ranks, reverse=True):
+    # spans come in order of their first word, no two with the same first word
+    ranks = [_RANK[s.level] for s in spans if s.level and not s.sub and s.level in s.levels]
+    if len(ranks) < 2 or len(set(ranks)) < 2 or ranks != sorted(ranks, reverse=True):
         return tokens, spans
     # cut the words into pieces at commas and at type words (not at a word of a name: the 'Xa'
     # of 'Xã Ba Xa', the 'Tinh' of 'Xa Tinh An Tay'), then reverse the pieces
