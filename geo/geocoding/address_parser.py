@@ -113,6 +113,8 @@ class AddressParser:
             pool = legacy + new
         if not pool:
             return [], "inconsistent"
+        if len(pool) == 1:
+            return pool, note  # the rules below only choose among several
         if span.kind:
             typed = [e for e in pool if accepts(e, span.kind)]
             pool = typed or pool
