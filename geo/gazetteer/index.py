@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -104,6 +105,18 @@ class GazetteerIndex:
         """Legacy districts of the units each 2025 commune was made from."""
         return {code: frozenset(self.district_of(u) for u in self.sources(code))
                 for code in self.crosswalk_sources}
+
+    @cached_property
+    def _entry_keys(self) -> dict[int, tuple[tuple[NameEntry, ...], list[str]]]:
+        lists = [self.all_districts, self.all_communes, *self.district_communes.values()]
+        return {id(t): (t, [e.key for e in t]) for t in lists}
+
+    def entry_keys(self, entries: Sequence[NameEntry]) -> list[str]:
+        """Name keys of entries (kept for the index's own lists: districts, communes)."""
+        own = self._entry_keys.get(id(entries))
+        if own is not None and own[0] is entries:
+            return own[1]
+        return [e.key for e in entries]
 
     def unit(self, edition: str, code: str | None) -> Unit | None:
         """A unit by edition and code, or None."""

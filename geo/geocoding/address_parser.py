@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rapidfuzz import fuzz, process
 
 from geo.gazetteer.index import GazetteerIndex, NameEntry, Unit
@@ -29,9 +31,8 @@ class AddressParser:
 
     def province(self) -> Span | None:
         """Rightmost mention of Quảng Ngãi as a province."""
-        found = [s for s in self.spans if s.fits("province")
-                 and any(e.unit.edition in ("legacy", "former") for e in s.at("province"))
-                 and s.kind in (None, "tinh")]
+        found = [s for s in self.spans if s.fits("province") and s.kind in (None, "tinh")
+                 and any(e.unit.edition in ("legacy", "former") for e in s.at("province"))]
         return max(found, key=lambda s: s.start, default=None)
 
     def other_province(self, province: Span | None) -> Unit | None:
@@ -215,8 +216,8 @@ class AddressParser:
         end = min([end, *(s.start for s in self.spans if s.start >= span.end)])
         if end <= span.end or any(t.num for t in self.tokens[span.end:end]):
             return None
-        choices = list(self.index.district_communes.get(district.code, ())) if district else \
-            list(self.index.all_communes)
+        choices = self.index.district_communes.get(district.code, ()) if district else \
+            self.index.all_communes
         found = self.fuzzy(choices, [(span.start, end, span.level)], "commune")
         if found is None or found.ratio < FUZZY_TYPED:
             return None
@@ -224,12 +225,12 @@ class AddressParser:
             return None
         return found
 
-    def fuzzy(self, choices: list[NameEntry], windows: list[tuple[int, int, str | None]],
+    def fuzzy(self, choices: Sequence[NameEntry], windows: list[tuple[int, int, str | None]],
               level: str) -> Span | None:
         """Typo-tolerant match of the nearest window against a small list of units."""
         if not choices:
             return None
-        keys = [e.key for e in choices]
+        keys: list[str] | None = None
         for start, end, wlevel in windows:
             if wlevel not in (None, level):
                 continue
@@ -237,6 +238,8 @@ class AddressParser:
             if not 4 <= len(query) <= 30:
                 continue
             cutoff = FUZZY_TYPED if wlevel == level else FUZZY_UNTYPED
+            if keys is None:
+                keys = self.index.entry_keys(choices)
             hits = process.extract(query, keys, scorer=fuzz.ratio, limit=4, score_cutoff=cutoff)
             if not hits:
                 continue

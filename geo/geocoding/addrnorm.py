@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from geo.core.textnorm import fold
@@ -116,7 +117,8 @@ _EXPANSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("tphcm",): ("ho", "chi", "minh"),
     ("hcm",): ("ho", "chi", "minh"),
 }
-_EXPANSION_FIRST = {k[0] for k in _EXPANSIONS}
+_EXPANSION_FIRST = frozenset(k[0] for k in _EXPANSIONS)
+_FOLDED = attrgetter("f")
 
 
 def normalize_text(text: str) -> str:
@@ -142,18 +144,17 @@ def _token(word: str, seg: int) -> Token:
 
 def tokenize(text: str) -> list[Token]:
     """Words of an address with their comma segment, abbreviations expanded."""
-    parts = _WORDS_AND_GAPS.split(normalize_text(text))
-    raw: list[Token] = []
+    parts = _WORDS_AND_GAPS.split(normalize_text(text))  # gap, word, gap, ..., word, gap
+    if len(parts) < 2:
+        return []
+    segs = [0]
     seg = 0
-    expand = False
-    for k in range(1, len(parts), 2):
-        if k > 1 and parts[k - 1] != " " and _breaks(parts[k - 1]):
+    for gap in parts[2:-1:2]:  # the gaps between words
+        if gap != " " and _breaks(gap):
             seg += 1
-        token = _token(parts[k], seg)
-        if token.f in _EXPANSION_FIRST:
-            expand = True
-        raw.append(token)
-    if not expand:
+        segs.append(seg)
+    raw = list(map(_token, parts[1::2], segs))
+    if _EXPANSION_FIRST.isdisjoint(map(_FOLDED, raw)):
         return raw
     tokens: list[Token] = []
     i = 0

@@ -167,7 +167,7 @@ def geocode_address(index: GazetteerIndex, text: str | None) -> GeocodeResult:
     district = p.district(province)
     if district is None:
         windows = [w for w in p.windows(province, [province]) if w[2] in (None, "district")]
-        district = p.fuzzy(list(index.all_districts), windows[:1], "district")
+        district = p.fuzzy(index.all_districts, windows[:1], "district")
         if district is not None:
             words = " ".join(t.f for t in p.tokens[district.start:district.end])
             result.issues.append(f"spelling corrected: '{words}'")
@@ -221,8 +221,7 @@ def _fuzzy_commune(p: AddressParser, result: GeocodeResult, district: Span | Non
     index = p.index
     dunit = district_unit(district)
     windows = p.windows(district or province, [district, province])
-    choices = list(index.district_communes.get(dunit.code, ())) if dunit else \
-        list(index.all_communes)
+    choices = index.district_communes.get(dunit.code, ()) if dunit else index.all_communes
     fuzzy = p.fuzzy(choices, windows, "commune")
     if fuzzy is not None:
         entries, note = p.commune_units(fuzzy, dunit)

@@ -55,9 +55,10 @@ def find_spans(index: GazetteerIndex, tokens: list[Token]) -> list[Span]:
     key_levels = index.key_levels
     max_words = index.max_words
     for i in range(n):
-        if tokens[i].num:
+        first = tokens[i]
+        if first.num or first.f not in prefixes:
             continue
-        seg = tokens[i].seg
+        seg = first.seg
         key = ""
         lead = None
         stop = i + max_words
@@ -145,7 +146,10 @@ def in_usual_order(index: GazetteerIndex, tokens: list[Token]
     return out, find_spans(index, out)
 
 def district_unit(span: Span | None) -> Unit | None:
+    """The first legacy district a span names, if any."""
     if span is None:
         return None
-    units = [e.unit for e in span.at("district") if e.unit.edition == "legacy"]
-    return units[0] if units else None
+    for e in span.entries:
+        if e.unit.level == "district" and e.unit.edition == "legacy":
+            return e.unit
+    return None
