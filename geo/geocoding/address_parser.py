@@ -38,7 +38,7 @@ class AddressParser:
     def other_province(self, province: Span | None) -> Unit | None:
         """Another province named at the end of the address (the address is not ours)."""
         last_seg = self.tokens[-1].seg
-        for s in sorted(self.spans, key=lambda s: -s.start):
+        for s in reversed(self.spans):  # spans come by first word, no two share one
             if province is not None and s.start < province.start:
                 break
             others = [e.unit for e in s.entries if e.unit.edition == "other"]

@@ -327,14 +327,14 @@ def lead_words(tokens: list[Token], start: int) -> Lead:
     first = start - 4 if start > 4 else 0  # phrases have at most 4 words
     while tokens[first].seg != seg:
         first += 1
-    return _lead_of(tuple((t.f, t.m) for t in tokens[first:start]))
+    return _lead_of(tuple(tokens[first:start]))
 
 
 @lru_cache(maxsize=8192)
-def _lead_of(words: tuple[tuple[str, str], ...]) -> Lead:
+def _lead_of(words: tuple[Token, ...]) -> Lead:
     """lead_words of the word after these words (one component; the last is no number)."""
-    tokens = [Token(f, m, 0, False) for f, m in words]
-    tokens.append(Token("", "", 0, False))
+    tokens = list(words)
+    tokens.append(Token("", "", words[-1].seg, False))
     start = len(words)
     length, kind, level = admin_type_before(tokens, start)
     if length and phrase_before(tokens, start, SUB_TYPES) > length:
