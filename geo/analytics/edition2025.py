@@ -22,6 +22,7 @@ from collections import defaultdict
 from typing import Any, cast
 
 from geo.analytics.allocation import split
+from geo.analytics.cycle_values import CYCLE_KEYS
 from geo.analytics.edition2025_data import (
     Weights,
     crosswalk_targets,
@@ -38,7 +39,7 @@ from geo.core.vocab import Allocation, Edition, Level
 
 EDITION = "2025"
 SUMMED = ("establishments", "workers", "workers_unknown", "beneficiary_establishments",
-          "craft_villages")
+          "craft_villages", *(str(k) for k in CYCLE_KEYS))
 NO_DATA_VALUES = ("kc_vnd", "counterpart_vnd", "direct_kc_vnd", "spread_kc_vnd", "projects",
                   "spread_projects", "beneficiaries", *SUMMED, *(str(k) for k in DERIVED))
 METHOD_WORDS = {

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from geo.analytics.allocation import split
+from geo.analytics.cycle_values import add_cycle_values
 from geo.analytics.filters import FILTER_SQL, ProjectFilter
 from geo.analytics.report_types import IndicatorReport, Outline, UnallocatedRow
 from geo.core.bulk_query import bulk_cursor
@@ -322,6 +323,7 @@ def indicator_report(conn: Connection, level: Level, flt: ProjectFilter | None =
                 spread_total["projects"] |= projects
     for u in units:
         u.update(_unit_values(acc[u["code"]]))
+    add_cycle_values(conn, units, level)
     unallocated = _unallocated_rows(buckets, districts, kept, level)
 
     with conn.cursor() as cur:

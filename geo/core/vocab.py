@@ -51,6 +51,9 @@ class IndicatorKey(StrEnum):
     vnd_per_establishment = "vnd_per_establishment"
     vnd_per_worker = "vnd_per_worker"
     beneficiary_share = "beneficiary_share"
+    recognised_products = "recognised_products"
+    communes_without_collaborator = "communes_without_collaborator"
+    unmet_requested_vnd = "unmet_requested_vnd"
 
     @classmethod
     def _missing_(cls, value: object) -> IndicatorKey | None:

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from geo.accounts.authz import Actor, require_actor
 from geo.core.errors import Forbidden
+from geo.core.vocab import IndicatorKey
+
+# Indicators drawn from support needs: like the needs themselves, for logged-in users only.
+LOGIN_INDICATORS = frozenset({IndicatorKey.unmet_requested_vnd})
 
 
 def can_write_need(actor: Actor | None, district_code: str | None) -> bool:
@@ -47,3 +51,9 @@ def check_plan(actor: Actor | None) -> Actor:
 def check_read(actor: Actor | None) -> Actor:
     """Any logged-in user reads needs and plans."""
     return require_actor(actor)
+
+
+def check_indicator(actor: Actor | None, indicator: IndicatorKey) -> None:
+    """Unauthorized for an anonymous caller asking for an indicator drawn from needs."""
+    if indicator in LOGIN_INDICATORS:
+        require_actor(actor)

@@ -12,9 +12,11 @@ from typing import Any
 from geo.accounts.authz import Actor, can_see_personal, check_local_record
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import Conflict, InvalidInput, NotFound
+from geo.cycle.cycle_audit import audit_write
 
 PERSONAL = ("full_name", "phone")
 FIELDS = ("commune_code", "full_name", "phone", "position", "since_year", "is_active")
+AUDITED = (*FIELDS, "district_code", "version")
 
 _SELECT = """
 SELECT k.id, k.record_key, k.commune_code, c.name AS commune_name,
@@ -92,7 +94,7 @@ def _check(values: dict[str, Any]) -> dict[str, Any]:
 def create_collaborator(conn: Connection, actor: Actor | None, values: dict[str, Any]) -> int:
     """Add the collaborator of a commune (district officers: communes of their district)."""
     v = _check(values)
-    check_local_record(actor, _commune_district(conn, v["commune_code"]))
+    who = check_local_record(actor, _commune_district(conn, v["commune_code"]))
     with conn.cursor() as cur:
         cur.execute("""INSERT INTO collaborator (record_key, commune_code, full_name, phone,
                 position, since_year, is_active) VALUES (%s, %s, %s, %s, %s, %s, %s)
@@ -101,7 +103,20 @@ def create_collaborator(conn: Connection, actor: Actor | None, values: dict[str,
                      v["position"], v["since_year"], v["is_active"]))
         row = cur.fetchone()
     assert row is not None
+    after = _audited(conn, int(row[0]))
+    audit_write(conn, who, "collaborator", int(row[0]), "create", {}, after,
+                after["district_code"], (0, after["version"]))
     return int(row[0])
+
+
+def _audited(conn: Connection, collaborator_id: int) -> dict[str, Any]:
+    """The collaborator's fields as the audit trail keeps them (personal ones included:
+    the trail is read by those who may see them, geo.records.audit)."""
+    with dict_cursor(conn) as cur:
+        cur.execute(f"{_SELECT} WHERE k.id = %s", (collaborator_id,))
+        row = cur.fetchone()
+    assert row is not None
+    return {k: row[k] for k in AUDITED}
 
 
 def update_collaborator(conn: Connection, actor: Actor | None, collaborator_id: int,
@@ -113,7 +128,7 @@ def update_collaborator(conn: Connection, actor: Actor | None, collaborator_id: 
     if row is None:
         raise NotFound(f"không có cộng tác viên {collaborator_id}")
     current = dict(row)
-    check_local_record(actor, current["district_code"])
+    who = check_local_record(actor, current["district_code"])
     if version is not None and version != current["version"]:
         raise Conflict("Cộng tác viên đã được người khác sửa; hãy tải lại")
     v = _check({**{k: current[k] for k in FIELDS}, **changes})
@@ -125,6 +140,10 @@ def update_collaborator(conn: Connection, actor: Actor | None, collaborator_id: 
                 updated_at = now() WHERE id = %s""",
                     (v["commune_code"], v["full_name"], v["phone"], v["position"],
                      v["since_year"], v["is_active"], collaborator_id))
+    after = _audited(conn, collaborator_id)
+    audit_write(conn, who, "collaborator", collaborator_id, "edit",
+                {k: current[k] for k in AUDITED}, after, after["district_code"],
+                (current["version"], after["version"]))
 
 
 def communes_without_collaborator(conn: Connection, district: str | None = None

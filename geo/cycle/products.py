@@ -9,10 +9,12 @@ from typing import Any
 from geo.accounts.authz import Actor, check_local_record
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import Conflict, InvalidInput, NotFound
+from geo.cycle.cycle_audit import audit_write
 
 KINDS = {"ocop": "Sản phẩm OCOP", "cnnt": "Sản phẩm CNNT tiêu biểu"}
 LEVELS = {"provincial": "cấp tỉnh", "regional": "cấp khu vực", "national": "cấp quốc gia"}
 FIELDS = ("name", "establishment_id", "kind", "stars", "level", "year", "decision")
+AUDITED = (*FIELDS, "establishment_name", "commune_code", "district_code", "version")
 
 _SELECT = """
 SELECT r.id, r.record_key, r.name, r.establishment_id, e.name AS establishment_name, r.kind,
@@ -119,7 +121,7 @@ def create_product(conn: Connection, actor: Actor | None, values: dict[str, Any]
     if unknown:
         raise InvalidInput(f"trường không hợp lệ: {unknown[0]}")
     v = _check(values)
-    check_local_record(actor, _establishment_district(conn, v["establishment_id"]))
+    who = check_local_record(actor, _establishment_district(conn, v["establishment_id"]))
     with conn.cursor() as cur:
         cur.execute("""INSERT INTO recognised_product (record_key, name, establishment_id, kind,
                 stars, level, year, decision) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
@@ -128,14 +130,21 @@ def create_product(conn: Connection, actor: Actor | None, values: dict[str, Any]
                      v["stars"], v["level"], v["year"], v["decision"]))
         row = cur.fetchone()
     assert row is not None
+    after = _audited(get_product(conn, int(row[0])))
+    audit_write(conn, who, "recognised_product", int(row[0]), "create", {}, after,
+                after["district_code"], (0, after["version"]))
     return int(row[0])
+
+
+def _audited(product: dict[str, Any]) -> dict[str, Any]:
+    return {k: product.get(k) for k in AUDITED}
 
 
 def update_product(conn: Connection, actor: Actor | None, product_id: int,
                    changes: dict[str, Any], version: int | None) -> None:
     """Change a product (If-Match version checked when given)."""
     current = get_product(conn, product_id)
-    check_local_record(actor, current["district_code"])
+    who = check_local_record(actor, current["district_code"])
     unknown = [k for k in changes if k not in FIELDS]
     if unknown:
         raise InvalidInput(f"trường không hợp lệ: {unknown[0]}")
@@ -150,6 +159,10 @@ def update_product(conn: Connection, actor: Actor | None, product_id: int,
                 updated_at = now() WHERE id = %s""",
                     (v["name"], v["establishment_id"], v["kind"], v["stars"], v["level"],
                      v["year"], v["decision"], product_id))
+    after = _audited(get_product(conn, product_id))
+    audit_write(conn, who, "recognised_product", product_id, "edit", _audited(current), after,
+                after["district_code"] or current["district_code"],
+                (current["version"], after["version"]))
 
 
 def products_per_commune(conn: Connection) -> list[dict[str, Any]]:

@@ -12,6 +12,8 @@ from geo.core.errors import InvalidInput
 from geo.records.spec import PERSONAL_FIELDS
 
 MAX_HISTORY = 500
+# Personal fields of the trail's states: the records' (spec) and a collaborator's name.
+HIDDEN = frozenset({*PERSONAL_FIELDS, "full_name"})
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,15 @@ SELECT a.id, a.at, a.username, a.entity, a.entity_id, a.action, a.version_before
        a.version_after, a.before, a.after, a.reason, a.district_code, a.reverts_id,
        a.reverted_by_id,
        ST_AsGeoJSON(a.geom_before, 7) AS geom_before, ST_AsGeoJSON(a.geom_after, 7) AS geom_after,
-       COALESCE(e.name, v.name, p.title) AS current_name
+       COALESCE(e.name, v.name, p.title, rp.name, kc.name) AS current_name
 FROM audit_log a
 LEFT JOIN establishment e ON a.entity = 'establishment' AND e.id = a.entity_id
 LEFT JOIN craft_village v ON a.entity = 'craft_village' AND v.id = a.entity_id
-LEFT JOIN project p ON a.entity = 'project' AND p.id = a.entity_id
+LEFT JOIN project p ON a.entity IN ('project', 'project_output', 'project_finance',
+                                    'project_inspection') AND p.id = a.entity_id
+LEFT JOIN recognised_product rp ON a.entity = 'recognised_product' AND rp.id = a.entity_id
+LEFT JOIN collaborator k ON a.entity = 'collaborator' AND k.id = a.entity_id
+LEFT JOIN admin_unit kc ON kc.edition = 'legacy' AND kc.code = k.commune_code
 WHERE (%(entity)s::text IS NULL OR a.entity = %(entity)s)
   AND (%(entity_id)s::bigint IS NULL OR a.entity_id = %(entity_id)s)
   AND (%(district)s::text IS NULL OR a.district_code = %(district)s
@@ -77,7 +83,7 @@ def _redacted(state: dict[str, Any], actor: Actor) -> dict[str, Any]:
     """A before/after state without personal fields unless the actor may see them."""
     if can_see_personal(actor):
         return state
-    return {k: v for k, v in state.items() if k not in PERSONAL_FIELDS}
+    return {k: v for k, v in state.items() if k not in HIDDEN}
 
 
 def history(conn: Connection, actor: Actor | None, entity: str | None = None,

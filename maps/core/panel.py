@@ -23,6 +23,7 @@ NAV = (
     ("establishments", "/maps/establishments", "Cơ sở CNNT"),
     ("projects", "/maps/projects", "Đề án khuyến công"),
     ("villages", "/maps/villages", "Làng nghề"),
+    ("cycle", "/maps/cycle", "Năm khuyến công"),
 )
 
 

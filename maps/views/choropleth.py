@@ -48,6 +48,13 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("Kinh phí khuyến công bình quân một lao động", format_vnd),
     IndicatorKey.beneficiary_share:
         Indicator("Tỷ lệ cơ sở CNNT được hỗ trợ", format_permille, 1000),
+    IndicatorKey.recognised_products:
+        Indicator("Số sản phẩm được công nhận (OCOP, CNNT tiêu biểu)", format_int,
+                  per_period=False),
+    IndicatorKey.communes_without_collaborator:
+        Indicator("Số xã chưa có cộng tác viên khuyến công", format_int, per_period=False),
+    IndicatorKey.unmet_requested_vnd:
+        Indicator("Kinh phí đề nghị hỗ trợ chưa đáp ứng", format_vnd, per_period=False),
 }
 CLASSIFICATIONS = {"quantiles": "phân vị", "jenks": "khoảng tự nhiên (Jenks)"}
 ALLOCATION_WORDS = {

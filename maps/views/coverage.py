@@ -151,8 +151,9 @@ def _features(units: Sequence[dict[str, Any]], level: str, indicator: str, alloc
 
 
 def _panel_html(data: IndicatorReport, level: str, indicator: str, method: str,
-                activity_types: Mapping[str, str]) -> Markup:
-    """Side panel: the filter form and the download links of the indicator table."""
+                activity_types: Mapping[str, str], page: str = "coverage") -> Markup:
+    """Side panel: the filter form (sent to the PAGE: coverage or cycle, the latter without
+    the 2025 edition) and the download links of the indicator table."""
     flt: ProjectFilter = data["filter"]
     allocation = data.get("allocation", "none")
     fields: list[Field] = [
@@ -163,22 +164,25 @@ def _panel_html(data: IndicatorReport, level: str, indicator: str, method: str,
         *project_fields(flt, activity_types),
         select("allocation", "Đề án cấp huyện (bản đồ cấp xã)", list(ALLOCATION_WORDS.items()),
                allocation),
-        select("edition", "Đơn vị hành chính", EDITION_CHOICES, "legacy"),
     ]
+    if page == "coverage":
+        fields.append(select("edition", "Đơn vị hành chính", EDITION_CHOICES, "legacy"))
     query = {"level": level, **flt.query(), "allocation": allocation}
     links = [("CSV", url_with("/api/coverage.csv", query)),
              ("XLSX", url_with("/api/coverage.xlsx", query)),
              ("GeoJSON", url_with("/api/coverage", query))]
-    return render("panels/coverage.html", action="/maps/coverage", fields=fields, links=links)
+    return render("panels/coverage.html", action=f"/maps/{page}", fields=fields, links=links)
 
 
 def coverage_map(data: IndicatorReport, level: Level = Level.commune,
                  indicator: IndicatorKey = IndicatorKey.kc_vnd,
                  map_settings: MapSettings | None = None,
                  classes: Classification = Classification.quantiles,
-                 activity_types: Mapping[str, str] | None = None) -> folium.Map:
+                 activity_types: Mapping[str, str] | None = None, page: str = "coverage",
+                 overlays: Sequence[folium.map.Layer] = ()) -> folium.Map:
     """A choropleth of one indicator per unit, with legend, title, notes and (if activity
-    types are given) the side panel with the filter form."""
+    types are given) the side panel with the filter form of the PAGE (coverage, cycle);
+    OVERLAYS are added above it, each a layer the layer control can switch on and off."""
     if level != data["level"]:
         raise InvalidInput(f"Dữ liệu là của cấp {data['level']!r}, không phải cấp {level!r}")
     ind = INDICATORS[indicator]
@@ -193,7 +197,7 @@ def coverage_map(data: IndicatorReport, level: Level = Level.commune,
     drawn = [u["geometry"] for u in units if u["geometry"] is not None]
     m = map_page(map_settings, title, bounds_of(drawn))
     if activity_types is not None:
-        side_panel(m, "coverage", _panel_html(data, level, indicator, classes, activity_types))
+        side_panel(m, page, _panel_html(data, level, indicator, classes, activity_types, page))
 
     features = _features(units, level, indicator, allocation, value_classes)
     if features:
@@ -218,6 +222,8 @@ def coverage_map(data: IndicatorReport, level: Level = Level.commune,
             interactive=False,
             className="kc-outline",
         ).add_to(m)
+    for layer in overlays:
+        layer.add_to(m)
 
     which = filter_text(flt, activity_types)
     subtitle = "Quảng Ngãi, đơn vị hành chính trước 1/7/2025" + (f"; {which}" if which else "")

@@ -11,11 +11,13 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.web.auth import actor_of
 from api.web.filter_query import ALLOCATION, FilterQuery, Filters
 from api.web.security_headers import map_page_response
 from geo.analytics.edition2025 import coverage_geojson_2025, report_2025
 from geo.analytics.filters import activity_types
 from geo.core.vocab import Allocation, Classification, Edition, IndicatorKey
+from geo.cycle.access import check_indicator
 from maps.core.map_forms import url_with
 from maps.views.coverage2025 import coverage_2025_map, query_of
 
@@ -35,6 +37,7 @@ def coverage_2025_json(request: Request, q: FilterQuery,
 def coverage_2025_page(request: Request, q: FilterQuery, indicator: IndicatorKey,
                        classes: Classification, allocation: Allocation) -> HTMLResponse:
     """/maps/coverage?edition=2025: the choropleth on the 2025 communes."""
+    check_indicator(actor_of(request), indicator)
     with request.app.state.database.transaction() as conn:
         report = report_2025(conn, q.parse(conn), allocation)
         names = activity_types(conn)

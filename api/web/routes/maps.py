@@ -24,7 +24,7 @@ from geo.core.vocab import (
     TileLayer,
     check_edition_level,
 )
-from geo.cycle.access import check_read
+from geo.cycle.access import check_indicator, check_read
 from geo.cycle.needs import list_needs
 from geo.cycle.whatif import DEFAULT_TOP, plan_ranking
 from geo.gazetteer.places import check_district, district_bbox, district_choices
@@ -73,6 +73,7 @@ def coverage(
 ) -> Response:
     """Choropleth of one khuyến công indicator per legacy district or commune (or 2025 commune)."""
     check_edition_level(edition, level)
+    check_indicator(actor_of(request), indicator)
     if edition == Edition.e2025:
         return coverage_2025_page(request, q, indicator, classes, allocation)
 

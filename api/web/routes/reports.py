@@ -12,6 +12,7 @@ from api.web.routes.edition2025 import CLASSES, INDICATOR
 from geo.accounts.authz import can_see_personal
 from geo.analytics.filters import activity_types
 from geo.core.vocab import Allocation, Classification, IndicatorKey, MapView, PngAspect
+from geo.cycle.access import check_indicator
 from geo.publish.briefing_data import briefing_data
 from geo.publish.map_views import ViewQuery, view_data
 from maps.export.briefing import briefing_pdf
@@ -46,6 +47,8 @@ def view_png(request: Request, view: MapView, params: ViewParams,
              classes: Classification = CLASSES,
              aspect: PngAspect = ASPECT) -> Response:
     """The map view (coverage, gaps, projects, establishments, villages) with its filters."""
+    if view == MapView.coverage:
+        check_indicator(actor_of(request), indicator)
     personal = can_see_personal(actor_of(request))
     with request.app.state.database.transaction() as conn:
         data = view_data(conn, view, params, personal)
