@@ -17,6 +17,7 @@ from api.web.routes import (
     cycle_api,
     cycle_map,
     cycle_pages,
+    cycle_records_pages,
     downloads,
     edition2025,
     establishments,
@@ -84,7 +85,8 @@ def create_app(database: TransactionSource | None = None,
     for module in (health, units, pages, login, establishments, record_edits, review, maps_routes,
                    coverage_api, progress_api, progress_pages, annual_report,
                    records, record_pages, geocode_routes, edition2025, reports, downloads, ogc,
-                   tiles, cycle_api, cycle_pages, cycle_map, vector_tiles):
+                   tiles, cycle_api, cycle_pages, cycle_map, cycle_records_pages,
+                   vector_tiles):
         app.include_router(module.router)
     for module in (imports, import_pages):  # spreadsheet intake
         app.include_router(module.router)

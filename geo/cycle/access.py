@@ -57,3 +57,14 @@ def check_indicator(actor: Actor | None, indicator: IndicatorKey) -> None:
     """Unauthorized for an anonymous caller asking for an indicator drawn from needs."""
     if indicator in LOGIN_INDICATORS:
         require_actor(actor)
+
+
+def can_write_local(actor: Actor | None, district_code: str | None) -> bool:
+    """Whether the actor may write a recognised product, a collaborator or a project's
+    outputs in this district (planners and admins anywhere, officers in their own)."""
+    if actor is None:
+        return False
+    if actor.role in ("admin", "planner"):
+        return True
+    return (actor.role == "district_officer" and district_code is not None
+            and district_code == actor.district_code)

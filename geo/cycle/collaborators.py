@@ -162,3 +162,12 @@ def communes_without_collaborator(conn: Connection, district: str | None = None
                               WHERE k.commune_code = c.code AND k.is_active)
             ORDER BY c.code""", {"d": district})
         return [dict(r) for r in cur.fetchall()]
+
+
+def district_communes(conn: Connection, district: str) -> list[dict[str, Any]]:
+    """The legacy communes of a district (code, name), by name: the form's choices."""
+    with dict_cursor(conn) as cur:
+        cur.execute("SELECT code, name FROM admin_unit WHERE edition = 'legacy' "
+                    "AND level = 'commune' AND parent_code = %s ORDER BY name, code",
+                    (district,))
+        return [dict(r) for r in cur.fetchall()]

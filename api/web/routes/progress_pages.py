@@ -16,7 +16,13 @@ from geo.analytics.filters import activity_types
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput, KcmapError, NotFound
 from geo.cycle.collaborators import communes_without_collaborator
-from geo.cycle.outputs import add_inspection, project_cycle, set_money, set_outputs
+from geo.cycle.outputs import (
+    add_inspection,
+    can_write_project,
+    project_cycle,
+    set_money,
+    set_outputs,
+)
 from geo.cycle.products import list_products
 from geo.cycle.progress import progress_report
 from geo.cycle.targets import OUTPUT_INDICATORS, check_target, import_targets, save_target
@@ -94,18 +100,20 @@ def _project(request: Request, project_id: int, message: str = "", status: int =
         with request.app.state.database.transaction() as conn:
             project = project_detail(conn, project_id)
             cycle = project_cycle(conn, project_id, actor)
+            writer = can_write_project(conn, actor, project_id)
     except NotFound:
         return _error_page(NotFound(f"Không có đề án {project_id}"), "/progress")
     except KcmapError as exc:
         return _error_page(exc, "/progress")
-    return HTMLResponse(project_page(project, cycle, actor, csrf_token(request),
-                                     _writer(request), message, error), status_code=status)
+    return HTMLResponse(project_page(project, cycle, actor, csrf_token(request), writer,
+                                     message, error), status_code=status)
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
 def project(request: Request, project_id: int = Path(ge=1, le=MAX_ID),
             done: str = Query("", max_length=20)) -> Response:
-    """One project: facts, outputs, money status, inspections; planners record them."""
+    """One project: facts, outputs, money status, inspections; planners, admins and the
+    officers of the project's district record them."""
     return _project(request, project_id, DONE.get(done, ""))
 
 
