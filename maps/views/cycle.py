@@ -45,17 +45,20 @@ def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
 
 
 def _layer(name: str, css: str, features: list[dict[str, Any]]) -> folium.GeoJson:
-    """One overlay: circles styled per feature, tooltip and popup from its `tip`."""
+    """One overlay: circles styled per feature, tooltip and popup from its `tip` (an empty
+    layer stays in the layer control, with its count 0)."""
+    tips: dict[str, Any] = {}
+    if features:
+        tips = {"tooltip": folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True,
+                                                 class_name="kc-tip"),
+                "popup": folium.GeoJsonPopup(fields=["tip"], labels=False, class_name="kc-tip")}
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=f"{name} ({format_int(len(features))})",
         marker=folium.CircleMarker(radius=6, weight=1.5, fill=True, fill_opacity=0.8,
                                    className=css),
         style_function=lambda f: f["properties"]["style"],
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True,
-                                      class_name="kc-tip"),
-        popup=folium.GeoJsonPopup(fields=["tip"], labels=False, class_name="kc-tip"),
-        className=css, overlay=True, show=True)
+        className=css, overlay=True, show=True, **tips)
 
 
 def _products(products: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

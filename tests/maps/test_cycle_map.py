@@ -5,6 +5,7 @@ choropleth too, the one drawn from needs only for logged-in users."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from geo.accounts.authz import Actor
@@ -91,6 +92,12 @@ def test_cycle_layers_toggle_and_render_in_chromium(boundaries: Any, make_user: 
 
 
 def test_cycle_page_links_and_who_may_see_it(boundaries: Any, make_user: Any) -> None:
+    viewer = auth_client(boundaries)
+    login(viewer, make_user("viewer").username)
+    empty = viewer.get("/maps/cycle")  # no product, collaborator or need yet
+    assert empty.status_code == 200
+    assert all(json.dumps(f"{name} (0)")[1:-1] in empty.text  # the layer control's names
+               for css, name in LAYERS.items() if css != "kc-cycle-missing")
     _cycle_records(boundaries, make_user("planner"))
     anonymous = auth_client(boundaries, public_maps=True)
     assert anonymous.get("/maps/cycle").status_code == 401

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from maps.core.panel import NAV
 from tests.world import (
     BINH_SON,
     EVIL,
@@ -112,7 +113,7 @@ def test_page_loads_offline_with_controls(hostile: dict[str, Any], live_server: 
     assert page.locator(".kc-legend").is_visible()
     assert page.locator(".kc-title").is_visible()
     assert page.locator("form.kc-filter button[type=submit]").is_visible()
-    assert page.locator(".kc-mapnav a").count() == 6
+    assert page.locator(".kc-mapnav a").count() == len(NAV) + 1  # the home link, every map
     assert page.locator("img").count() == 0  # no payload became an element
     _clean(offline_page)
 
@@ -120,7 +121,8 @@ def test_page_loads_offline_with_controls(hostile: dict[str, Any], live_server: 
 def test_index_links_every_map(client: TestClient) -> None:
     html = client.get("/").text
     for target in ("/maps/coverage", "/maps/gaps", "/maps/establishments", "/maps/projects",
-                   "/maps/villages", "/reports/briefing.pdf", "/login", "/api"):
+                   "/maps/villages", "/maps/cycle", "/reports/briefing.pdf", "/login",
+                   "/api"):
         assert f'href="{target}' in html, target
     assert '<html lang="vi">' in html and 'href="#kc-main"' in html  # skip link
     assert "/api/coverage" not in html  # the API list moved to /api
