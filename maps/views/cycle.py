@@ -22,7 +22,7 @@ from maps.core.legend import MapBox
 from maps.core.templates import render
 from maps.views.coverage import coverage_map
 
-OCOP_COLOR, CNNT_COLOR = "#d95f02", "#1b9e77"
+OCOP_COLOR, CNNT_COLOR = "#e7298a", "#1f78b4"
 WITH_COLOR, WITHOUT_COLOR, NEED_COLOR = "#1a9641", "#d7191c", "#6a3d9a"
 LEVEL_RADIUS = {"provincial": 6, "regional": 7, "national": 9}
 # Need circles: area proportional to the money asked, as the projects map sizes its points.
