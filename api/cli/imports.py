@@ -35,6 +35,17 @@ StrictOpt = Annotated[bool, typer.Option("--strict",
                                          help="Một dòng bị từ chối là hủy cả lần nhập")]
 ReportOpt = Annotated[Path | None, typer.Option(help="Ghi báo cáo JSON từng dòng vào tệp này")]
 CrsOpt = Annotated[str, typer.Option(help="Hệ VN-2000 của tọa độ mét ghi trong cột vĩ độ/kinh độ")]
+ArchiveOpt = Annotated[bool, typer.Option(
+    "--archive-absent", help="Lưu trữ (không xóa) các bản ghi của lần nhập trước từ tệp này mà "
+                             "tệp không còn; hoàn tác bằng `kcmap import undo`")]
+KIND_WORDS = {"establishments": "Cơ sở CNNT", "villages": "Làng nghề",
+              "projects": "Đề án khuyến công", "needs": "Nhu cầu hỗ trợ"}
+STATUS_WORDS = {"accepted": "nhận", "rejected": "từ chối", "duplicate": "trùng",
+                "skipped": "bỏ qua", "conflict": "xung đột"}
+PRECISION_WORDS = {"exact": "chính xác", "commune": "cấp xã", "district": "cấp huyện",
+                   "province": "cấp tỉnh", "none": "không có vị trí"}
+ISSUE_FIELDS = {"row": "Dòng", "address": "Địa chỉ", "lat,lon": "Tọa độ",
+                "coordinates": "Tọa độ", "location": "Vị trí"}
 
 
 LINE_SECONDS = 5.0  # without a terminal: one progress line at least this often
@@ -89,7 +100,8 @@ def _echo_result(result: ImportResult) -> None:
     w = result.written
     first, last = result.header_rows
     header = f"dòng {first}" if first == last else f"dòng {first}–{last}"
-    typer.echo(f"{result.kind} từ {result.file}, trang '{result.sheet}' (tiêu đề {header}): "
+    typer.echo(f"{KIND_WORDS.get(result.kind, result.kind)} từ {result.file}, trang "
+               f"'{result.sheet}' (tiêu đề {header}): "
                f"{s['accepted']} nhận, {s['rejected']} từ chối, {s['duplicate']} trùng, "
                f"{s['skipped']} bỏ qua")
     if result.aborted:
@@ -105,14 +117,18 @@ def _echo_result(result: ImportResult) -> None:
         typer.echo(f"{len(kept)} dòng có giá trị mới trong tệp khác với chỉnh sửa của người dùng: "
                    "giữ chỉnh sửa (dòng " + ", ".join(str(r.row) for r in kept[:20])
                    + ")")
-    if result.absent:
+    if result.archived:
+        typer.echo(f"{result.archived} bản ghi của lần nhập trước từ tệp này không còn trong "
+                   "tệp: đã lưu trữ (không xóa; hoàn tác được cùng lượt nhập)")
+    elif result.absent:
         typer.echo(f"{result.absent} bản ghi của lần nhập trước từ tệp này không còn trong tệp "
-                   "(không bị xóa)")
+                   "(không bị xóa; --archive-absent để lưu trữ)")
     precision = {} if needs else result.to_dict()["precision"]
     if precision:
-        typer.echo("vị trí: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
+        typer.echo("vị trí: " + ", ".join(f"{PRECISION_WORDS.get(k, k)} {v}"
+                                          for k, v in sorted(precision.items())))
     unknown = [c["header"] for c in result.columns
-               if c["field"] is None and (c["note"] or "").startswith("unknown")]
+               if c["field"] is None and (c["note"] or "").startswith("tiêu đề lạ")]
     if unknown:
         typer.echo("cột không dùng: " + ", ".join(f"'{h}'" for h in unknown))
 
@@ -125,13 +141,16 @@ def _echo_issues(result: ImportResult) -> None:
         if shown == SHOWN_ISSUES:
             typer.echo("… xem thêm trong --report", err=True)
             return
-        text = "; ".join(f"{i['field']}: {i['message']}" for i in row.issues)
-        typer.echo(f"dòng {row.row} {row.status}: {text}", err=True)
+        text = "; ".join(f"{i.get('column') or ISSUE_FIELDS.get(i['field'], i['field'])}: "
+                         f"{i['message']}" for i in row.issues)
+        typer.echo(f"dòng {row.row} {STATUS_WORDS.get(row.status, row.status)}: {text}",
+                   err=True)
         shown += 1
 
 
 def _run(kind: str, path: Path, sheet: str | None, mapping: Path | None, dry_run: bool,
-         strict: bool, report: Path | None, crs: str, funding: str | None = None) -> None:
+         strict: bool, report: Path | None, crs: str, funding: str | None = None,
+         archive_absent: bool = False) -> None:
     from geo.core.migrate import migrate
     from geo.intake.importer import import_file, import_needs_file
 
@@ -147,7 +166,7 @@ def _run(kind: str, path: Path, sheet: str | None, mapping: Path | None, dry_run
             else:
                 result = import_file(conn, kind, path, sheet=sheet, mapping=mapping, crs=crs,
                                      strict=strict, dry_run=dry_run, default_funding=funding,
-                                     progress=progress)
+                                     progress=progress, archive_absent=archive_absent)
     except ImportAborted as exc:
         _write_report(report, exc.result)
         _echo_result(exc.result)
@@ -176,25 +195,30 @@ def undo(batch_id: Annotated[int, typer.Argument(help="Số lượt nhập (in r
             counts = undo_batch(conn, SYSTEM_ACTOR, batch_id)
     except KcmapError as exc:
         _fail(exc)
+    unarchived = counts.get("archive_undone", 0)
     typer.echo(f"đã hoàn tác lượt nhập {batch_id}: xóa {counts['removed']} bản ghi, "
-               f"khôi phục {counts['restored']}, giữ nguyên {counts['kept_fields']} trường "
-               "đã được người dùng sửa sau đó")
+               f"khôi phục {counts['restored']}, bỏ lưu trữ {unarchived}, giữ nguyên "
+               f"{counts['kept_fields']} trường đã được người dùng sửa sau đó")
 
 
 @app.command("establishments")
 def establishments(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
                    dry_run: DryRunOpt = False, strict: StrictOpt = False,
-                   report: ReportOpt = None, crs: CrsOpt = "EPSG:5898") -> None:
+                   report: ReportOpt = None, crs: CrsOpt = "EPSG:5898",
+                   archive_absent: ArchiveOpt = False) -> None:
     """Nhập cơ sở công nghiệp nông thôn (cơ sở CNNT)."""
-    _run("establishments", path, sheet, mapping, dry_run, strict, report, crs)
+    _run("establishments", path, sheet, mapping, dry_run, strict, report, crs,
+         archive_absent=archive_absent)
 
 
 @app.command("villages")
 def villages(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
              dry_run: DryRunOpt = False, strict: StrictOpt = False,
-             report: ReportOpt = None, crs: CrsOpt = "EPSG:5898") -> None:
+             report: ReportOpt = None, crs: CrsOpt = "EPSG:5898",
+             archive_absent: ArchiveOpt = False) -> None:
     """Nhập làng nghề."""
-    _run("villages", path, sheet, mapping, dry_run, strict, report, crs)
+    _run("villages", path, sheet, mapping, dry_run, strict, report, crs,
+         archive_absent=archive_absent)
 
 
 @app.command("projects")
@@ -203,10 +227,10 @@ def projects(path: PathArg, sheet: SheetOpt = None, mapping: MappingOpt = None,
              report: ReportOpt = None, crs: CrsOpt = "EPSG:5898",
              funding_source: Annotated[FundingSource | None, typer.Option(
                  help="Nguồn vốn cho các dòng không ghi 'Nguồn vốn'")] = None,
-             ) -> None:
+             archive_absent: ArchiveOpt = False) -> None:
     """Nhập đề án khuyến công."""
     _run("projects", path, sheet, mapping, dry_run, strict, report, crs,
-         funding_source.value if funding_source else None)
+         funding_source.value if funding_source else None, archive_absent)
 
 
 @app.command("needs")

@@ -53,7 +53,7 @@ WITH ben AS (
     JOIN unit_crosswalk x ON x.legacy_code = l.commune_code
     JOIN boundary b ON b.edition = '2025' AND b.code = x.code_2025
     WHERE l.precision = 'exact' AND l.commune_code = ANY(%(codes)s::text[])
-      AND ST_Contains(b.geom, l.geom)
+      AND ST_Contains(b.geom, l.geom) AND e.archived_at IS NULL
     ORDER BY e.id, x.code_2025
 )
 SELECT h.commune_code, h.code_2025, count(*) AS establishments,
@@ -76,6 +76,8 @@ WITH loc AS (
     JOIN boundary b ON b.edition = '2025' AND b.code = x.code_2025
     WHERE l.precision = 'exact' AND l.commune_code = ANY(%(codes)s::text[])
       AND ST_Contains(b.geom, l.geom)
+      AND NOT EXISTS (SELECT 1 FROM craft_village a WHERE a.archived_at IS NOT NULL
+                      AND a.id = l.village_id)
     ORDER BY l.village_id, x.code_2025
 )
 SELECT commune_code, code_2025, count(*) AS craft_villages FROM hit GROUP BY 1, 2

@@ -74,7 +74,8 @@ class ProjectFilter:
 
 
 # The WHERE clause of a project row `p` matching a ProjectFilter (parameters from params()).
-FILTER_SQL = """p.year = ANY(%(f_years)s::int[]) AND p.status = ANY(%(f_statuses)s::text[])
+FILTER_SQL = """p.archived_at IS NULL
+  AND p.year = ANY(%(f_years)s::int[]) AND p.status = ANY(%(f_statuses)s::text[])
   AND (cardinality(%(f_sources)s::text[]) = 0 OR p.funding_source = ANY(%(f_sources)s::text[]))
   AND (cardinality(%(f_activities)s::text[]) = 0
        OR p.activity_type = ANY(%(f_activities)s::text[]))"""

@@ -93,6 +93,7 @@ WITH l AS MATERIALIZED (
     FROM establishment e
     LEFT JOIN (SELECT * FROM record_place WHERE establishment_id IS NOT NULL) x
            ON x.establishment_id = e.id
+    WHERE e.archived_at IS NULL
     ORDER BY e.id, x.location_id
 )
 SELECT @PLACE_COLS@, count(*) AS establishments,
@@ -109,6 +110,7 @@ WITH l AS MATERIALIZED (
     FROM craft_village v
     LEFT JOIN (SELECT * FROM record_place WHERE village_id IS NOT NULL) x
            ON x.village_id = v.id
+    WHERE v.archived_at IS NULL
     ORDER BY v.id, x.location_id
 )
 SELECT @PLACE_COLS@, count(*) AS craft_villages

@@ -62,7 +62,7 @@ def _number(text: str) -> float:
         else:
             t = whole + "." + frac
     if not _PLAIN.match(t):
-        raise InvalidInput(f"not a number: {text!r}")
+        raise InvalidInput(f"không phải là số: {text!r}")
     return float(sign + t)
 
 
@@ -78,16 +78,16 @@ def _split_hemisphere(text: str) -> tuple[str, str | None]:
 def _parse(raw: object) -> tuple[float, str | None]:
     """(value in degrees or metres, hemisphere letter or None)."""
     if raw is None:
-        raise InvalidInput("empty coordinate")
+        raise InvalidInput("tọa độ trống")
     if isinstance(raw, bool):
-        raise InvalidInput(f"not a coordinate: {raw!r}")
+        raise InvalidInput(f"không phải là tọa độ: {raw!r}")
     if isinstance(raw, (int, float)):
         if not math.isfinite(raw):
-            raise InvalidInput(f"not a coordinate: {raw!r}")
+            raise InvalidInput(f"không phải là tọa độ: {raw!r}")
         return float(raw), None
     text = str(raw).translate(_SYMBOLS).replace("''", '"').strip()
     if not text:
-        raise InvalidInput("empty coordinate")
+        raise InvalidInput("tọa độ trống")
     body, hemi = _split_hemisphere(text)
     negative = body.startswith("-")
     body = body.lstrip("+-").strip()
@@ -95,11 +95,11 @@ def _parse(raw: object) -> tuple[float, str | None]:
         parts = _NUMBER.findall(body)
         leftover = _NUMBER.sub("", body).translate(str.maketrans("", "", "°'\": dDmMsS"))
         if not 1 <= len(parts) <= 3 or leftover:
-            raise InvalidInput(f"not a degrees-minutes-seconds value: {raw!r}")
+            raise InvalidInput(f"không đọc được độ-phút-giây: {raw!r}")
         values = [float(p.replace(",", ".")) for p in parts] + [0.0, 0.0]
         degrees, minutes, seconds = values[:3]
         if minutes >= 60 or seconds >= 60:
-            raise InvalidInput(f"minutes and seconds must be below 60: {raw!r}")
+            raise InvalidInput(f"phút và giây phải nhỏ hơn 60: {raw!r}")
         value = degrees + minutes / 60 + seconds / 3600
     else:
         value = _number(body)
@@ -154,12 +154,12 @@ def _metres(a: float, b: float, crs: str, bbox: tuple[float, float, float, float
         orders = [(b, a)] if a >= 1_000_000 else [(a, b)]
     else:
         orders = [(b, a), (a, b)]
-    label = f"VN-2000 metres ({crs})"
+    label = f"tọa độ mét VN-2000 ({crs})"
     lon = lat = None
     for easting, northing in orders:
         lon, lat = vn2000_to_wgs84(easting, northing, crs)
         if math.isfinite(lon) and math.isfinite(lat) and inside_bbox(bbox, lon, lat):
-            issue = f"{label} converted to WGS 84: N={northing:.1f} E={easting:.1f}"
+            issue = f"{label} đã chuyển sang WGS 84: N={northing:.1f} E={easting:.1f}"
             return ParsedPoint(round(lon, 7), round(lat, 7), [issue], f"vn2000:{crs}", True)
     hint = ""
     for other in VN2000_ALTERNATIVES:
@@ -168,11 +168,11 @@ def _metres(a: float, b: float, crs: str, bbox: tuple[float, float, float, float
         for easting, northing in orders:
             x, y = vn2000_to_wgs84(easting, northing, other)
             if math.isfinite(x) and math.isfinite(y) and inside_bbox(bbox, x, y):
-                hint = f"; the values would fall inside the province with {other}"
+                hint = f"; với {other} thì các giá trị nằm trong tỉnh"
                 break
         if hint:
             break
-    issue = f"{label} fall outside Quảng Ngãi after conversion{hint}"
+    issue = f"{label} nằm ngoài tỉnh Quảng Ngãi sau khi chuyển đổi{hint}"
     finite = lon is not None and lat is not None and math.isfinite(lon) and math.isfinite(lat)
     return ParsedPoint(lon if finite else None, lat if finite else None, [issue],
                        "outside_province", False)
@@ -188,27 +188,27 @@ def parse_point(lat_raw: object, lon_raw: object, vn2000_crs: str = DEFAULT_VN20
         lat, lat_hemi = _parse(lat_raw)
         lon, lon_hemi = _parse(lon_raw)
     except InvalidInput as exc:
-        return ParsedPoint(None, None, [f"coordinates not readable: {exc}"], "none", False)
+        return ParsedPoint(None, None, [f"không đọc được tọa độ: {exc}"], "none", False)
     if abs(lat) > 1000 and abs(lon) > 1000:
         return _metres(lat, lon, vn2000_crs, box)
     if abs(lat) > 1000 or abs(lon) > 1000:
         return ParsedPoint(None, None, [
-            f"coordinates mix degrees and metres: lat={lat_raw!r} lon={lon_raw!r}"], "none", False)
+            f"tọa độ lẫn độ và mét: vĩ độ={lat_raw!r} kinh độ={lon_raw!r}"], "none", False)
     issues: list[str] = []
     swapped_letters = (lat_hemi and _HEMI_AXIS[lat_hemi] == "lon") or \
         (lon_hemi and _HEMI_AXIS[lon_hemi] == "lat")
     if swapped_letters:
         lat, lon = lon, lat
-        issues.append("latitude and longitude were swapped (hemisphere letters)")
+        issues.append("vĩ độ và kinh độ bị đổi chỗ (theo chữ N/E): đã đổi lại")
     if abs(lat) > 90 or abs(lon) > 180:
         if abs(lon) <= 90 and abs(lat) <= 180:
             lat, lon = lon, lat
-            issues.append("latitude and longitude were swapped")
+            issues.append("vĩ độ và kinh độ bị đổi chỗ: đã đổi lại")
             return _checked(lat, lon, issues, "wgs84_swapped", box)
-        return ParsedPoint(None, None, [f"not a latitude/longitude: {lat_raw!r}, {lon_raw!r}"],
+        return ParsedPoint(None, None, [f"không phải vĩ độ/kinh độ: {lat_raw!r}, {lon_raw!r}"],
                            "none", False)
     if not inside_bbox(box, lon, lat) and inside_bbox(box, lat, lon):
-        issues.append("latitude and longitude were swapped")
+        issues.append("vĩ độ và kinh độ bị đổi chỗ: đã đổi lại")
         return _checked(lon, lat, issues, "wgs84_swapped", box)
     return _checked(lat, lon, issues, "wgs84_swapped" if swapped_letters else "wgs84", box)
 
@@ -217,6 +217,6 @@ def _checked(lat: float, lon: float, issues: list[str], method: str,
              bbox: tuple[float, float, float, float]) -> ParsedPoint:
     if inside_bbox(bbox, lon, lat):
         return ParsedPoint(round(lon, 7), round(lat, 7), issues, method, True)
-    issues.append(f"point ({lat:.5f}, {lon:.5f}) is outside Quảng Ngãi province "
-                  f"(lat {bbox[1]:.2f}–{bbox[3]:.2f}, lon {bbox[0]:.2f}–{bbox[2]:.2f})")
+    issues.append(f"điểm ({lat:.5f}, {lon:.5f}) nằm ngoài tỉnh Quảng Ngãi "
+                  f"(vĩ độ {bbox[1]:.2f}–{bbox[3]:.2f}, kinh độ {bbox[0]:.2f}–{bbox[2]:.2f})")
     return ParsedPoint(lon, lat, issues, "outside_province", False)

@@ -12,6 +12,7 @@ from geo.geocoding.spans import Span, district_unit
 
 STATUSES = tuple(s.value for s in GeocodeStatus)
 PRECISIONS = tuple(p.value for p in Precision)
+SEVERAL = "nhiều đơn vị cùng khớp: "  # an ambiguous address: its candidates follow
 
 @dataclass
 class GeocodeResult:
@@ -102,12 +103,12 @@ def _resolve_units(index: GazetteerIndex, result: GeocodeResult, entries: list[N
             _place(result, index.unit("legacy", code), "district")
             if not (len(sources) == 1 and sources[0].level == "district"):
                 result.issues.append(
-                    f"{unit.name} is a 2025 commune made of "
+                    f"{unit.name} là xã mới (2025) hợp thành từ "
                     + ", ".join(u.name for u in sources)
-                    + "; the legacy commune is not known")
+                    + "; chưa biết xã cũ")
         else:
             _place(result, index.province, "province")
-            result.issues.append(f"{unit.name} is a 2025 commune outside the legacy units")
+            result.issues.append(f"{unit.name} là xã mới (2025) không thuộc đơn vị cũ nào")
         return
     _ambiguous(index, result, units, district)
 
@@ -130,7 +131,7 @@ def _ambiguous(index: GazetteerIndex, result: GeocodeResult, units: list[Unit],
     if len(targets) == 1:
         fill_2025(index, result, targets.pop())
     result.issues.append(
-        "several units fit equally: " + ", ".join(
+        SEVERAL + ", ".join(
             f"{c['name']} ({c['code']})" for c in result.candidates))
 
 
@@ -157,12 +158,12 @@ def geocode_address(index: GazetteerIndex, text: str | None) -> GeocodeResult:
     result = GeocodeResult()
     p = AddressParser(index, text or "")
     if not p.tokens:
-        result.issues.append("empty address")
+        result.issues.append("địa chỉ trống")
         return result
     province = p.province()
     other = p.other_province(province)
     if other is not None:
-        result.issues.append(f"address is in {other.name}, not in Quảng Ngãi")
+        result.issues.append(f"địa chỉ thuộc {other.name}, không thuộc Quảng Ngãi")
         return result
     district = p.district(province)
     if district is None:
@@ -170,7 +171,7 @@ def geocode_address(index: GazetteerIndex, text: str | None) -> GeocodeResult:
         district = p.fuzzy(index.all_districts, windows[:1], "district")
         if district is not None:
             words = " ".join(t.f for t in p.tokens[district.start:district.end])
-            result.issues.append(f"spelling corrected: '{words}'")
+            result.issues.append(f"đã sửa lỗi chính tả: '{words}'")
     dunit = district_unit(district)
     span, entries, note = p.commune(district, province)
     if span is None:
@@ -180,11 +181,11 @@ def geocode_address(index: GazetteerIndex, text: str | None) -> GeocodeResult:
     if span is not None:
         if span.ratio < 100:
             words = " ".join(t.f for t in p.tokens[span.start:span.end])
-            result.issues.append(f"spelling corrected: '{words}'")
+            result.issues.append(f"đã sửa lỗi chính tả: '{words}'")
         _resolve_units(index, result, entries, dunit)
         if note == "moved" and dunit is not None and result.commune_name:
             result.issues.append(
-                f"{result.commune_name} moved from {dunit.name} to {result.district_name}")
+                f"{result.commune_name} đã chuyển từ {dunit.name} sang {result.district_name}")
         result.score = 0.5 if result.status == "ambiguous" else _score(
             span, district, province, note)
         if result.status == "ok" and result.precision != "commune":
@@ -209,9 +210,9 @@ def geocode_address(index: GazetteerIndex, text: str | None) -> GeocodeResult:
         result.score = 0.5
         return result
     if province is not None:
-        result.issues.append("former Kon Tum province: no legacy unit to map to")
+        result.issues.append("thuộc tỉnh Kon Tum cũ: không có đơn vị cũ tương ứng")
     else:
-        result.issues.append("no unit of Quảng Ngãi recognised")
+        result.issues.append("không nhận ra đơn vị hành chính nào của Quảng Ngãi")
     return result
 
 
@@ -228,11 +229,11 @@ def _fuzzy_commune(p: AddressParser, result: GeocodeResult, district: Span | Non
         if entries:
             return fuzzy, entries, note
     if dunit is not None and dunit.code not in index.district_communes:
-        result.issues.append(f"{dunit.name} has no commune-level units in the legacy edition")
+        result.issues.append(f"{dunit.name} không có đơn vị cấp xã trong danh mục cũ")
     elif windows and dunit is not None and windows[0][2] == "commune":
         start, end, _ = windows[0]
         words = " ".join(t.f for t in p.tokens[start:end])
-        result.issues.append(f"commune '{words}' not found in {dunit.name}")
+        result.issues.append(f"không tìm thấy xã '{words}' trong {dunit.name}")
     return None, [], ""
 
 
@@ -241,7 +242,7 @@ def _inconsistent(index: GazetteerIndex, result: GeocodeResult, entries: list[Na
     """A commune named with a district it is not in: list both, answer their common parent."""
     units = [e.unit for e in entries]
     if dunit is not None:
-        result.issues.append(", ".join(u.name for u in units) + f" is not in {dunit.name}")
+        result.issues.append(", ".join(u.name for u in units) + f" không thuộc {dunit.name}")
         units = [*units, dunit]
     _ambiguous(index, result, units, None)
     result.score = 0.3

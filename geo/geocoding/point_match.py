@@ -5,7 +5,13 @@ from __future__ import annotations
 from geo.core.db import Connection
 from geo.gazetteer.index import GazetteerIndex, load_index
 from geo.geocoding.coords import ParsedPoint, parse_point
-from geo.geocoding.geocoder import GeocodeResult, fill_2025, fill_district, geocode_address
+from geo.geocoding.geocoder import (
+    SEVERAL,
+    GeocodeResult,
+    fill_2025,
+    fill_district,
+    geocode_address,
+)
 
 
 def locate(conn_or_index: Connection | GazetteerIndex, address: str | None,
@@ -22,7 +28,7 @@ def locate(conn_or_index: Connection | GazetteerIndex, address: str | None,
     if not point.accepted or point.lon is None or point.lat is None:
         result.issues.extend(point.issues)
         if address and address.strip():
-            result.issues.append("coordinates not used: located by the address")
+            result.issues.append("không dùng tọa độ: xác định vị trí theo địa chỉ")
         return result
     return _with_point(index, result, point)
 
@@ -41,8 +47,8 @@ def _with_point(index: GazetteerIndex, by_address: GeocodeResult,
         for name in ("commune_code", "commune_name", "district_code", "district_name",
                      "commune_code_2025", "commune_name_2025"):
             setattr(result, name, getattr(by_address, name))
-        result.issues.append("no commune boundary contains the point" if index.has_boundaries
-                             else "no boundaries loaded: point not checked against the address")
+        result.issues.append("điểm không nằm trong ranh giới xã nào" if index.has_boundaries
+                             else "chưa nạp ranh giới: chưa đối chiếu điểm với địa chỉ")
         if by_address.status in ("ambiguous", "conflict"):
             result.candidates = by_address.candidates
         return result
@@ -58,26 +64,26 @@ def _with_point(index: GazetteerIndex, by_address: GeocodeResult,
                 by_address.commune_name
             result.commune_code_2025 = by_address.commune_code_2025
             result.commune_name_2025 = by_address.commune_name_2025
-    approx = " (approximate boundary)" if quality == "approximate" else ""
+    approx = " (ranh giới gần đúng)" if quality == "approximate" else ""
     here = f"{unit.name}{approx}" if unit.level == "commune" else \
         f"{result.district_name}{approx}"
     said = by_address.commune_code if unit.level == "commune" else None
     named = [c for c in by_address.candidates if c["edition"] == "legacy"]
     if said and said != unit.code:
         result.issues.append(
-            f"point lies in {here} but the address names {by_address.commune_name}")
+            f"điểm nằm ở {here} nhưng địa chỉ ghi {by_address.commune_name}")
     elif by_address.district_code and by_address.district_code != result.district_code:
         result.issues.append(
-            f"point lies in {here} but the address names {by_address.district_name}")
+            f"điểm nằm ở {here} nhưng địa chỉ ghi {by_address.district_name}")
     elif named and not any(c["code"] in (result.commune_code, result.district_code)
                            for c in named):
         result.issues.append(
-            f"point lies in {here} but the address names "
-            + " or ".join(str(c["name"]) for c in named))
+            f"điểm nằm ở {here} nhưng địa chỉ ghi "
+            + " hoặc ".join(str(c["name"]) for c in named))
     else:
         if named:
-            result.issues = [i for i in result.issues if not i.startswith("several units")]
-            result.issues.append(f"the point settles the ambiguous address: {here}")
+            result.issues = [i for i in result.issues if not i.startswith(SEVERAL)]
+            result.issues.append(f"tọa độ xác định địa chỉ chưa rõ: {here}")
         return result
     result.status = "conflict"
     result.score = 0.5
@@ -87,7 +93,7 @@ def _with_point(index: GazetteerIndex, by_address: GeocodeResult,
         for name in ("commune_code", "commune_name", "district_code", "district_name",
                      "commune_code_2025", "commune_name_2025"):
             setattr(result, name, getattr(by_address, name))
-        result.issues.append("kept the address's commune: the boundaries are approximate")
+        result.issues.append("giữ xã theo địa chỉ: ranh giới chỉ gần đúng")
     by_text = named or [{
         "code": by_address.commune_code or by_address.district_code,
         "name": by_address.commune_name or by_address.district_name,

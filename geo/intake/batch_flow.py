@@ -15,6 +15,7 @@ from geo.accounts.authz import Actor
 from geo.core.db import Connection
 from geo.core.errors import Conflict, InvalidInput
 from geo.intake.apply import apply_rows
+from geo.intake.archive import archive_records, revive_records, undo_archive
 from geo.intake.batches import NEEDS, batch_row, check_batch
 from geo.intake.need_batch import commit_needs, undo_needs
 from geo.intake.plan import RowPlan, absent_records, load_stored, plan_row
@@ -25,7 +26,7 @@ from geo.records.kinds import RecordKind
 from geo.records.public_establishments import fold_sums
 
 OUTSIDE = "ngoài huyện của bạn: cán bộ huyện chỉ nhập bản ghi thuộc huyện mình"
-KEPT_LOCATION = "location reviewed in kcmap: kept, the file's position was not applied"
+KEPT_LOCATION = "vị trí đã được rà soát trong kcmap: giữ nguyên, không dùng vị trí trong tệp"
 
 
 def _outside(actor: Actor, record: RecordRow, plan: RowPlan | None) -> bool:
@@ -112,10 +113,12 @@ def _planned(conn: Connection, batch_id: int) -> list[tuple[RecordRow, dict[str,
 
 
 def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
-                 keep_undecided: bool = False, result: ImportResult | None = None
-                 ) -> dict[str, Any]:
+                 keep_undecided: bool = False, result: ImportResult | None = None,
+                 archive_absent: bool = False) -> dict[str, Any]:
     """Write a ready batch. Conflicts not decided refuse the commit (Conflict), unless
-    `keep_undecided`: then the person's value stays. Returns what was written."""
+    `keep_undecided`: then the person's value stays. With `archive_absent` (or the option
+    given at upload) the records the file no longer carries are archived; archived records
+    the file carries again come back. Returns what was written."""
     batch = batch_row(conn, batch_id, lock=True)
     who = check_batch(actor, batch)
     if batch["status"] != "ready":
@@ -142,12 +145,22 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
     if undecided and not keep_undecided:
         raise Conflict(f"Còn {undecided} dòng xung đột chưa quyết định: chọn giá trị của tệp "
                        "hoặc giữ giá trị đã sửa cho từng dòng")
+    seen = {plan.stored.id for _, plan in items if plan.stored is not None}
+    absent: list[int] = []
+    if archive_absent or batch["archive_absent"]:
+        district = who.district_code if who.role == "district_officer" else None
+        absent = [r["id"] for r in absent_records(conn, kind, batch["file_name"], seen,
+                                                  district, limit=None)[1]]
     reason = f"Nhập tệp {batch['file_name']} (lô {batch_id})"
     applied = apply_rows(conn, who, batch_id, kind, items, reason)
     written = {"inserted": applied.counts.inserted, "updated": applied.counts.updated,
                "unchanged": applied.counts.unchanged,
                "locations_written": applied.counts.locations_written,
-               "kept_reviewed": len(applied.counts.locations_kept)}
+               "kept_reviewed": len(applied.counts.locations_kept),
+               "archived": archive_records(conn, who, batch_id, kind, absent,
+                                           batch["file_name"]),
+               "revived": revive_records(conn, who, batch_id, kind, sorted(seen),
+                                         batch["file_name"])}
     with conn.cursor() as cur:
         query = sql.SQL(
             "UPDATE import_batch_row b SET record_id = v.rid, prev_state = v.prev::jsonb "
@@ -187,14 +200,16 @@ def undo_batch(conn: Connection, actor: Actor | None, batch_id: int) -> dict[str
                     "AND record_id IS NOT NULL AND status IN ('accepted', 'conflict')",
                     (batch_id,))
         prev = [(int(r), p) for r, p in cur.fetchall()]
+    unarchived = undo_archive(conn, who, batch_id, RecordKind(batch["kind"]))
     counts = undo_changes(conn, who, batch_id, RecordKind(batch["kind"]), prev)
     if batch["kind"] == RecordKind.ESTABLISHMENT:
         fold_sums(conn)
+    done = {**counts.to_dict(), "archive_undone": unarchived}
     with conn.cursor() as cur:
         cur.execute("UPDATE import_batch SET status = 'undone', undone_at = now(), "
                     "summary = summary || jsonb_build_object('undo', %s::jsonb) WHERE id = %s",
-                    (json.dumps(counts.to_dict()), batch_id))
-    return {"id": batch_id, "status": "undone", **counts.to_dict()}
+                    (json.dumps(done), batch_id))
+    return {"id": batch_id, "status": "undone", **done}
 
 
 def _row_report(conn: Connection, batch_id: int, number: int) -> tuple[dict[str, Any],

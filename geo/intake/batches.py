@@ -52,14 +52,17 @@ def check_import(actor: Actor | None, kind: str) -> Actor:
 
 
 def create_batch(conn: Connection, actor: Actor, kind: str, file_name: str,
-                 sheet: str | None) -> int:
-    """A new running batch; returns its id."""
+                 sheet: str | None, archive_absent: bool = False) -> int:
+    """A new running batch; returns its id. `archive_absent`: its commit archives the
+    records the file no longer carries."""
     with conn.cursor() as cur:
         cur.execute("INSERT INTO import_batch (user_id, username, kind, file_name, sheet, "
-                    "district_code) VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                    "district_code, archive_absent) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                    "RETURNING id",
                     (actor.user_id if actor.user_id > 0 else None, actor.username, str(kind),
                      file_name, sheet,
-                     actor.district_code if actor.role == "district_officer" else None))
+                     actor.district_code if actor.role == "district_officer" else None,
+                     archive_absent))
         row = cur.fetchone()
     assert row is not None
     return int(row[0])
@@ -101,6 +104,7 @@ def _public(batch: dict[str, Any]) -> dict[str, Any]:
         "progress": round(float(batch["progress"]), 3), "username": batch["username"],
         "kind": plural_of(batch["kind"]), "file": batch["file_name"],
         "sheet": batch["sheet"], "message": batch["message"],
+        "archive_absent": batch["archive_absent"],
         "district_code": batch["district_code"], "summary": batch["summary"],
         "created_at": batch["created_at"].isoformat(),
         "committed_at": batch["committed_at"].isoformat() if batch["committed_at"] else None,

@@ -40,6 +40,7 @@ from geo.intake.file_limits import ADDRESS_CHARS, over_long
 from geo.intake.results import ImportAborted, ImportResult, Progress, RowResult
 from geo.intake.row_locate import locate_row
 from geo.intake.rows import (
+    BLANK_ROW,
     PARSERS,
     PROGRESS_EVERY,
     SERIAL_KEYS,
@@ -77,19 +78,19 @@ def _check_columns(kind: RecordKind, sheet: Sheet, cols: Columns,
         if name == "funding_source" and default_funding:
             continue
         if name not in cols.by_field:
-            hint = " or give --funding-source" if name == "funding_source" else ""
-            raise InvalidInput(f"{where}: missing required column '{label(name, kind)}' "
-                               f"({name}){hint}; columns found: {found}")
+            hint = " hoặc dùng --funding-source" if name == "funding_source" else ""
+            raise InvalidInput(f"{where}: thiếu cột bắt buộc '{label(name, kind)}' "
+                               f"({name}){hint}; các cột có: {found}")
     has_lat, has_lon = "lat" in cols.by_field, "lon" in cols.by_field
     if has_lat != has_lon:
         have, missing = ("lat", "lon") if has_lat else ("lon", "lat")
-        raise InvalidInput(f"{where}: column {cols.describe(have)} has no matching column "
+        raise InvalidInput(f"{where}: có cột {cols.describe(have)} nhưng thiếu cột "
                            f"'{label(missing)}' ({missing})")
     place = ("address", "hamlet", "commune", "district", "lat", "coordinates")
     if not any(p in cols.by_field for p in place):
-        raise InvalidInput(f"{where}: no address column ('Địa chỉ', 'Xã/Phường/TT', "
-                           f"'Huyện/TX/TP') and no coordinate column ('Vĩ độ', 'Kinh độ'); "
-                           f"columns found: {found}")
+        raise InvalidInput(f"{where}: không có cột địa chỉ ('Địa chỉ', 'Xã/Phường/TT', "
+                           f"'Huyện/TX/TP') và không có cột tọa độ ('Vĩ độ', 'Kinh độ'); "
+                           f"các cột có: {found}")
 
 
 def _prerequisites(conn: Connection) -> set[str]:
@@ -99,8 +100,8 @@ def _prerequisites(conn: Connection) -> set[str]:
                     "AND level = 'commune')")
         row = cur.fetchone()
         if not (row and row[0]):
-            raise InvalidInput("the gazetteer is empty: run `kcmap setup` or "
-                               "`kcmap gazetteer load` first")
+            raise InvalidInput("chưa có danh mục đơn vị hành chính: chạy `kcmap setup` hoặc "
+                               "`kcmap gazetteer load` trước")
         cur.execute("SELECT code FROM activity_type")
         return {str(code) for (code,) in cur.fetchall()}
 
@@ -144,7 +145,7 @@ def _process(ctx: RowContext, progress: Progress | None) -> tuple[list[RowResult
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, ctx.sheet.estimated_rows)
         skip = skip_reason(values, first, label_columns)
-        if skip is not None and skip[1] == "blank row":
+        if skip is not None and skip[1] == BLANK_ROW:
             pending_blank.append(RowResult(number, "skipped",
                                            [{"field": skip[0], "message": skip[1]}]))
             continue
@@ -157,7 +158,7 @@ def _process(ctx: RowContext, progress: Progress | None) -> tuple[list[RowResult
         signature = row_signature(values, serial)
         if signature in seen_rows:
             results.append(RowResult(number, "duplicate", [{
-                "field": "row", "message": f"exact copy of row {seen_rows[signature]}"}]))
+                "field": "row", "message": f"trùng hệt dòng {seen_rows[signature]}"}]))
             continue
         seen_rows[signature] = number
         result = RowResult(number, "accepted")
@@ -191,12 +192,14 @@ def _process(ctx: RowContext, progress: Progress | None) -> tuple[list[RowResult
             main = "title" if ctx.kind is RecordKind.PROJECT else "name"
             if not diff:
                 result.status = "duplicate"
-                result.issues.append({"field": "row", "message": f"same record as row {other_row}"})
+                result.issues.append({"field": "row",
+                                      "message": f"cùng bản ghi với dòng {other_row}"})
             else:
                 result.status = "rejected"
                 add_issue(result.issues, ctx, main,
-                       f"same record as row {other_row} (same {label(main, ctx.kind)} and "
-                       f"place) with different {', '.join(diff)}: merge or rename the rows")
+                       f"cùng bản ghi với dòng {other_row} (cùng {label(main, ctx.kind)} và "
+                       f"địa bàn) nhưng khác {', '.join(label(d, ctx.kind) for d in diff)}: "
+                       "gộp hoặc đặt tên khác cho các dòng")
             results.append(result)
             continue
         by_key[key] = (number, record)
@@ -218,9 +221,9 @@ def _columns_report(sheet: Sheet, cols: Columns) -> list[dict[str, str | None]]:
         name = fields.get(h.column)
         note = None
         if name is None:
-            note = "ignored" if h.column in ignored else \
-                f"second '{repeated[h.column]}' column, not used" if h.column in repeated \
-                else "unknown header, not used"
+            note = "bỏ qua" if h.column in ignored else \
+                f"cột '{repeated[h.column]}' thứ hai, không dùng" if h.column in repeated \
+                else "tiêu đề lạ, không dùng"
         out.append({"column": h.letter, "header": h.text, "field": name, "note": note})
     return out
 
@@ -237,7 +240,7 @@ def read_file(conn: Connection, kind_name: RecordKind | str, path: str | Path, *
     corrupt, or carrying XML declarations, raises InvalidInput; with `strict` one rejected
     row raises ImportAborted. Nothing is written."""
     if kind_name not in KINDS and kind_name not in tuple(RecordKind):
-        raise InvalidInput(f"unknown import kind '{kind_name}' ({', '.join(KINDS)})")
+        raise InvalidInput(f"không có loại dữ liệu nhập '{kind_name}' ({', '.join(KINDS)})")
     kind = RecordKind.parse(kind_name)
     check_crs(crs)
     if default_funding is not None:
@@ -262,10 +265,11 @@ def read_file(conn: Connection, kind_name: RecordKind | str, path: str | Path, *
     if strict and summary["rejected"]:
         result.aborted = True
         first = next(r for r in result.rows if r.status == "rejected")
-        issue = first.issues[0] if first.issues else {"field": "row", "message": "rejected"}
+        issue = first.issues[0] if first.issues else {"field": "row", "message": "bị loại"}
         raise ImportAborted(
-            f"{opened.where()}: {summary['rejected']} row(s) rejected and --strict given; "
-            f"nothing imported (first: row {first.row}, {issue['field']}: {issue['message']})",
+            f"{opened.where()}: {summary['rejected']} dòng bị loại và có --strict: "
+            f"không nhập gì (đầu tiên: dòng {first.row}, "
+            f"{issue.get('column') or issue['field']}: {issue['message']})",
             result)
     return result, records
 
@@ -277,11 +281,13 @@ def import_file(conn: Connection, kind_name: RecordKind | str, path: str | Path,
                 default_funding: str | None = None, progress: Progress | None = None,
                 index: GazetteerIndex | None = None,
                 limits: IntakeSettings | None = None,
-                actor: Actor | None = None) -> ImportResult:
+                actor: Actor | None = None, archive_absent: bool = False) -> ImportResult:
     """Import one sheet of a kind ('establishments' or RecordKind.ESTABLISHMENT…) into the
     open transaction of `conn` (never commits), as one batch committed at once: people's
     edits stand, conflicts keep the person's value (and are listed). With `dry_run` the
-    batch is planned and written inside a savepoint that is then rolled back."""
+    batch is planned and written inside a savepoint that is then rolled back. With
+    `archive_absent` the records of an earlier import of this file that it no longer carries
+    are archived (audited, undone with the batch); otherwise they are only listed."""
     from geo.intake.batch_flow import commit_batch, preview_batch
     from geo.intake.batches import SYSTEM_ACTOR, create_batch
 
@@ -296,7 +302,9 @@ def import_file(conn: Connection, kind_name: RecordKind | str, path: str | Path,
         batch = create_batch(conn, who, RecordKind.parse(kind_name), result.file, result.sheet)
         result.batch_id = batch
         preview_batch(conn, who, batch, result, records)
-        commit_batch(conn, who, batch, keep_undecided=True, result=result)
+        done = commit_batch(conn, who, batch, keep_undecided=True, result=result,
+                            archive_absent=archive_absent)
+        result.archived = int(done["written"]["archived"])
     except BaseException:
         with conn.cursor() as cur:
             cur.execute("ROLLBACK TO SAVEPOINT kcmap_import")

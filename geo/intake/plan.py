@@ -236,15 +236,16 @@ def _conflict(name: str, new: Any, stored: Stored, decided: str | None = None
 
 
 def absent_records(conn: Connection, kind: RecordKind, file_name: str, seen: set[int],
-                   district: str | None = None, limit: int = 1000
+                   district: str | None = None, limit: int | None = 1000
                    ) -> tuple[int, list[dict[str, Any]]]:
-    """Records last imported from a file of this name that this file no longer carries:
-    (how many, the first `limit` of them as {id, name})."""
+    """Live (not archived) records last imported from a file of this name that this file
+    no longer carries: (how many, the first `limit` of them as {id, name}; all: None)."""
     spec = SPECS[kind]
     query = sql.SQL(
         "SELECT r.id, r.{main} FROM {table} r JOIN import_state s ON s.entity = %(entity)s "
         "AND s.entity_id = r.id JOIN import_batch b ON b.id = s.batch_id "
-        "WHERE b.file_name = %(file)s AND NOT r.is_demo AND NOT r.id = ANY(%(seen)s) "
+        "WHERE b.file_name = %(file)s AND NOT r.is_demo AND r.archived_at IS NULL "
+        "AND NOT r.id = ANY(%(seen)s) "
         "AND (%(district)s::text IS NULL OR EXISTS (SELECT 1 FROM location x "
         "WHERE x.{fk} = r.id AND x.district_code = %(district)s)) ORDER BY r.id").format(
         main=sql.Identifier(spec.attributes[0]), table=sql.Identifier(spec.table),

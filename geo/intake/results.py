@@ -79,6 +79,7 @@ class ImportResult:
     sheets: list[str] = field(default_factory=list)  # every sheet of the file
     absent: int = 0  # records of an earlier import of this file that it no longer carries
     absent_records: list[dict[str, Any]] = field(default_factory=list)
+    archived: int = 0  # absent records archived (the explicit option), not deleted
 
     def summary(self) -> dict[str, int]:
         """Rows per status, and in total."""
@@ -91,7 +92,8 @@ class ImportResult:
         return {
             "batch_id": self.batch_id, "kind": self.kind, "file": self.file,
             "sheet": self.sheet, "conversions": self.conversions,
-            "absent": {"count": self.absent, "records": self.absent_records},
+            "absent": {"count": self.absent, "records": self.absent_records,
+                       "archived": self.archived},
             "header_rows": list(self.header_rows), "dry_run": self.dry_run,
             "strict": self.strict, "aborted": self.aborted,
             "summary": self.summary(),

@@ -15,6 +15,8 @@ from geo.intake.values import (
     split_coordinates,
 )
 
+PRECISION_VI = {"commune": "cấp xã", "district": "cấp huyện", "province": "cấp tỉnh"}
+
 
 def geocode_cached(ctx: RowContext, address: str) -> GeocodeResult:
     found = ctx.address_cache.get(address)
@@ -69,16 +71,16 @@ def locate_row(values: list[object], ctx: RowContext, number: int, result: RowRe
     if precision == "none":
         lon = lat = None
     elif lon is None or lat is None:
-        add_issue(result.issues, ctx, "address", f"no point for the {precision}: stored "
-               "without a position")
+        add_issue(result.issues, ctx, "address", "không có điểm cho "
+                  f"{PRECISION_VI.get(precision, precision)}: lưu không có vị trí")
         precision = "none"
     if precision == "none":
-        what = "no address and no coordinates" if not address and not has_point else \
-            "no usable position"
-        add_issue(result.issues, ctx, "address", f"{what}: stored without a position")
+        what = "không có địa chỉ và tọa độ" if not address and not has_point else \
+            "không xác định được vị trí"
+        add_issue(result.issues, ctx, "address", f"{what}: lưu không có vị trí")
     elif precision in ("district", "province") and found.status == "ok":
-        add_issue(result.issues, ctx, "address", f"no commune recognised: placed at the "
-               f"{precision} only")
+        add_issue(result.issues, ctx, "address", f"không nhận ra xã: chỉ đặt ở "
+               f"{PRECISION_VI.get(precision, precision)}")
     result.commune_code, result.district_code = found.commune_code, found.district_code
     result.commune_code_2025 = found.commune_code_2025
     result.precision, result.lon, result.lat = precision, lon, lat

@@ -40,6 +40,7 @@ ROMAN = re.compile(r"^[IVXLC]+\s*[.)/:-]\s*\S", re.IGNORECASE)
 NUMBERING = re.compile(r"^\(?(\d{1,2})\)?$")
 PROGRESS_EVERY = 500
 DEFAULT_STATUS = "completed"
+BLANK_ROW = "dòng trống"
 
 
 @dataclass
@@ -82,24 +83,24 @@ def skip_reason(values: list[object], first: bool, label_columns: int
     texts = [cell_text(v) for v in values]
     filled = [t for t in texts if t]
     if not filled:
-        return "row", "blank row"
+        return "row", BLANK_ROW
     for t in texts[:label_columns]:
         if not t:
             continue
         # cheap test first: totals words start with T or C ('Tổng cộng', 'Cộng')
         if len(t) <= 40 and t[0] in "TtCc" and (
                 (f := fold_text(t)) in TOTAL_WORDS or f.startswith("tong cong")):
-            return "row", f"totals row ('{t}')"
+            return "row", f"dòng tổng cộng ('{t}')"
     if first and len(filled) >= 3:
         numbers = [NUMBERING.match(t) for t in filled]
         if all(numbers):
             seq = [int(m.group(1)) for m in numbers if m]
             if seq == list(range(seq[0], seq[0] + len(seq))):
-                return "row", "column numbering row"
+                return "row", "dòng đánh số cột"
     if len(filled) == 1:
         t = filled[0]
         if ROMAN.match(t) or fold_text(t).startswith(SECTION_START):
-            return "row", f"section heading ('{t}')"
+            return "row", f"dòng tiêu đề mục ('{t}')"
     return None
 
 
@@ -148,7 +149,7 @@ def optional_value(values: list[object], ctx: RowContext, name: str,
     try:
         return parse(cell_value(values, ctx, name))
     except ValueError as exc:
-        add_issue(issues, ctx, name, f"{exc}: left empty")
+        add_issue(issues, ctx, name, f"{exc}: để trống")
         return None
 
 
@@ -156,7 +157,7 @@ def required_text(values: list[object], ctx: RowContext, name: str,
                    issues: list[dict[str, str]], rejected: list[bool]) -> str | None:
     text = parse_text(cell_value(values, ctx, name))
     if text is None:
-        add_issue(issues, ctx, name, f"required '{label(name, ctx.kind)}' is blank")
+        add_issue(issues, ctx, name, f"thiếu '{label(name, ctx.kind)}' (bắt buộc)")
         rejected.append(True)
     return text
 
@@ -208,7 +209,7 @@ def parse_project(values: list[object], ctx: RowContext, issues: list[dict[str, 
             rejected.append(True)
             return None
         if value is None:
-            add_issue(issues, ctx, name, f"required '{label(name, ctx.kind)}' is blank")
+            add_issue(issues, ctx, name, f"thiếu '{label(name, ctx.kind)}' (bắt buộc)")
             rejected.append(True)
         return value
 
@@ -235,10 +236,10 @@ def parse_project(values: list[object], ctx: RowContext, issues: list[dict[str, 
             funding = ctx.default_funding
             if "funding_source" in ctx.cols.by_field:
                 add_issue(issues, ctx, "funding_source",
-                       f"blank: {funding} from --funding-source used")
+                       f"trống: dùng {funding} theo --funding-source")
         elif funding is None:
-            add_issue(issues, ctx, "funding_source", "required 'Nguồn vốn' is blank "
-                   "(KCQG or KCĐP; or give --funding-source)")
+            add_issue(issues, ctx, "funding_source", "thiếu 'Nguồn vốn' (bắt buộc): "
+                   "KCQG hoặc KCĐP, hoặc dùng --funding-source")
             rejected.append(True)
     out["funding_source"] = funding
     out["activity_type"] = activity_of(values, ctx, title, issues)
@@ -264,10 +265,10 @@ def activity_of(values: list[object], ctx: RowContext, title: str | None,
     guessed = parse_activity(title, ctx.activity_codes) if not typed else None
     if guessed is not None and guessed != "other":
         add_issue(issues, ctx, "activity_type",
-               f"blank: '{guessed}' inferred from the title")
+               f"trống: suy ra '{guessed}' từ tên đề án")
         return guessed
-    message = f"unknown activity type '{typed}'" if typed else "blank"
-    add_issue(issues, ctx, "activity_type", f"{message}: stored as 'other'")
+    message = f"không rõ loại hoạt động '{typed}'" if typed else "trống"
+    add_issue(issues, ctx, "activity_type", f"{message}: lưu là 'hoạt động khác' (other)")
     return "other"
 
 

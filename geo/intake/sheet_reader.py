@@ -79,7 +79,7 @@ class Sheet:
 
     def where(self) -> str:
         """'file.xlsx, sheet 'DS'' for messages."""
-        return f"{self.file}, sheet '{self.name}'"
+        return f"{self.file}, trang tính '{self.name}'"
 
 
 def cell_text(value: object) -> str:
@@ -211,13 +211,14 @@ def _open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSettin
     names = list(book.sheetnames)
     if sheet is None:
         if not names:
-            raise InvalidInput(f"{path.name}: the workbook has no sheet")
+            raise InvalidInput(f"{path.name}: tệp không có trang tính nào")
         name = names[0]
     elif sheet in names:
         name = sheet
     else:
         book.close()
-        raise InvalidInput(f"{path.name}: no sheet '{sheet}' (sheets: {', '.join(names)})")
+        raise InvalidInput(f"{path.name}: không có trang tính '{sheet}' "
+                           f"(các trang: {', '.join(names)})")
     with zipfile.ZipFile(path) as archive:
         part = _sheet_part(archive, name)
     try:
@@ -241,8 +242,8 @@ def _open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSettin
     found = _best_header(head, score, merges)
     if found is None:
         book.close()
-        raise InvalidInput(f"{path.name}, sheet '{name}': no header row with known column "
-                           f"names in the first {HEADER_SCAN_ROWS} rows")
+        raise InvalidInput(f"{path.name}, trang tính '{name}': không thấy dòng tiêu đề có tên cột "
+                           f"quen thuộc trong {HEADER_SCAN_ROWS} dòng đầu")
     first, last, headers = found
 
     def rows() -> Iterator[tuple[int, list[object]]]:
@@ -287,7 +288,7 @@ def _decode(path: Path, limits: IntakeSettings) -> tuple[str, str]:
     except OSError as exc:
         raise InvalidInput(f"{path.name}: không mở được tệp ({exc.strerror or exc})") from exc
     if raw[:4] == b"PK\x03\x04":
-        raise InvalidInput(f"{path.name}: not a text CSV file (binary content)")
+        raise InvalidInput(f"{path.name}: không phải tệp văn bản CSV (nội dung nhị phân)")
     return decode_text(raw, path.name)
 
 
@@ -312,8 +313,8 @@ def header_and_rows(file: str, sheet: str, source: Iterator[Any], score: Score,
     head = _read_head(file, source, limits)
     found = _best_header(head, score, None)
     if found is None:
-        raise InvalidInput(f"{file}, sheet '{sheet}': no header row with known column "
-                           f"names in the first {HEADER_SCAN_ROWS} rows")
+        raise InvalidInput(f"{file}, trang tính '{sheet}': không thấy dòng tiêu đề có tên cột "
+                           f"quen thuộc trong {HEADER_SCAN_ROWS} dòng đầu")
     first, last, headers = found
 
     def rows() -> Iterator[tuple[int, list[object]]]:
@@ -328,8 +329,8 @@ def header_and_rows(file: str, sheet: str, source: Iterator[Any], score: Score,
 
 def _open_csv(path: Path, sheet: str | None, score: Score, limits: IntakeSettings) -> Sheet:
     if sheet not in (None, CSV_SHEET):
-        raise InvalidInput(f"{path.name}: no sheet '{sheet}' (a CSV file has one sheet, "
-                           f"'{CSV_SHEET}')")
+        raise InvalidInput(f"{path.name}: không có trang tính '{sheet}' (tệp CSV chỉ có một "
+                           f"trang, '{CSV_SHEET}')")
     budget = Budget(path.name, limits)
     text, encoding = _decode(path, limits)
     conversions: list[dict[str, str]] = []
@@ -365,7 +366,7 @@ def open_sheet(path: str | Path, sheet: str | None, score: Score,
 
         opened = open_calamine(p, sheet, score, limits)
     else:
-        raise InvalidInput(f"{p.name}: not a spreadsheet (.xlsx, .xls, .ods or .csv expected)")
+        raise InvalidInput(f"{p.name}: không phải bảng tính (cần .xlsx, .xls, .ods hoặc .csv)")
     _name_conversions(opened)
     return opened
 

@@ -52,21 +52,21 @@ def parse_count(value: object) -> int | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
+        raise ValueError(f"không phải là số: {value!r}")
     if isinstance(value, (int, float)):
         number = float(value)
     else:
         text = cell_text(value)
         if text.startswith("-"):
-            raise ValueError(f"negative number: '{text}'")
+            raise ValueError(f"số âm: '{text}'")
         found = _NUM.findall(text)
         if len(found) != 1:
-            raise ValueError(f"not one number: '{text}'")
+            raise ValueError(f"không phải một số duy nhất: '{text}'")
         number = _to_float(found[0], decimal_comma=False)
     if number < 0:
-        raise ValueError(f"negative number: {value!r}")
+        raise ValueError(f"số âm: {value!r}")
     if not float(number).is_integer():
-        raise ValueError(f"not a whole number: {value!r}")
+        raise ValueError(f"không phải số nguyên: {value!r}")
     return int(number)
 
 
@@ -74,7 +74,7 @@ def _money_text(typed: str, multiplier: int) -> float:
     """'1.250.000.000 đ' → 1.25e9; '1,25 tỷ' → 1.25e9; '1 tỷ 250 triệu' → 1.25e9."""
     text = _plain(typed)
     if text.startswith("-"):
-        raise ValueError(f"negative amount: '{typed}'")
+        raise ValueError(f"số tiền âm: '{typed}'")
     with_unit: list[tuple[str, str]] = []
     plain: list[str] = []
     for m in _NUM.finditer(text):
@@ -88,7 +88,7 @@ def _money_text(typed: str, multiplier: int) -> float:
                    for digits, word in with_unit)
     if len(plain) == 1 and not with_unit:
         return _to_float(plain[0], decimal_comma=multiplier > 1) * multiplier
-    raise ValueError(f"not one amount: '{typed}'")
+    raise ValueError(f"không phải một số tiền: '{typed}'")
 
 
 def parse_money(value: object, multiplier: int = 1) -> int | None:
@@ -96,13 +96,13 @@ def parse_money(value: object, multiplier: int = 1) -> int | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"not an amount: {value!r}")
+        raise ValueError(f"không phải số tiền: {value!r}")
     if isinstance(value, (int, float)):
         amount = float(value) * multiplier
     else:
         amount = _money_text(cell_text(value), multiplier)
     if amount < 0:
-        raise ValueError(f"negative amount: {value!r}")
+        raise ValueError(f"số tiền âm: {value!r}")
     return int(round(amount))
 
 
@@ -114,7 +114,7 @@ def parse_year(value: object, low: int = 2000, high: int = 2100) -> int | None:
         year = value.year
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if not float(value).is_integer():
-            raise ValueError(f"not a year: {value!r}")
+            raise ValueError(f"không phải năm: {value!r}")
         year = int(value)
     else:
         text = cell_text(value)
@@ -123,10 +123,10 @@ def parse_year(value: object, low: int = 2000, high: int = 2100) -> int | None:
         if date:
             text = found[0]
         if len(set(found)) != 1 or re.search(r"\d", re.sub(r"(?<!\d)\d{4}(?!\d)", "", text)):
-            raise ValueError(f"not a year: '{text}'")
+            raise ValueError(f"không phải năm: '{text}'")
         year = int(found[0])
     if not low <= year <= high:
-        raise ValueError(f"year {year} outside {low}–{high}")
+        raise ValueError(f"năm {year} ngoài khoảng {low}–{high}")
     return year
 
 
@@ -180,7 +180,7 @@ def parse_funding(value: object) -> str | None:
     hits = {code for code, words in _FUNDING if any(w == key or (len(w) > 3 and w in key)
                                                     for w in words)}
     if len(hits) != 1:
-        raise ValueError(f"unknown funding source '{cell_text(value)}' (KCQG/Quốc gia or "
+        raise ValueError(f"không rõ nguồn vốn '{cell_text(value)}' (KCQG/Quốc gia hoặc "
                          "KCĐP/Địa phương)")
     return hits.pop()
 
@@ -239,7 +239,7 @@ def parse_status(value: object) -> str | None:
     for code, words in _STATUS:
         if any(f.startswith(w + " ") for w in words):
             return code
-    raise ValueError(f"unknown status '{cell_text(value)}' (Hoàn thành, Đang thực hiện, "
+    raise ValueError(f"không rõ tình trạng '{cell_text(value)}' (Hoàn thành, Đang thực hiện, "
                      "Đã phê duyệt, Kế hoạch, Hủy)")
 
 
@@ -261,4 +261,4 @@ def split_coordinates(value: object) -> tuple[object, object]:
     parts = text.split()
     if len(parts) == 2:
         return parts[0], parts[1]
-    raise ValueError(f"cannot split '{text}' into latitude and longitude")
+    raise ValueError(f"không tách được '{text}' thành vĩ độ và kinh độ")

@@ -41,6 +41,7 @@ FROM establishment e
 LEFT JOIN LATERAL (SELECT x.id FROM location x WHERE x.establishment_id = e.id
                    ORDER BY x.id LIMIT 1) f ON true
 LEFT JOIN record_place l ON l.location_id = f.id
+WHERE e.archived_at IS NULL
 """
 
 _VILLAGES = """
@@ -56,6 +57,7 @@ FROM craft_village v
 LEFT JOIN LATERAL (SELECT x.id FROM location x WHERE x.village_id = v.id
                    ORDER BY x.id LIMIT 1) f ON true
 LEFT JOIN record_place l ON l.location_id = f.id
+WHERE v.archived_at IS NULL
 """
 
 _PROJECTS = """
@@ -83,6 +85,7 @@ LEFT JOIN LATERAL (
     FROM record_place l
     WHERE l.project_id = p.id
 ) pl ON true
+WHERE p.archived_at IS NULL
 """
 
 _UNITS = """

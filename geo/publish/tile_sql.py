@@ -26,6 +26,8 @@ WHERE l.point_3857 && ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s)
   AND l.establishment_id IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM location o
                   WHERE o.establishment_id = l.establishment_id AND o.id < l.id)
+  AND NOT EXISTS (SELECT 1 FROM establishment a WHERE a.archived_at IS NOT NULL
+                  AND a.id = l.establishment_id)
   AND (%(trade)s::text IS NULL OR EXISTS (
         SELECT 1 FROM establishment t WHERE t.id = l.establishment_id
         AND t.trade = %(trade)s))
@@ -41,6 +43,8 @@ FROM location l
 WHERE l.point_3857 && ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s)
   AND l.village_id IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM location o WHERE o.village_id = l.village_id AND o.id < l.id)
+  AND NOT EXISTS (SELECT 1 FROM craft_village a WHERE a.archived_at IS NOT NULL
+                  AND a.id = l.village_id)
   AND (%(district)s::text IS NULL OR %(district)s = COALESCE(
         (SELECT cu.parent_code FROM admin_unit cu WHERE cu.edition = 'legacy'
          AND cu.level = 'commune' AND cu.code = l.commune_code), l.district_code))

@@ -18,14 +18,16 @@ METHODS = {"manual_review": "Sửa khi rà soát", "demo_synthetic": "Dữ liệ
            "outside_province": "Tọa độ ngoài tỉnh", "none": "Chưa xác định",
            "centroid:commune": "Tâm xã (theo địa chỉ)", "centroid:district": "Tâm huyện",
            "centroid:province": "Tâm tỉnh"}
-ACTIONS = {"edit": "Sửa", "confirm": "Xác nhận", "revert": "Hoàn tác"}
+ACTIONS = {"edit": "Sửa", "confirm": "Xác nhận", "revert": "Hoàn tác", "import": "Nhập tệp",
+           "import_undo": "Hoàn tác lô nhập", "archive": "Lưu trữ (nhập tệp)"}
 FIELDS = {"name": "Tên", "owner_name": "Chủ cơ sở", "phone": "Điện thoại",
           "trade": "Ngành nghề", "workers": "Số lao động", "address_raw": "Địa chỉ",
           "lon": "Kinh độ", "lat": "Vĩ độ", "commune_code": "Mã xã", "district_code": "Mã huyện",
           "precision": "Độ chính xác", "geocode_status": "Trạng thái vị trí",
           "method": "Cách xác định", "score": "Điểm tin cậy",
           "reviewed_at": "Rà soát lúc", "reviewed_by": "Người rà soát (mã)",
-          "has_location": "Có vị trí"}
+          "has_location": "Có vị trí", "archived_at": "Lưu trữ lúc",
+          "archived_batch_id": "Lưu trữ bởi lô nhập"}
 
 
 def word(table: dict[str, str], key: object) -> str:

@@ -7,6 +7,7 @@
   if (!root) { return; }
   var csrf = root.getAttribute("data-csrf") || "";
   var fields = JSON.parse(document.getElementById("kc-fields").textContent || "{}");
+  var labels = JSON.parse(document.getElementById("kc-field-labels").textContent || "{}");
   var STATUS = {accepted: "Nhận", rejected: "Loại", duplicate: "Trùng", skipped: "Bỏ qua",
                 conflict: "Xung đột"};
   var ACTION = {"new": "thêm mới", update: "cập nhật", unchanged: "không đổi",
@@ -77,6 +78,7 @@
   }
 
   function cell(tr, text) { tr.appendChild(el("td", text)); }
+  function fieldWord(kind, name) { return (labels[kind] || {})[name] || name; }
 
   function showColumns(batch) {
     var body = $("kc-columns").tBodies[0];
@@ -90,7 +92,9 @@
       var td = el("td");
       var select = el("select");
       select.appendChild(el("option", "(không dùng)")).value = "";
-      (fields[batch.kind] || []).forEach(function (f) { select.appendChild(el("option", f)).value = f; });
+      (fields[batch.kind] || []).forEach(function (f) {
+        select.appendChild(el("option", fieldWord(batch.kind, f) + " (" + f + ")")).value = f;
+      });
       select.value = mapping[c.header] || "";
       select.addEventListener("change", function () {
         if (select.value) { mapping[c.header] = select.value; } else { delete mapping[c.header]; }
@@ -111,7 +115,7 @@
     if (batch.status !== "ready") { return td; }
     (row.conflicts || []).forEach(function (c) {
       var box = el("div");
-      box.appendChild(el("span", c.field + ": tệp «" + JSON.stringify(c.file) + "», đã sửa «"
+      box.appendChild(el("span", fieldWord(batch.kind, c.field) + ": tệp «" + JSON.stringify(c.file) + "», đã sửa «"
         + JSON.stringify(c.current) + "» "));
       if (c.decided) { box.appendChild(el("strong", c.decided === "file" ? "lấy giá trị trong tệp" : "giữ giá trị đã sửa")); }
       ["file", "keep"].forEach(function (choice) {
@@ -161,7 +165,11 @@
       return "Cột " + c.column + " (" + c.header + "): đã chuyển từ " + c.encoding + " sang Unicode";
     }).join("; ");
     var absent = batch.absent || {count: 0};
-    $("kc-absent").textContent = absent.count ? absent.count + " bản ghi của lần nhập trước từ tệp này không còn trong tệp (không bị xóa)." : "";
+    var archived = (batch.summary && batch.summary.written && batch.summary.written.archived) || 0;
+    $("kc-absent").textContent = archived ? archived + " bản ghi không còn trong tệp đã được lưu trữ (không bị xóa)."
+      : absent.count ? absent.count + " bản ghi của lần nhập trước từ tệp này không còn trong tệp (không bị xóa)." : "";
+    $("kc-archive-box").hidden = !(absent.count && batch.status === "ready");
+    $("kc-archive-absent").checked = Boolean(batch.archive_absent);
     $("kc-commit").hidden = batch.status !== "ready";
     $("kc-undo").hidden = batch.status !== "committed";
     var body = $("kc-rows").tBodies[0];
@@ -174,8 +182,12 @@
       cell(tr, row.name || "");
       cell(tr, [row.commune_code, row.district_code].filter(Boolean).join(" / "));
       cell(tr, PRECISION[row.precision] || "");
-      var notes = (row.issues || []).map(function (i) { return i.field + ": " + i.message; });
-      if ((row.kept || []).length) { notes.push("giữ giá trị cán bộ đã sửa: " + row.kept.join(", ")); }
+      var notes = (row.issues || []).map(function (i) {
+        return (i.column || fieldWord(batch.kind, i.field)) + ": " + i.message;
+      });
+      if ((row.kept || []).length) {
+        notes.push("giữ giá trị cán bộ đã sửa: " + row.kept.map(function (f) { return fieldWord(batch.kind, f); }).join(", "));
+      }
       cell(tr, notes.join("; "));
       tr.appendChild(decisionCell(batch, row));
       body.appendChild(tr);
@@ -191,13 +203,20 @@
   });
   $("kc-commit").addEventListener("click", function () {
     if (!current) { return; }
-    api("POST", "/api/imports/" + current.id + "/commit", {keep_undecided: false})
+    api("POST", "/api/imports/" + current.id + "/commit",
+        {keep_undecided: false, archive_absent: $("kc-archive-absent").checked})
       .then(function (r) {
         var w = r.written || {};
         say("Đã nhập: " + (w.inserted || 0) + " thêm mới, " + (w.updated || 0) + " cập nhật, "
-          + (w.unchanged || 0) + " không đổi.");
+          + (w.unchanged || 0) + " không đổi, " + (w.archived || 0) + " lưu trữ.");
         return api("GET", "/api/imports/" + current.id);
-      }).then(function (b) { if (b) { show(b); say("Đã nhập lô " + b.id + "."); } })
+      }).then(function (b) {
+        if (b) {
+          show(b);
+          var w = (b.summary && b.summary.written) || {};
+          say("Đã nhập lô " + b.id + (w.archived ? ": " + w.archived + " bản ghi không còn trong tệp đã được lưu trữ." : "."));
+        }
+      })
       .catch(function (e) { say(e.message, true); });
   });
   $("kc-undo").addEventListener("click", function () {

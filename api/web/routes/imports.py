@@ -37,9 +37,11 @@ class ImportKind(StrEnum):
 
 
 class CommitBody(BaseModel):
-    """Commit options: keep the person's value where a conflict was not decided."""
+    """Commit options: keep the person's value where a conflict was not decided; archive the
+    records the file no longer carries (never deleted: archived, undone by undo)."""
 
     keep_undecided: bool = False
+    archive_absent: bool = False
 
 
 class Decision(BaseModel):
@@ -93,7 +95,8 @@ async def api_create_import(request: Request, file: Annotated[UploadFile, File()
                             kind: Annotated[ImportKind, Form()],
                             sheet: Annotated[str | None, Form(max_length=100)] = None,
                             mapping: Annotated[str | None, Form(max_length=20000)] = None,
-                            mapping_name: Annotated[str | None, Form(max_length=100)] = None
+                            mapping_name: Annotated[str | None, Form(max_length=100)] = None,
+                            archive_absent: Annotated[bool, Form()] = False
                             ) -> JSONResponse:
     """Upload a file; it is read in the background: 202 with the batch id and progress."""
     actor = actor_of(request)
@@ -112,7 +115,8 @@ async def api_create_import(request: Request, file: Annotated[UploadFile, File()
     path = folder / name
     path.write_bytes(data)
     with database.transaction() as conn:
-        batch_id = batches.create_batch(conn, actor, record_kind, name, sheet or None)
+        batch_id = batches.create_batch(conn, actor, record_kind, name, sheet or None,
+                                        archive_absent)
     request.app.state.import_jobs.submit(ImportJob(batch_id, actor, record_kind, path, name,
                                                    sheet or None, table))
     return JSONResponse({"id": batch_id, "status": "running", "progress": 0.0},
@@ -136,9 +140,11 @@ def api_import(request: Request, batch_id: int) -> Any:
 @router.post("/api/imports/{batch_id}/commit")
 def api_commit_import(request: Request, batch_id: int, body: CommitBody | None = None) -> Any:
     """Write a ready batch (409 while conflicts wait for a decision)."""
-    keep = body.keep_undecided if body else False
+    body = body or CommitBody()
     with request.app.state.database.transaction() as conn:
-        return batch_flow.commit_batch(conn, actor_of(request), batch_id, keep_undecided=keep)
+        return batch_flow.commit_batch(conn, actor_of(request), batch_id,
+                                       keep_undecided=body.keep_undecided,
+                                       archive_absent=body.archive_absent)
 
 
 @router.post("/api/imports/{batch_id}/undo")

@@ -73,7 +73,7 @@ def test_swapped_lat_lon_detected() -> None:
     p = parse_point("108.8043", "15.1214")
     assert p.accepted and p.method == "wgs84_swapped"
     assert (p.lon, p.lat) == pytest.approx((LON, LAT))
-    assert any("swapped" in i for i in p.issues)
+    assert any("đổi chỗ" in i for i in p.issues)
 
 
 def test_swapped_by_hemisphere_letters() -> None:
@@ -120,13 +120,13 @@ def test_vn2000_in_the_wrong_crs_is_refused_with_a_hint() -> None:
 def test_point_outside_province_not_accepted() -> None:
     p = parse_point("21.0285", "105.8542")  # Hà Nội
     assert not p.accepted and p.method == "outside_province"
-    assert "outside Quảng Ngãi" in p.issues[-1]
+    assert "ngoài tỉnh Quảng Ngãi" in p.issues[-1]
 
 
 def test_unreadable_and_mixed_values() -> None:
     assert not parse_point("abc", "108.8").accepted
     mixed = parse_point("15.12", "585791")
-    assert not mixed.accepted and "mix" in mixed.issues[0]
+    assert not mixed.accepted and "lẫn độ và mét" in mixed.issues[0]
     empty = parse_point("", None)
     assert empty.method == "none" and not empty.issues
 
@@ -167,7 +167,7 @@ def test_locate_conflict_keeps_point_and_names_both(squares: GazetteerIndex) -> 
     assert (r.lon, r.lat) == pytest.approx((108.787, 15.125))
     text = " ".join(r.issues)
     assert "Phường Trần Phú" in text and "Phường Lê Hồng Phong" in text
-    assert "approximate" in text
+    assert "gần đúng" in text
     assert {c["code"] for c in r.candidates} == {"21010", "21013"}
 
 
@@ -184,8 +184,8 @@ def test_locate_outside_province_falls_back_to_address(squares: GazetteerIndex) 
     r = locate(squares, "Xã Phổ Văn, huyện Đức Phổ", "21.0285", "105.8542")
     assert (r.precision, r.status, r.commune_code) == ("commune", "ok", "21451")
     assert r.method == "centroid:commune"
-    assert any("outside Quảng Ngãi" in i for i in r.issues)
-    assert any("located by the address" in i for i in r.issues)
+    assert any("ngoài tỉnh Quảng Ngãi" in i for i in r.issues)
+    assert any("theo địa chỉ" in i for i in r.issues)
 
 
 def test_locate_vn2000_point_through_connection(conn: psycopg2.extensions.connection) -> None:
@@ -205,7 +205,7 @@ def test_locate_without_boundaries_says_so(conn: psycopg2.extensions.connection)
     index = load_index(conn)
     r = locate(index, "Xã Phổ Văn, huyện Đức Phổ", "14.8466", "108.9399")
     assert r.precision == "exact" and r.commune_code == "21451"
-    assert any("no boundaries loaded" in i for i in r.issues)
+    assert any("chưa nạp ranh giới" in i for i in r.issues)
 
 
 def test_locate_with_approximate_boundaries(boundaries: psycopg2.extensions.connection) -> None:

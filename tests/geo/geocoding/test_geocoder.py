@@ -87,7 +87,7 @@ def test_history_cases(index: GazetteerIndex) -> None:
     assert r.commune_name == "Phường Phổ Văn" and r.commune_code_2025 == "21451"
     r = geocode_address(index, "Tịnh Ấn Tây, Sơn Tịnh")
     _check(r, "21223", "522", "ok", "commune")
-    assert any("moved from Huyện Sơn Tịnh" in i for i in r.issues)
+    assert any("đã chuyển từ Huyện Sơn Tịnh" in i for i in r.issues)
     _check(geocode_address(index, "xã Trà Phong, huyện Tây Trà"), "21154", "525", "ok",
            "commune")
     _check(geocode_address(index, "Thị trấn Đức Phổ"), "21439", "534", "ok", "commune")
@@ -154,7 +154,7 @@ def test_not_found_and_other_provinces(index: GazetteerIndex) -> None:
 def test_typos_fall_back_to_fuzzy_within_district(index: GazetteerIndex) -> None:
     r = geocode_address(index, "Xã Hành Thịnhh, huyện Nghĩa Hành")
     _check(r, "21391", "532", "ok", "commune")
-    assert r.score < 1.0 and any("spelling" in i for i in r.issues)
+    assert r.score < 1.0 and any("chính tả" in i for i in r.issues)
 
 
 def test_index_is_used_without_the_database(test_dsn: str) -> None:

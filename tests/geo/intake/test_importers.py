@@ -172,9 +172,9 @@ def test_messy_workbook(conn: Any, places: dict[str, dict[str, Any]], tmp_path: 
                       17: "skipped"}
     assert result.summary() == {"accepted": 8, "rejected": 1, "duplicate": 1, "skipped": 3,
                                 "conflict": 0, "total": 13}
-    assert "numbering" in rows[5].issues[0]["message"]
-    assert "totals" in rows[17].issues[0]["message"]
-    assert "row 6" in rows[12].issues[0]["message"]
+    assert "đánh số cột" in rows[5].issues[0]["message"]
+    assert "tổng cộng" in rows[17].issues[0]["message"]
+    assert "dòng 6" in rows[12].issues[0]["message"]
     assert fields_of(rows[13]) == {"name"}
     assert rows[13].issues[0]["column"] == "Tên cơ sở (B)"
     # commune and position of each located row
@@ -188,7 +188,7 @@ def test_messy_workbook(conn: Any, places: dict[str, dict[str, Any]], tmp_path: 
         assert metres(r.lon, r.lat, places[code]["lon"], places[code]["lat"]) < 5, n
     assert rows[9].method.startswith("vn2000")
     assert rows[10].method == "wgs84_swapped"
-    assert any("swapped" in i["message"] for i in rows[10].issues)
+    assert any("đổi chỗ" in i["message"] for i in rows[10].issues)
     # conflict: point in Bình Trung, address in Trà Lâm
     conflict = rows[14]
     # the polygons are approximate: the address's commune is kept, the point stays exact
@@ -269,7 +269,7 @@ def test_reimport_is_idempotent(conn: Any, places: dict[str, dict[str, Any]],
     assert table_counts(conn) == counts
     assert one(conn, "SELECT ST_X(l.geom) FROM location l JOIN establishment e ON "
                "e.id = l.establishment_id WHERE e.name = 'Cơ sở rèn Long Sơn'") == 108.7
-    kept = [r for r in third.rows if any("reviewed" in i["message"] for i in r.issues)]
+    kept = [r for r in third.rows if any("rà soát" in i["message"] for i in r.issues)]
     assert len(kept) == 1
     assert one(conn, "SELECT workers FROM establishment WHERE name = 'Cơ sở mộc Thành Công'") \
         == 13
@@ -286,7 +286,7 @@ def test_strict_aborts_and_dry_run_rolls_back(conn: Any, database: Any,
         with database.transaction() as tx:
             import_file(tx, "establishments", path, strict=True)
     message = str(caught.value)
-    assert "co_so.xlsx" in message and "row 13" in message and "name" in message
+    assert "co_so.xlsx" in message and "dòng 13" in message and "Tên cơ sở" in message
     assert caught.value.result.aborted and caught.value.result.summary()["rejected"] == 1
     assert table_counts(conn) == counts
     with database.transaction() as tx:
@@ -418,7 +418,7 @@ def test_villages_with_mapping_file(conn: Any, tmp_path: Path) -> None:
                                    "QĐ 123/QĐ-UBND ngày 5/3/2015")]
     csv_mapping = tmp_path / "cot.csv"
     csv_mapping.write_text("header,field\nTên LN,name\nCột lạ,khong_co\n", encoding="utf-8")
-    with pytest.raises(InvalidInput, match="cot.csv, line 3"):
+    with pytest.raises(InvalidInput, match="cot.csv, dòng 3"):
         load_mapping(csv_mapping, "villages")
 
 
