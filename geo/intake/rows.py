@@ -236,10 +236,10 @@ def parse_project(values: list[object], ctx: RowContext, issues: list[dict[str, 
             funding = ctx.default_funding
             if "funding_source" in ctx.cols.by_field:
                 add_issue(issues, ctx, "funding_source",
-                       f"trống: dùng {funding} theo --funding-source")
+                       f"trống: dùng nguồn vốn mặc định {funding}")
         elif funding is None:
             add_issue(issues, ctx, "funding_source", "thiếu 'Nguồn vốn' (bắt buộc): "
-                   "KCQG hoặc KCĐP, hoặc dùng --funding-source")
+                   "ghi KCQG hoặc KCĐP")
             rejected.append(True)
     out["funding_source"] = funding
     out["activity_type"] = activity_of(values, ctx, title, issues)
@@ -268,7 +268,7 @@ def activity_of(values: list[object], ctx: RowContext, title: str | None,
                f"trống: suy ra '{guessed}' từ tên đề án")
         return guessed
     message = f"không rõ loại hoạt động '{typed}'" if typed else "trống"
-    add_issue(issues, ctx, "activity_type", f"{message}: lưu là 'hoạt động khác' (other)")
+    add_issue(issues, ctx, "activity_type", f"{message}: lưu là 'hoạt động khác'")
     return "other"
 
 
