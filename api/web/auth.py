@@ -207,7 +207,7 @@ class AuthMiddleware:
         path, method = scope["path"], scope["method"].upper()
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.settings.upload_max_bytes:
-            await _deny(scope, 413, "Dữ liệu gửi lên quá lớn")(scope, receive, send)
+            await _deny(scope, 413, self._too_large())(scope, receive, send)
             return
         auth = request.headers.get("authorization")
         token = None
@@ -242,12 +242,17 @@ class AuthMiddleware:
             return
         await self._unsafe(scope, receive, send, session)
 
+    def _too_large(self) -> str:
+        """The 413 message, with the limit (the body is refused before its file is known)."""
+        mb = self.settings.upload_max_bytes / (1024 * 1024)
+        return f"Dữ liệu gửi lên quá lớn: tối đa {mb:g} MB cho một tệp hoặc một yêu cầu"
+
     async def _unsafe(self, scope: Scope, receive: Receive, send: Send,
                       session: Session | None) -> None:
         """Buffer the body (size limit), check CSRF for cookie sessions, run the app."""
         body = await _read_body(receive, self.settings.upload_max_bytes)
         if body is None:
-            await _deny(scope, 413, "Dữ liệu gửi lên quá lớn")(scope, receive, send)
+            await _deny(scope, 413, self._too_large())(scope, receive, send)
             return
         if session is not None:
             sent = Request(scope).headers.get(CSRF_HEADER) or await _form_token(scope, body)

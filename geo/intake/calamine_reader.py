@@ -54,8 +54,8 @@ def open_calamine(path: Path, sheet: str | None, score: Score, limits: IntakeSet
     except KcmapError:
         raise
     except Exception as exc:  # calamine raises its own classes for corrupt files
-        raise InvalidInput(f"{path.name}: không đọc được tệp bảng tính "
-                           f"({type(exc).__name__}: {str(exc)[:200]})") from exc
+        raise InvalidInput(f"{path.name}: không đọc được tệp bảng tính (tệp hỏng hoặc không "
+                           f"đúng định dạng {path.suffix.lower()})") from exc
     check_row_count(path.name, name, len(data), limits, HEADER_SCAN_ROWS + 1)
     conversions: list[dict[str, str]] = []
     source = converting(([_cell(v) for v in row] for row in data), conversions)

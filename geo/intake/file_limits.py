@@ -203,8 +203,8 @@ def guard_rows(file: str, rows: Iterator[tuple[int, list[object]]], limits: Inta
         except KcmapError:
             raise
         except Exception as exc:  # openpyxl, lxml and csv raise many unrelated classes
-            raise _refuse(file, f"không đọc được sau dòng {number} ({type(exc).__name__}: "
-                                f"{str(exc)[:200]})") from exc
+            raise _refuse(file, f"không đọc được sau dòng {number} (tệp hỏng hoặc không "
+                                "đúng định dạng)") from exc
         count += 1
         if count > limits.import_max_rows:
             raise _refuse(file, f"có hơn {limits.import_max_rows} dòng dữ liệu (dòng {number}; "

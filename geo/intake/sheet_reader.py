@@ -204,10 +204,11 @@ def _open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSettin
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise InvalidInput(f"{path.name}: không phải tệp Excel (.xlsx) đọc được: {exc}") from exc
+        raise InvalidInput(f"{path.name}: không phải tệp Excel (.xlsx) đọc được "
+                           "(tệp hỏng hoặc đổi đuôi)") from exc
     except Exception as exc:  # lxml/expat errors of a malformed part
-        raise InvalidInput(f"{path.name}: không đọc được tệp Excel (.xlsx): "
-                           f"{type(exc).__name__}: {str(exc)[:200]}") from exc
+        raise InvalidInput(f"{path.name}: không đọc được tệp Excel (.xlsx): tệp hỏng "
+                           "(một phần của tệp không đúng định dạng)") from exc
     names = list(book.sheetnames)
     if sheet is None:
         if not names:
@@ -273,8 +274,8 @@ def _read_head(file: str, source: Iterator[Any], limits: IntakeSettings) -> list
     except KcmapError:
         raise
     except Exception as exc:  # openpyxl, lxml and csv raise many unrelated classes
-        raise InvalidInput(f"{file}: không đọc được dòng {len(head) + 1} "
-                           f"({type(exc).__name__}: {str(exc)[:200]})") from exc
+        raise InvalidInput(f"{file}: không đọc được dòng {len(head) + 1} (tệp hỏng hoặc "
+                           "không đúng định dạng)") from exc
     return head
 
 
