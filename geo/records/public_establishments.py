@@ -15,6 +15,7 @@ _LOCATED = """
 WITH first_ AS MATERIALIZED (
     SELECT DISTINCT ON (e.id) e.id AS eid, x.id AS lid
     FROM establishment e LEFT JOIN location x ON x.establishment_id = e.id
+    WHERE e.archived_at IS NULL  -- archived by an import (migration 0013): off the maps
     ORDER BY e.id, x.id
 )
 SELECT e.id, e.name, e.trade, e.workers,

@@ -15,7 +15,7 @@ SELECT DISTINCT ON (v.id) v.id, v.record_key, v.name, v.trade, v.decision, v.rec
        l.district_name, ST_X(l.point) AS lon, ST_Y(l.point) AS lat
 FROM craft_village v
 LEFT JOIN record_place l ON l.village_id = v.id
-WHERE (%(id)s::bigint IS NULL OR v.id = %(id)s)
+WHERE (%(id)s::bigint IS NULL AND v.archived_at IS NULL OR v.id = %(id)s)
 ORDER BY v.id, l.location_id
 """
 

@@ -48,7 +48,10 @@ def visible(conn: Any, client: Any, headers: dict[str, str], rid: int) -> dict[s
     in_tiles = one(conn, points + "WHERE s.id = %(rid)s", {"z": 0, "x": 0, "y": 0, "margin": 0.0,
                                              "trade": None, "district": None, "rid": rid})
     ogc = client.get(f"/ogc/collections/establishments/items/{rid}", headers=headers)
-    return {"establishments": totals["establishments"],
+    points = client.get("/api/establishments.geojson", headers=headers)
+    assert points.status_code == 200, points.text
+    on_map = sum(1 for f in points.json()["features"] if f["id"] == rid)
+    return {"establishments": totals["establishments"], "on_map": on_map,
             "record_place": one(conn, "SELECT count(*) FROM record_place "
                                       "WHERE establishment_id = %s", (rid,)),
             "tiles": in_tiles, "ogc": ogc.status_code}
@@ -63,6 +66,7 @@ def test_absent_listed_then_archived_on_request_and_undone(
     rid = one(conn, "SELECT id FROM establishment WHERE name = %s", (GONE,))
     live = visible(conn, client, planner, rid)
     assert live["record_place"] == 1 and live["tiles"] == 1 and live["ogc"] == 200
+    assert live["on_map"] == 1
 
     # the re-sent file lacks one record: listed as absent; a plain commit leaves it alone
     write_sheet(path, places, without=GONE)
@@ -88,8 +92,8 @@ def test_absent_listed_then_archived_on_request_and_undone(
                      "entity_id = %s AND batch_id = %s AND username = %s",
                (rid, again["id"], again["username"])) == 1
     gone = visible(conn, client, planner, rid)
-    assert gone == {"establishments": live["establishments"] - 1, "record_place": 0,
-                    "tiles": 0, "ogc": 404}
+    assert gone == {"establishments": live["establishments"] - 1, "on_map": 0,
+                    "record_place": 0, "tiles": 0, "ogc": 404}
     # an archived record is no longer listed as absent by the next preview
     assert upload(client, planner, path)["absent"]["count"] == 0
 
