@@ -3,7 +3,7 @@ no longer carries (never deletes them), a record carried again coming back, and 
 
 A record is archived when its `archived_at` is set (migration 0013); archived records drop
 out of maps, tiles, OGC collections and indicators. Every change is audited (action
-'archive', before/after {archived_at, archived_batch_id}) with the user and the batch, so
+'import', before/after {archived_at, archived_batch_id}) with the user and the batch, so
 the batch's undo puts each record back as it was.
 """
 
@@ -56,7 +56,7 @@ def _set(conn: Connection, actor: Actor, batch_id: int, kind: RecordKind, ids: l
                 t=sql.Identifier(spec.table)), {"a": archive, "b": batch_id, "id": row["id"]})
             after = cur.fetchone()
             assert after is not None
-            audit.append((spec.entity, row["id"], "archive", row["version"], after["version"],
+            audit.append((spec.entity, row["id"], "import", row["version"], after["version"],
                           json.dumps(_state(row)), json.dumps(_state(dict(after))), reason,
                           row["district"]))
     if audit:
@@ -86,8 +86,8 @@ def undo_archive(conn: Connection, actor: Actor, batch_id: int, kind: RecordKind
     reason = f"Hoàn tác lô nhập số {batch_id}"
     with dict_cursor(conn) as cur:
         cur.execute("SELECT entity_id, before, after, district_code FROM audit_log "
-                    "WHERE batch_id = %s AND action = 'archive' AND entity = %s "
-                    "ORDER BY id DESC", (batch_id, spec.entity))
+                    "WHERE batch_id = %s AND action = 'import' AND entity = %s "
+                    "AND after ? 'archived_at' ORDER BY id DESC", (batch_id, spec.entity))
         changes = [dict(r) for r in cur.fetchall()]
         for change in changes:
             cur.execute(sql.SQL("SELECT id, version, archived_at, archived_batch_id FROM {t} "

@@ -89,6 +89,7 @@ def undo_changes(conn: Connection, actor: Actor, batch_id: int, kind: RecordKind
                 counts.removed += 1
                 continue
             before, after = change["before"], change["after"]
+            before = {k: v for k, v in before.items() if k in state}  # archiving: archive.py
             restore = {k: v for k, v in before.items() if _same(state.get(k), after.get(k))}
             counts.kept_fields += len(before) - len(restore)
             if not restore:

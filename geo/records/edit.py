@@ -164,6 +164,8 @@ def revert_change(conn: Connection, actor: Actor | None, audit_id: int,
         raise Conflict("Thay đổi này đã được hoàn tác")
     if row["entity"] not in {k.value for k in SPECS}:  # needs and plans (geo.cycle)
         raise Conflict("Thay đổi về nhu cầu hỗ trợ hoặc kế hoạch không hoàn tác tự động được")
+    if "archived_at" in (row["after"] or {}):  # archived by an import (geo.intake.archive)
+        raise Conflict("Việc lưu trữ do nhập tệp chỉ hoàn tác được cùng lô nhập (trang /imports)")
     spec = SPECS[RecordKind(row["entity"])]
     state = read_state(conn, spec, row["entity_id"], lock=True)
     unchanged = state.values == row["after"] and state.geom == row["geom_after"]

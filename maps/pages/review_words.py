@@ -19,7 +19,7 @@ METHODS = {"manual_review": "Sửa khi rà soát", "demo_synthetic": "Dữ liệ
            "centroid:commune": "Tâm xã (theo địa chỉ)", "centroid:district": "Tâm huyện",
            "centroid:province": "Tâm tỉnh"}
 ACTIONS = {"edit": "Sửa", "confirm": "Xác nhận", "revert": "Hoàn tác", "import": "Nhập tệp",
-           "import_undo": "Hoàn tác lô nhập", "archive": "Lưu trữ (nhập tệp)"}
+           "import_undo": "Hoàn tác lô nhập"}
 FIELDS = {"name": "Tên", "owner_name": "Chủ cơ sở", "phone": "Điện thoại",
           "trade": "Ngành nghề", "workers": "Số lao động", "address_raw": "Địa chỉ",
           "lon": "Kinh độ", "lat": "Vĩ độ", "commune_code": "Mã xã", "district_code": "Mã huyện",

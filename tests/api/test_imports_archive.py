@@ -88,9 +88,16 @@ def test_absent_listed_then_archived_on_request_and_undone(
     assert one(conn, "SELECT count(*) FROM establishment") == counts
     assert one(conn, "SELECT archived_batch_id FROM establishment WHERE id = %s",
                (rid,)) == again["id"]
-    assert one(conn, "SELECT count(*) FROM audit_log WHERE action = 'archive' AND "
+    assert one(conn, "SELECT count(*) FROM audit_log WHERE action = 'import' AND "
+                     "after ->> 'archived_batch_id' = %s::text AND "
                      "entity_id = %s AND batch_id = %s AND username = %s",
-               (rid, again["id"], again["username"])) == 1
+               (again["id"], rid, again["id"], again["username"])) == 1
+    # the archiving is undone with its batch, not as a single change of the audit trail
+    audit_id = one(conn, "SELECT id FROM audit_log WHERE batch_id = %s AND entity_id = %s",
+                   (again["id"], rid))
+    admin = bearer("admin")
+    r = client.post(f"/api/audit/{audit_id}/revert", headers=admin, json={})
+    assert r.status_code == 409 and "cùng lô nhập" in r.json()["detail"], r.text
     gone = visible(conn, client, planner, rid)
     assert gone == {"establishments": live["establishments"] - 1, "on_map": 0,
                     "record_place": 0, "tiles": 0, "ogc": 404}

@@ -3,8 +3,9 @@
 --   archived_at: when (NULL = live record); archived_batch_id: the import batch that did it.
 -- Archived records drop out of maps, tiles, OGC collections and indicators (record_place
 -- leaves out their locations; the queries on the record tables test archived_at IS NULL).
--- Archiving is audited (action 'archive', with the user and the batch) and undone by the
--- batch's undo. import_batch.archive_absent: the option was asked for at upload.
+-- Archiving is audited (action 'import', before/after {archived_at, archived_batch_id}, with
+-- the user and the batch) and undone by the batch's undo. import_batch.archive_absent: the
+-- option was asked for at upload.
 ALTER TABLE establishment ADD COLUMN archived_at timestamptz,
     ADD COLUMN archived_batch_id bigint REFERENCES import_batch (id) ON DELETE SET NULL;
 ALTER TABLE craft_village ADD COLUMN archived_at timestamptz,
@@ -17,26 +18,6 @@ CREATE INDEX craft_village_archived_idx ON craft_village (id) WHERE archived_at 
 CREATE INDEX project_archived_idx ON project (id) WHERE archived_at IS NOT NULL;
 
 ALTER TABLE import_batch ADD COLUMN archive_absent boolean NOT NULL DEFAULT false;
-
--- The action 'archive' is added to whatever earlier migrations allowed.
-DO $$
-DECLARE
-    current_def text;
-    allowed text[];
-BEGIN
-    SELECT pg_get_constraintdef(oid) INTO current_def FROM pg_constraint
-    WHERE conrelid = 'audit_log'::regclass AND conname = 'audit_log_action_check';
-    SELECT array_agg(DISTINCT m[1]) INTO allowed
-    FROM regexp_matches(COALESCE(current_def, ''), '''([a-z_0-9]+)''', 'g') AS m;
-    allowed := ARRAY(SELECT DISTINCT unnest(COALESCE(allowed, ARRAY[]::text[]) || ARRAY[
-        'edit', 'confirm', 'revert', 'create', 'add_line', 'approve', 'import', 'import_undo',
-        'archive']) ORDER BY 1);
-    ALTER TABLE audit_log DROP CONSTRAINT IF EXISTS audit_log_action_check;
-    EXECUTE format('ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check '
-                   'CHECK (action IN (%s))',
-                   (SELECT string_agg(quote_literal(a), ', ') FROM unnest(allowed) AS a));
-END;
-$$;
 
 -- record_place: the locations of live records only (same columns as 0005).
 CREATE OR REPLACE VIEW record_place AS
