@@ -5,6 +5,7 @@ records absent from a re-sent file archived with the page's checkbox. No console
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -156,11 +157,14 @@ def test_mapping_saved_on_the_page_and_reused(conn: Any, make_user: Any, live_se
         .select_option("ignore")
     page.fill("#kc-mapping-save", "Mẫu làng nghề <b>x</b>")
     page.click("#kc-reread")
-    page.wait_for_function("""() => document.querySelector('#kc-rows tbody tr') &&
-        document.querySelector('#kc-rows tbody tr').textContent.includes('21220')""",
-                           timeout=60_000)
-    assert one(conn, "SELECT mapping ->> 'Địa bàn xã' FROM import_mapping WHERE name = %s",
-               ("Mẫu làng nghề <b>x</b>",)) == "commune"
+    page.wait_for_function("""() => !document.querySelector('#kc-columns').textContent
+        .includes('Địa bàn xã')""", timeout=60_000)  # the re-read file knows that column now
+    page.wait_for_function("""() => document.querySelector('#kc-rows tbody tr')
+        .textContent.includes('21220')""")
+    saved = one(conn, "SELECT mapping FROM import_mapping WHERE name = %s",
+                ("Mẫu làng nghề <b>x</b>",))
+    assert {unicodedata.normalize("NFC", k): v for k, v in saved.items()} == \
+        {"Địa bàn xã": "commune", "Mã nội bộ": "ignore"}
     # later: the saved mapping is offered by name and reads the next file
     second = workbook(tmp_path / "lang_nghe_2025.xlsx", VILLAGE_HEADER,
                       [["Làng nghề chiếu cói Tịnh Hà", "Chiếu cói", "Tịnh Hà", "Sơn Tịnh",
