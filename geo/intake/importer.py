@@ -296,7 +296,7 @@ def import_file(conn: Connection, kind_name: RecordKind | str, path: str | Path,
         batch = create_batch(conn, who, RecordKind.parse(kind_name), result.file, result.sheet)
         result.batch_id = batch
         preview_batch(conn, who, batch, result, records)
-        commit_batch(conn, who, batch, keep_undecided=True, result=result)
+        commit_batch(conn, who, batch, keep_undecided=True, result=result, records=records)
     except BaseException:
         with conn.cursor() as cur:
             cur.execute("ROLLBACK TO SAVEPOINT kcmap_import")

@@ -1,0 +1,82 @@
+"""Bulk writes of an import: rows streamed to PostgreSQL with COPY, in chunks (bounded memory),
+instead of one INSERT statement text per page of rows.
+
+Values are written in COPY's text format: None is NULL, booleans t/f, numbers as text, lists of
+text as arrays; JSON columns get their text from the caller (json.dumps). Tables and columns
+are identifiers (psycopg2.sql), never user text."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from psycopg2 import sql
+
+CHUNK = 20_000  # rows per COPY: a few MB of text at a time
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _array(items: Sequence[Any]) -> str:
+    quoted = ('"' + str(i).replace("\\", "\\\\").replace('"', '\\"') + '"' for i in items)
+    return "{" + ",".join(quoted) + "}"
+
+
+def copy_text(value: Any) -> str:
+    """One value in COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, list | tuple):
+        value = _array(value)
+    return str(value).translate(_ESCAPES)
+
+
+def copy_rows(cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+              chunk: int = CHUNK) -> int:
+    """COPY the rows into table(columns); returns how many were written."""
+    query = sql.SQL("COPY {t} ({cols}) FROM STDIN").format(
+        t=sql.Identifier(table), cols=sql.SQL(", ").join(sql.Identifier(c) for c in columns))
+    text = query.as_string(cur)
+    buffer: list[str] = []
+    count = 0
+
+    def flush() -> None:
+        if buffer:
+            cur.copy_expert(text, io.StringIO("".join(buffer)))
+            buffer.clear()
+
+    for row in rows:
+        buffer.append("\t".join(copy_text(v) for v in row) + "\n")
+        count += 1
+        if len(buffer) >= chunk:
+            flush()
+    flush()
+    return count
+
+
+def point_ewkt(lon: float | None, lat: float | None) -> str | None:
+    """A WGS 84 point as EWKT for a geometry column (None without coordinates)."""
+    if lon is None or lat is None:
+        return None
+    return f"SRID=4326;POINT({float(lon)!r} {float(lat)!r})"
+
+
+def next_ids(cur: Any, sequence_of: str, count: int) -> list[int]:
+    """`count` new ids from the id sequence of a table."""
+    if count == 0:
+        return []
+    cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                (sequence_of, count))
+    return [int(r[0]) for r in cur.fetchall()]
+
+
+def staging(cur: Any, name: str, like: str, columns: Sequence[str]) -> None:
+    """A temporary table (dropped at commit) with some columns of another table."""
+    cur.execute(sql.SQL("CREATE TEMP TABLE {n} ON COMMIT DROP AS SELECT {cols} FROM {t} "
+                        "WITH NO DATA").format(
+        n=sql.Identifier(name), t=sql.Identifier(like),
+        cols=sql.SQL(", ").join(sql.Identifier(c) for c in columns)))
