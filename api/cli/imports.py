@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Iterator
@@ -79,7 +78,7 @@ def _write_report(path: Path | None, result: ImportResult) -> None:
         return
     try:
         with path.open("w", encoding="utf-8") as fh:
-            json.dump(result.to_dict(), fh, ensure_ascii=False, indent=1)
+            result.write_json(fh)
     except OSError as exc:
         _fail(f"không ghi được báo cáo {path}: {exc}")
 
@@ -108,7 +107,7 @@ def _echo_result(result: ImportResult) -> None:
     if result.absent:
         typer.echo(f"{result.absent} bản ghi của lần nhập trước từ tệp này không còn trong tệp "
                    "(không bị xóa)")
-    precision = {} if needs else result.to_dict()["precision"]
+    precision = {} if needs else result.precision()
     if precision:
         typer.echo("vị trí: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
     unknown = [c["header"] for c in result.columns

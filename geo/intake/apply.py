@@ -5,8 +5,9 @@ importing user and the batch."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from psycopg2 import sql
@@ -74,14 +75,21 @@ def _update(cur: Any, kind: RecordKind, record: RecordRow, plan: RowPlan
 
 
 def _state_rows(kind: RecordKind, batch_id: int | None,
-                items: list[tuple[RecordRow, RowPlan, int]]) -> list[tuple[Any, ...]]:
-    out = []
-    for record, plan, rid in items:
+                items: list[tuple[RecordRow, RowPlan, int]]) -> Iterator[tuple[Any, ...]]:
+    for record, plan, rid in items:  # generated while written: bounded memory
         imported = {**file_values(kind, record), LOCATION: location_raw(location_dict(record))}
         edited = sorted(set(plan.kept) | {c["field"] for c in plan.conflicts})
-        out.append((SPECS[kind].entity, rid, _json(imported), edited, record.place_key or None,
-                    record.row, batch_id))
-    return out
+        yield (SPECS[kind].entity, rid, _json(imported), edited, record.place_key or None,
+               record.row, batch_id)
+
+
+def _new_audit(kind: RecordKind, new: list[tuple[RecordRow, int]], reason: str
+               ) -> Iterator[tuple[Any, ...]]:
+    entity = SPECS[kind].entity
+    for record, rid in new:
+        yield (entity, rid, "import", 0, 1, "{}", _json(
+            {**file_values(kind, record), LOCATION: location_dict(record)}), reason,
+            record.location.district_code)
 
 
 STATE_COLUMNS = ("entity", "entity_id", "imported", "edited", "place_key", "source_row",
@@ -136,9 +144,6 @@ def apply_rows(conn: Connection, actor: Actor, batch_id: int | None, kind: Recor
             states.append((record, plan, rid))
             out.record_ids[record.row] = rid
             out.prev_states[record.row] = None
-            audit.append((entity, rid, "import", 0, 1, "{}", _json(
-                {**file_values(kind, record), LOCATION: location_dict(record)}), reason,
-                record.location.district_code))
         counts.inserted = len(new)
         counts.locations_written = len(new)
         for record, plan in items:
@@ -174,6 +179,7 @@ def apply_rows(conn: Connection, actor: Actor, batch_id: int | None, kind: Recor
             replace_locations(cur, TABLES[kind], locations)
         if states:
             _write_states(cur, _state_rows(kind, batch_id, states))
-        if audit:
-            write_audit(cur, actor, batch_id, audit)
+        created = [(record, ids[record.record_key]) for record, _ in new]
+        if created or audit:
+            write_audit(cur, actor, batch_id, chain(_new_audit(kind, created, reason), audit))
     return out

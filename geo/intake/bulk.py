@@ -14,7 +14,6 @@ from typing import Any
 from psycopg2 import sql
 
 CHUNK = 20_000  # rows per COPY: a few MB of text at a time
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _array(items: Sequence[Any]) -> str:
@@ -22,17 +21,28 @@ def _array(items: Sequence[Any]) -> str:
     return "{" + ",".join(quoted) + "}"
 
 
+def _escaped(text: str) -> str:
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace(
+            "\n", "\\n").replace("\r", "\\r")
+    return text
+
+
 def copy_text(value: Any) -> str:
     """One value in COPY text format."""
+    if isinstance(value, str):
+        return _escaped(value)
     if value is None:
         return "\\N"
     if value is True:
         return "t"
     if value is False:
         return "f"
+    if isinstance(value, int | float):
+        return str(value)
     if isinstance(value, list | tuple):
-        value = _array(value)
-    return str(value).translate(_ESCAPES)
+        return _escaped(_array(value))
+    return _escaped(str(value))
 
 
 def copy_rows(cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
