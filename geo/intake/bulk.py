@@ -1,5 +1,5 @@
-"""Bulk writes of an import: rows streamed to PostgreSQL with COPY, in chunks (bounded memory),
-instead of one INSERT statement text per page of rows.
+"""Bulk writes of an import: rows streamed to PostgreSQL with COPY as they are generated
+(bounded memory), instead of one INSERT statement text per page of rows.
 
 Values are written in COPY's text format: None is NULL, booleans t/f, numbers as text, lists of
 text as arrays; JSON columns get their text from the caller (json.dumps). Tables and columns
@@ -7,13 +7,12 @@ are identifiers (psycopg2.sql), never user text."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from psycopg2 import sql
 
-CHUNK = 20_000  # rows per COPY: a few MB of text at a time
+READ_SIZE = 1 << 18  # bytes handed to the server at a time
 
 
 def _array(items: Sequence[Any]) -> str:
@@ -45,27 +44,44 @@ def copy_text(value: Any) -> str:
     return _escaped(str(value))
 
 
-def copy_rows(cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-              chunk: int = CHUNK) -> int:
-    """COPY the rows into table(columns); returns how many were written."""
+class _Lines:
+    """A file-like reader over rows turned into COPY lines as psycopg2 asks for them."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
+        self.rows = iter(rows)
+        self.pending = b""
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        parts = [self.pending]
+        length = len(self.pending)
+        while size < 0 or length < size:
+            row = next(self.rows, None)
+            if row is None:
+                break
+            line = ("\t".join(copy_text(v) for v in row) + "\n").encode()
+            parts.append(line)
+            length += len(line)
+            self.count += 1
+        data = b"".join(parts)
+        if size < 0 or len(data) <= size:
+            self.pending = b""
+            return data
+        self.pending = data[size:]
+        return data[:size]
+
+    readline = read
+
+
+def copy_rows(cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+              ) -> int:
+    """COPY the rows into table(columns), streamed (rows are generated as they are sent);
+    returns how many were written."""
     query = sql.SQL("COPY {t} ({cols}) FROM STDIN").format(
         t=sql.Identifier(table), cols=sql.SQL(", ").join(sql.Identifier(c) for c in columns))
-    text = query.as_string(cur)
-    buffer: list[str] = []
-    count = 0
-
-    def flush() -> None:
-        if buffer:
-            cur.copy_expert(text, io.StringIO("".join(buffer)))
-            buffer.clear()
-
-    for row in rows:
-        buffer.append("\t".join(copy_text(v) for v in row) + "\n")
-        count += 1
-        if len(buffer) >= chunk:
-            flush()
-    flush()
-    return count
+    source = _Lines(rows)
+    cur.copy_expert(query.as_string(cur), source, size=READ_SIZE)
+    return source.count
 
 
 def point_ewkt(lon: float | None, lat: float | None) -> str | None:
