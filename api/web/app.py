@@ -62,6 +62,7 @@ def create_app(database: TransactionSource | None = None,
     app.state.map_settings = map_settings or MapSettings()
     app.state.auth_settings = auth_settings or AuthSettings()
     app.state.import_jobs = ImportJobs(database)
+    app.router.on_startup.append(app.state.import_jobs.resume)  # commits a restart cut off
     errors.install(app)
     openapi_doc.install(app)
     # Every request: identify the caller, gate anonymous access, CSRF, body-size limit.

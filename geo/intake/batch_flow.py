@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from geo.accounts.authz import Actor
@@ -114,21 +114,27 @@ def _planned(conn: Connection, batch_id: int) -> list[tuple[RecordRow, dict[str,
 
 def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
                  keep_undecided: bool = False, result: ImportResult | None = None,
-                 records: list[RecordRow] | None = None) -> dict[str, Any]:
+                 records: list[RecordRow] | None = None, status: str = "ready",
+                 progress: Callable[[float], None] | None = None) -> dict[str, Any]:
     """Write a ready batch. Conflicts not decided refuse the commit (Conflict), unless
     `keep_undecided`: then the person's value stays. Returns what was written.
 
     `records`: the batch's records still in memory (previewed in this transaction, no
-    decision taken yet), so they are not read back from import_batch_row."""
+    decision taken yet), so they are not read back from import_batch_row. `status`: the
+    batch's status expected (`committing` when a background job writes it); `progress`
+    hears how far the commit is (0..1)."""
     batch = batch_row(conn, batch_id, lock=True)
     who = check_batch(actor, batch)
-    if batch["status"] != "ready":
+    if batch["status"] != status:
         raise Conflict(f"Lô nhập số {batch_id} không ở trạng thái chờ xác nhận")
     if batch["kind"] == NEEDS:
         return commit_needs(conn, who, batch, keep_undecided)
+    tell = progress or (lambda fraction: None)
     kind = RecordKind(batch["kind"])
     planned = _planned(conn, batch_id) if records is None else [(r, {}) for r in records]
+    tell(0.2)
     stored = load_stored(conn, kind, [r for r, _ in planned], lock=True)
+    tell(0.4)
     items: list[tuple[RecordRow, RowPlan]] = []
     undecided = 0
     for record, decisions in planned:
@@ -147,7 +153,9 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
         raise Conflict(f"Còn {undecided} dòng xung đột chưa quyết định: chọn giá trị của tệp "
                        "hoặc giữ giá trị đã sửa cho từng dòng")
     reason = f"Nhập tệp {batch['file_name']} (lô {batch_id})"
+    tell(0.5)
     applied = apply_rows(conn, who, batch_id, kind, items, reason)
+    tell(0.9)
     written = {"inserted": applied.counts.inserted, "updated": applied.counts.updated,
                "unchanged": applied.counts.unchanged,
                "locations_written": applied.counts.locations_written,
@@ -180,11 +188,13 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
     return {"id": batch_id, "status": "committed", "written": written}
 
 
-def undo_batch(conn: Connection, actor: Actor | None, batch_id: int) -> dict[str, Any]:
-    """Undo a committed batch; returns the counts."""
+def undo_batch(conn: Connection, actor: Actor | None, batch_id: int,
+               status: str = "committed") -> dict[str, Any]:
+    """Undo a committed batch (`status`: `undoing` when a background job does it); returns
+    the counts."""
     batch = batch_row(conn, batch_id, lock=True)
     who = check_batch(actor, batch)
-    if batch["status"] != "committed":
+    if batch["status"] != status:
         raise Conflict(f"Chỉ hoàn tác được lô đã nhập (lô {batch_id}: {batch['status']})")
     if batch["kind"] == NEEDS:
         return undo_needs(conn, who, batch)
