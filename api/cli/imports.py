@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import die as _fail
+from api.cli.progress_lines import ProgressLines, heartbeat
 from api.database import database_from_env
 from geo.core.errors import KcmapError
 from geo.core.vocab import FundingSource
@@ -36,28 +36,13 @@ ReportOpt = Annotated[Path | None, typer.Option(help="Ghi báo cáo JSON từng 
 CrsOpt = Annotated[str, typer.Option(help="Hệ VN-2000 của tọa độ mét ghi trong cột vĩ độ/kinh độ")]
 
 
-LINE_SECONDS = 5.0  # without a terminal: one progress line at least this often
-
-
-def _lines(label: str) -> Progress:
-    """Progress as plain lines on stderr (log files, cron), one every LINE_SECONDS."""
-    last = [time.monotonic()]
-
-    def update(done: int, total: int | None) -> None:
-        now = time.monotonic()
-        if now - last[0] >= LINE_SECONDS:
-            last[0] = now
-            of = f" / ~{total}" if total else ""
-            typer.echo(f"{label}: đã đọc {done}{of} dòng", err=True)
-
-    return update
-
-
 @contextmanager
 def _progress(label: str) -> Iterator[Progress | None]:
-    """A rich progress bar on stderr when it is a terminal; plain lines otherwise."""
+    """A rich progress bar on stderr when it is a terminal; otherwise plain lines, at least
+    one every LINE_SECONDS until the import ends (api.cli.progress_lines)."""
     if not sys.stderr.isatty():
-        yield _lines(label)
+        with heartbeat(ProgressLines(label, lambda line: typer.echo(line, err=True))) as lines:
+            yield lines
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
