@@ -5,8 +5,8 @@ no test waits for real seconds."""
 from __future__ import annotations
 
 import subprocess
-import threading
 import sys
+import threading
 
 from api.cli.progress_lines import LINE_SECONDS, ProgressLines, heartbeat
 
