@@ -88,8 +88,9 @@ def write_workbook(path: Path, units: list[tuple[str, str, float, float]], rows:
 
 
 def _import(kcmap: list[str], dsn: str, path: Path, report: Path, log: Path,
-            code: Path | None = None) -> tuple[float, float, int]:
-    """Run one import process: (seconds, peak resident MB, exit code); `code`: the folder
+            code: Path | None = None) -> tuple[float, float, int, float]:
+    """Run one import process: (seconds, peak resident MB, exit code, CPU seconds of the
+    process: user + system, which other load on the machine hardly changes); `code`: the folder
     whose geo/api/maps packages run (the baseline), else this checkout."""
     env = {**os.environ, "DATABASE_URL": dsn}
     if code is not None:
@@ -102,7 +103,8 @@ def _import(kcmap: list[str], dsn: str, path: Path, report: Path, log: Path,
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, proc.returncode
+    return (seconds, usage.ru_maxrss / 1024, proc.returncode,
+            usage.ru_utime + usage.ru_stime)
 
 
 def _baseline_code(folder: Path) -> Path | None:
@@ -129,11 +131,12 @@ def _clone(server: str, name: str, copy: str) -> None:
     admin.close()
 
 
-def _checked(result: tuple[float, float, int], log: Path) -> tuple[float, float]:
-    seconds, mb, code = result
+def _checked(result: tuple[float, float, int, float], log: Path
+             ) -> tuple[float, float, float]:
+    seconds, mb, code, cpu = result
     if code != 0:
         raise RuntimeError(log.read_text(encoding="utf-8"))
-    return seconds, mb
+    return seconds, mb, cpu
 
 
 def run() -> dict[str, float]:
@@ -150,7 +153,7 @@ def run() -> dict[str, float]:
     create_database(_with_db(server, "postgres"), name, drop_first=True)
     dsn = _with_db(server, name)
     kcmap = [sys.executable, "-m", "api.cli.main"]  # the same entry point for both codes
-    base_s = base_mb = 0.0
+    base_s = base_mb = base_cpu = 0.0
     try:
         conn = psycopg2.connect(dsn)
         try:
@@ -171,16 +174,17 @@ def run() -> dict[str, float]:
             if old_code is not None:  # a copy of the prepared database, same file
                 _clone(server, name, old_name)
                 log = Path(tmp) / "0.log"
-                base_s, base_mb = _checked(_import(kcmap, _with_db(server, old_name), path,
-                                                   report, log, old_code), log)
+                old_dsn = _with_db(server, old_name)
+                base_s, base_mb, base_cpu = _checked(
+                    _import(kcmap, old_dsn, path, report, log, old_code), log)
                 base = json.loads(report.read_text(encoding="utf-8"))
             log = Path(tmp) / "1.log"
-            first_s, first_mb = _checked(_import(kcmap, dsn, path, report, log), log)
+            first_s, first_mb, first_cpu = _checked(_import(kcmap, dsn, path, report, log), log)
             data = json.loads(report.read_text(encoding="utf-8"))
             lines = [x for x in log.read_text(encoding="utf-8").splitlines()
                      if "rows read" in x]
             log = Path(tmp) / "2.log"
-            again_s, again_mb = _checked(_import(kcmap, dsn, path, report, log), log)
+            again_s, again_mb, again_cpu = _checked(_import(kcmap, dsn, path, report, log), log)
             again = json.loads(report.read_text(encoding="utf-8"))
             size_mb = path.stat().st_size / 1e6
             if old_code is not None and (base["summary"], base["records"]) != (
@@ -195,22 +199,27 @@ def run() -> dict[str, float]:
                 cur.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         admin.close()
     result = {"rows": float(ROWS), "generate_s": gen_s, "baseline_import_s": base_s,
-              "baseline_peak_mb": base_mb, "import_s": first_s,
+              "baseline_peak_mb": base_mb, "baseline_cpu_s": base_cpu,
+              "import_s": first_s, "import_cpu_s": first_cpu, "reimport_cpu_s": again_cpu,
               "import_peak_mb": first_mb, "reimport_s": again_s, "reimport_peak_mb": again_mb,
               "accepted": float(data["summary"]["accepted"]),
               "reimport_unchanged": float(again["records"]["unchanged"])}
     print(f"importer: {ROWS:,} establishments, .xlsx {size_mb:.1f} MB (generated in "
           f"{gen_s:.1f} s), {os.cpu_count()} CPUs")
     if base_s:
-        print(f"  baseline     : {base_s:7.1f} s  peak {base_mb:7.0f} MB  (commit {BASELINE}: "
-              "openpyxl, per-row geocoding, execute_values, commit re-reads the batch)")
-    print(f"  first import : {first_s:7.1f} s  peak {first_mb:7.0f} MB  "
+        print(f"  baseline     : {base_s:7.1f} s  peak {base_mb:7.0f} MB  cpu {base_cpu:5.1f} s  "
+              f"(commit {BASELINE}: openpyxl, per-row geocoding, execute_values, commit "
+              "re-reads the batch)")
+    print(f"  first import : {first_s:7.1f} s  peak {first_mb:7.0f} MB  cpu {first_cpu:5.1f} s  "
           f"accepted {data['summary']['accepted']:,}, records {data['records']}, "
           f"positions {data['precision']}")
-    print(f"  re-import    : {again_s:7.1f} s  peak {again_mb:7.0f} MB  "
+    print(f"  re-import    : {again_s:7.1f} s  peak {again_mb:7.0f} MB  cpu {again_cpu:5.1f} s  "
           f"records {again['records']}, locations {again['locations']}")
     if base_s:
-        print(f"  speed-up     : {base_s / first_s:7.1f}x time, {base_mb / first_mb:.1f}x memory")
+        print(f"  speed-up     : {base_s / first_s:7.1f}x time, {base_cpu / first_cpu:.1f}x "
+              f"importer CPU, {base_mb / first_mb:.1f}x memory")
+    print(f"  load average : {os.getloadavg()[0]:.1f} (other work on the machine stretches the "
+          "wall times, not the CPU seconds)")
     print(f"  progress     : {len(lines)} plain progress lines in the log (stderr not a TTY)")
     print(f"  targets      : <= {TARGET_SECONDS:.0f} s (first import), < {TARGET_MB:.0f} MB -> "
           f"{'met' if first_s <= TARGET_SECONDS else 'MISSED'} (time), "

@@ -26,7 +26,7 @@ def geocode_cached(ctx: RowContext, address: str) -> GeocodeResult:
     return found
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: the cell True is not the cell 1
 def _unit_key(value: object) -> str:
     """name_key of a commune or district cell (the same few names come back on every row)."""
     return name_key(cell_text(value))
