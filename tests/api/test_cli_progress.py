@@ -1,4 +1,5 @@
-"""`kcmap import` without a terminal (log file, cron): a progress line at least every 5 s,
+"""`kcmap import` without a terminal (log file, cron): a progress line at least every 5 s
+(one every 4 s),
 while rows are read and while nothing reports (the database writes). The clock is injected:
 no test waits for real seconds."""
 
@@ -8,7 +9,13 @@ import subprocess
 import sys
 import threading
 
-from api.cli.progress_lines import LINE_SECONDS, ProgressLines, heartbeat
+from api.cli.progress_lines import (
+    BEAT_SECONDS,
+    LINE_SECONDS,
+    PROMISED_SECONDS,
+    ProgressLines,
+    heartbeat,
+)
 
 
 class Clock:
@@ -30,14 +37,16 @@ def test_lines_every_five_seconds_while_reading_and_writing() -> None:
         done += 500
         lines(done, 50_000)
     assert out == [f"establishments co_so.xlsx: {n} of ~50000 rows read ({s} s)"
-                   for n, s in ((5000, 5), (10000, 10), (15000, 15), (20000, 20))]
+                   for n, s in ((4000, 4), (8000, 8), (12000, 12), (16000, 16), (20000, 20))]
     lines(20_000, 20_000)  # reading done: the importer says so, then writes for a while
     out.clear()
-    for _ in range(12):  # 12 s without any report: the heartbeat ticks every second
-        clock.now += 1.0
+    for _ in range(24):  # 12 s without any report: the heartbeat ticks every half second
+        clock.now += BEAT_SECONDS
         lines.tick()
     assert out == ["establishments co_so.xlsx: 20000 rows read, writing to the database "
-                   f"({s} s)" for s in (25, 30)]
+                   f"({s} s)" for s in (24, 28, 32)]
+    # between two lines: the period plus one heartbeat, within the promised 5 s
+    assert LINE_SECONDS + BEAT_SECONDS <= PROMISED_SECONDS
 
 
 def test_no_line_before_five_seconds() -> None:
@@ -49,7 +58,7 @@ def test_no_line_before_five_seconds() -> None:
     assert out == []
     clock.now += 0.01
     lines.tick()
-    assert out == ["x: 10 rows read (5 s)"]
+    assert out == ["x: 10 rows read (4 s)"]
 
 
 def test_heartbeat_thread_prints_without_reports() -> None:
@@ -66,9 +75,9 @@ def test_heartbeat_thread_prints_without_reports() -> None:
         assert beating is lines
         clock.now += LINE_SECONDS
         assert printed.wait(30)  # the heartbeat thread prints once it sees the clock moved
-    assert out == ["y: 0 rows read (5 s)"]
+    assert out == ["y: 0 rows read (4 s)"]
     clock.now += 10 * LINE_SECONDS
-    assert out == ["y: 0 rows read (5 s)"]  # stopped: nothing more
+    assert out == ["y: 0 rows read (4 s)"]  # stopped: nothing more
 
 
 def test_cli_without_terminal_uses_plain_lines() -> None:
