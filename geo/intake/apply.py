@@ -26,7 +26,7 @@ class Applied:
     """What the commit did, and each matched row's import state before (for undo)."""
 
     counts: WriteCounts = field(default_factory=WriteCounts)
-    prev_states: dict[int, dict[str, Any] | None] = field(default_factory=dict)  # by row
+    prev_states: dict[int, str | None] = field(default_factory=dict)  # by row, JSON text
     record_ids: dict[int, int] = field(default_factory=dict)  # sheet row -> record id
 
 
@@ -150,7 +150,8 @@ def apply_rows(conn: Connection, actor: Actor, batch_id: int | None, kind: Recor
             if plan.action == "new" or plan.stored is None:
                 continue
             stored = plan.stored
-            out.prev_states[record.row] = stored.state_json()
+            prev = stored.state_json()
+            out.prev_states[record.row] = None if prev is None else _json(prev)
             out.record_ids[record.row] = stored.id
             states.append((record, plan, stored.id))
             versions = _update(cur, kind, record, plan)

@@ -165,7 +165,7 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
         cur.execute("CREATE TEMP TABLE kcmap_row_stage (num integer, rid bigint, prev jsonb) "
                     "ON COMMIT DROP")
         copy_rows(cur, "kcmap_row_stage", ("num", "rid", "prev"),
-                  ((row, applied.record_ids[row], None if prev is None else _json(prev))
+                  ((row, applied.record_ids[row], prev)
                    for row, prev in applied.prev_states.items()))
         cur.execute("UPDATE import_batch_row b SET record_id = v.rid, prev_state = "
                     "COALESCE(v.prev, 'null'::jsonb) FROM kcmap_row_stage v "
