@@ -75,6 +75,9 @@ class ImportJobs:
         try:
             with self.database.transaction() as conn:
                 waiting = batch_requests.pending(conn)
+        except KcmapError as exc:  # no database yet: nothing can be waiting on this start
+            log.warning("could not look for import batches waiting to be written: %s", exc)
+            return
         except Exception:
             log.exception("could not look for import batches waiting to be written")
             return
