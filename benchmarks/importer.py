@@ -182,7 +182,7 @@ def run() -> dict[str, float]:
             first_s, first_mb, first_cpu = _checked(_import(kcmap, dsn, path, report, log), log)
             data = json.loads(report.read_text(encoding="utf-8"))
             lines = [x for x in log.read_text(encoding="utf-8").splitlines()
-                     if "rows read" in x]
+                     if "đã đọc" in x]
             log = Path(tmp) / "2.log"
             again_s, again_mb, again_cpu = _checked(_import(kcmap, dsn, path, report, log), log)
             again = json.loads(report.read_text(encoding="utf-8"))

@@ -17,8 +17,9 @@ BEAT_SECONDS = 0.5  # how often the heartbeat looks at the clock
 
 
 class ProgressLines:
-    """A Progress callback (done, total) that prints '<label>: N of ~M rows read (12 s)' lines;
-    once the reading is done, '<label>: N rows read, writing to the database (20 s)'."""
+    """A Progress callback (done, total) that prints '<label>: đã đọc N / ~M dòng (12 s)'
+    lines; once the reading is done, '<label>: đã đọc N dòng, đang ghi vào cơ sở dữ liệu
+    (20 s)'."""
 
     def __init__(self, label: str, echo: Callable[[str], None],
                  clock: Callable[[], float] = time.monotonic,
@@ -44,10 +45,11 @@ class ProgressLines:
             self.last = now
             elapsed = f"({now - self.start:.0f} s)"
             if self.read:
-                line = f"{self.label}: {self.done} rows read, writing to the database {elapsed}"
+                line = (f"{self.label}: đã đọc {self.done} dòng, đang ghi vào cơ sở dữ liệu "
+                        f"{elapsed}")
             else:
-                of = f" of ~{self.total}" if self.total else ""
-                line = f"{self.label}: {self.done}{of} rows read {elapsed}"
+                of = f" / ~{self.total}" if self.total else ""
+                line = f"{self.label}: đã đọc {self.done}{of} dòng {elapsed}"
             self.echo(line)
 
 

@@ -36,14 +36,14 @@ def test_lines_every_five_seconds_while_reading_and_writing() -> None:
         clock.now += 0.5
         done += 500
         lines(done, 50_000)
-    assert out == [f"establishments co_so.xlsx: {n} of ~50000 rows read ({s} s)"
+    assert out == [f"establishments co_so.xlsx: đã đọc {n} / ~50000 dòng ({s} s)"
                    for n, s in ((4000, 4), (8000, 8), (12000, 12), (16000, 16), (20000, 20))]
     lines(20_000, 20_000)  # reading done: the importer says so, then writes for a while
     out.clear()
     for _ in range(24):  # 12 s without any report: the heartbeat ticks every half second
         clock.now += BEAT_SECONDS
         lines.tick()
-    assert out == ["establishments co_so.xlsx: 20000 rows read, writing to the database "
+    assert out == ["establishments co_so.xlsx: đã đọc 20000 dòng, đang ghi vào cơ sở dữ liệu "
                    f"({s} s)" for s in (24, 28, 32)]
     # between two lines: the period plus one heartbeat, within the promised 5 s
     assert LINE_SECONDS + BEAT_SECONDS <= PROMISED_SECONDS
@@ -58,7 +58,7 @@ def test_no_line_before_five_seconds() -> None:
     assert out == []
     clock.now += 0.01
     lines.tick()
-    assert out == ["x: 10 rows read (4 s)"]
+    assert out == ["x: đã đọc 10 dòng (4 s)"]
 
 
 def test_heartbeat_thread_prints_without_reports() -> None:
@@ -75,9 +75,9 @@ def test_heartbeat_thread_prints_without_reports() -> None:
         assert beating is lines
         clock.now += LINE_SECONDS
         assert printed.wait(30)  # the heartbeat thread prints once it sees the clock moved
-    assert out == ["y: 0 rows read (4 s)"]
+    assert out == ["y: đã đọc 0 dòng (4 s)"]
     clock.now += 10 * LINE_SECONDS
-    assert out == ["y: 0 rows read (4 s)"]  # stopped: nothing more
+    assert out == ["y: đã đọc 0 dòng (4 s)"]  # stopped: nothing more
 
 
 def test_cli_without_terminal_uses_plain_lines() -> None:
