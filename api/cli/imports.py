@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import die as _fail
+from api.cli.progress_lines import ProgressLines, heartbeat
 from api.database import database_from_env
 from geo.core.errors import KcmapError
 from geo.core.vocab import FundingSource
@@ -48,28 +47,13 @@ ISSUE_FIELDS = {"row": "Dòng", "address": "Địa chỉ", "lat,lon": "Tọa đ�
                 "coordinates": "Tọa độ", "location": "Vị trí"}
 
 
-LINE_SECONDS = 5.0  # without a terminal: one progress line at least this often
-
-
-def _lines(label: str) -> Progress:
-    """Progress as plain lines on stderr (log files, cron), one every LINE_SECONDS."""
-    last = [time.monotonic()]
-
-    def update(done: int, total: int | None) -> None:
-        now = time.monotonic()
-        if now - last[0] >= LINE_SECONDS:
-            last[0] = now
-            of = f" / ~{total}" if total else ""
-            typer.echo(f"{label}: đã đọc {done}{of} dòng", err=True)
-
-    return update
-
-
 @contextmanager
 def _progress(label: str) -> Iterator[Progress | None]:
-    """A rich progress bar on stderr when it is a terminal; plain lines otherwise."""
+    """A rich progress bar on stderr when it is a terminal; otherwise plain lines, at least
+    one every LINE_SECONDS until the import ends (api.cli.progress_lines)."""
     if not sys.stderr.isatty():
-        yield _lines(label)
+        with heartbeat(ProgressLines(label, lambda line: typer.echo(line, err=True))) as lines:
+            yield lines
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -90,7 +74,7 @@ def _write_report(path: Path | None, result: ImportResult) -> None:
         return
     try:
         with path.open("w", encoding="utf-8") as fh:
-            json.dump(result.to_dict(), fh, ensure_ascii=False, indent=1)
+            result.write_json(fh)
     except OSError as exc:
         _fail(f"không ghi được báo cáo {path}: {exc}")
 
@@ -123,7 +107,7 @@ def _echo_result(result: ImportResult) -> None:
     elif result.absent:
         typer.echo(f"{result.absent} bản ghi của lần nhập trước từ tệp này không còn trong tệp "
                    "(không bị xóa; --archive-absent để lưu trữ)")
-    precision = {} if needs else result.to_dict()["precision"]
+    precision = {} if needs else result.precision()
     if precision:
         typer.echo("vị trí: " + ", ".join(f"{PRECISION_WORDS.get(k, k)} {v}"
                                           for k, v in sorted(precision.items())))

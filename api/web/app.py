@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from api.web import errors, openapi_doc
 from api.web.auth import AuthMiddleware
@@ -41,6 +40,7 @@ from api.web.routes import (
 from api.web.routes import geocode as geocode_routes
 from api.web.routes import maps as maps_routes
 from api.web.security_headers import SecurityHeadersMiddleware
+from api.web.static_files import GzipStaticFiles
 from geo.core.db import TransactionSource
 from geo.core.settings import AuthSettings, MapSettings, ServerSettings
 from maps.core.assets import OWN_DIR, STATIC_PREFIX, vendor_dirs
@@ -62,6 +62,7 @@ def create_app(database: TransactionSource | None = None,
     app.state.map_settings = map_settings or MapSettings()
     app.state.auth_settings = auth_settings or AuthSettings()
     app.state.import_jobs = ImportJobs(database)
+    app.router.on_startup.append(app.state.import_jobs.resume)  # commits a restart cut off
     errors.install(app)
     openapi_doc.install(app)
     # Every request: identify the caller, gate anonymous access, CSRF, body-size limit.
@@ -78,9 +79,9 @@ def create_app(database: TransactionSource | None = None,
     networks = trusted_networks((server_settings or ServerSettings()).trusted_proxies)
     app.add_middleware(TrustedProxyMiddleware, networks=networks)
     for name, directory in vendor_dirs().items():
-        app.mount(f"{STATIC_PREFIX}/vendor/{name}", StaticFiles(directory=directory),
+        app.mount(f"{STATIC_PREFIX}/vendor/{name}", GzipStaticFiles(directory=directory),
                   name=f"vendor-{name}")
-    app.mount(f"{STATIC_PREFIX}/kcmap", StaticFiles(directory=OWN_DIR), name="kcmap-static")
+    app.mount(f"{STATIC_PREFIX}/kcmap", GzipStaticFiles(directory=OWN_DIR), name="kcmap-static")
     # reports' .png routes before downloads' generic ones
     for module in (health, units, pages, login, establishments, record_edits, review, maps_routes,
                    coverage_api, progress_api, progress_pages, annual_report,

@@ -1,6 +1,9 @@
-"""Background reading of uploaded import files: one thread pool per app, so no request waits
-for a large file. The job reads the file (progress saved at most twice a second), plans the
-rows against the stored records and leaves the batch `ready`, or `failed` with a message."""
+"""Background work of imports: one thread pool per app, so no request waits for a large file.
+A reading job reads the file (progress saved at most twice a second), plans the rows against
+the stored records and leaves the batch `ready`, or `failed` with a message. A commit or undo
+job writes an accepted request (geo.intake.batch_requests) in one transaction; its progress is
+kept in memory (the batch row is locked meanwhile). Requests left by a stopped server are run
+again when the app starts (`resume`)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from geo.accounts.authz import Actor
 from geo.core.db import TransactionSource
 from geo.core.errors import KcmapError
 from geo.core.settings import IntakeSettings
+from geo.intake import batch_requests
 from geo.intake.batch_flow import preview_batch
 from geo.intake.batches import NEEDS, fail_batch, set_progress
 from geo.intake.importer import read_file
@@ -51,10 +55,57 @@ class ImportJobs:
         self.limits = limits or IntakeSettings()
         self.pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kcmap-import")
         self.futures: dict[int, Future[None]] = {}
+        self.writing: dict[int, float] = {}  # batch id -> progress of its commit or undo
 
     def submit(self, job: ImportJob) -> None:
         """Start reading a batch's file."""
         self.futures[job.batch_id] = self.pool.submit(self._run, job)
+
+    def submit_request(self, batch_id: int) -> None:
+        """Start the commit or undo accepted for a batch."""
+        self.writing[batch_id] = 0.0
+        self.futures[batch_id] = self.pool.submit(self._write, batch_id)
+
+    def progress(self, batch_id: int) -> float | None:
+        """How far this app's commit or undo of a batch is, if one runs here."""
+        return self.writing.get(batch_id)
+
+    def resume(self) -> None:
+        """Run again the commits and undos accepted before the server stopped."""
+        try:
+            with self.database.transaction() as conn:
+                waiting = batch_requests.pending(conn)
+        except KcmapError as exc:  # no database yet: nothing can be waiting on this start
+            log.warning("could not look for import batches waiting to be written: %s", exc)
+            return
+        except Exception:
+            log.exception("could not look for import batches waiting to be written")
+            return
+        for batch_id in waiting:
+            self.submit_request(batch_id)
+
+    def _write(self, batch_id: int) -> None:
+        def tell(fraction: float) -> None:
+            self.writing[batch_id] = fraction
+
+        try:
+            with self.database.transaction() as conn:
+                batch_requests.run_request(conn, batch_id, tell)
+        except KcmapError as exc:
+            self._abandon(batch_id, f"Không ghi được lô {batch_id}: {exc}")
+        except Exception:
+            log.exception("import batch %s: commit or undo failed", batch_id)
+            self._abandon(batch_id, f"Lỗi máy chủ khi ghi lô {batch_id}: chưa ghi gì, "
+                                    "hãy thử lại")
+        finally:
+            self.writing.pop(batch_id, None)
+
+    def _abandon(self, batch_id: int, message: str) -> None:
+        try:
+            with self.database.transaction() as conn:
+                batch_requests.abandon_request(conn, batch_id, message)
+        except Exception:
+            log.exception("could not put import batch %s back", batch_id)
 
     def wait(self, batch_id: int, timeout: float | None = None) -> None:
         """Wait for a batch's job (tests, CLI)."""

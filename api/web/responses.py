@@ -40,6 +40,31 @@ def _gzip(payload: Payload) -> bytes:
     return body
 
 
+_gzipped_tiles: OrderedDict[str, bytes] = OrderedDict()
+GZIP_TILE_BYTES = 32 * 1024 * 1024
+_gzipped_tiles_size = 0
+
+
+def gzipped_tile(tag: str, body: bytes) -> bytes:
+    """The gzip of a vector tile BODY, compressed once per tile tag (kept up to
+    GZIP_TILE_BYTES). Tiles are the same bytes for every caller, as static files."""
+    global _gzipped_tiles_size
+    with _lock:
+        hit = _gzipped_tiles.get(tag)
+        if hit is not None:
+            _gzipped_tiles.move_to_end(tag)
+            return hit
+    gz = gzip.compress(body, compresslevel=6, mtime=0)
+    with _lock:
+        if tag not in _gzipped_tiles:
+            _gzipped_tiles[tag] = gz
+            _gzipped_tiles_size += len(gz)
+            while _gzipped_tiles and _gzipped_tiles_size > GZIP_TILE_BYTES:
+                _, old = _gzipped_tiles.popitem(last=False)
+                _gzipped_tiles_size -= len(old)
+    return gz
+
+
 def payload_response(request: Request, payload: Payload,
                      media_type: str = "application/geo+json") -> Response:
     """A JSON payload with an ETag (304 when unchanged), gzipped when the client accepts it."""

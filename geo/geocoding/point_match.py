@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from geo.core.db import Connection
 from geo.gazetteer.index import GazetteerIndex, load_index
 from geo.geocoding.coords import ParsedPoint, parse_point
@@ -16,12 +18,22 @@ from geo.geocoding.geocoder import (
 
 def locate(conn_or_index: Connection | GazetteerIndex, address: str | None,
            lat_raw: object = None, lon_raw: object = None,
-           vn2000_crs: str = "EPSG:5898") -> GeocodeResult:
-    """Exact point from coordinates when usable, checked against the address; else the address."""
+           vn2000_crs: str = "EPSG:5898", by_address: GeocodeResult | None = None
+           ) -> GeocodeResult:
+    """Exact point from coordinates when usable, checked against the address; else the address.
+
+    `by_address`: the address already geocoded (an importer caches identical addresses); it
+    is not modified."""
     # pass a GazetteerIndex for many rows: a connection builds a fresh index on every call
     index = conn_or_index if isinstance(conn_or_index, GazetteerIndex) else \
         load_index(conn_or_index)
-    result = geocode_address(index, address) if address and address.strip() else GeocodeResult()
+    if by_address is not None:
+        result = replace(by_address, issues=list(by_address.issues),
+                         candidates=list(by_address.candidates))
+    elif address and address.strip():
+        result = geocode_address(index, address)
+    else:
+        result = GeocodeResult()
     if lat_raw in (None, "") and lon_raw in (None, ""):
         return result
     point = parse_point(lat_raw, lon_raw, vn2000_crs=vn2000_crs, bbox=index.bbox)
@@ -39,9 +51,8 @@ def _with_point(index: GazetteerIndex, by_address: GeocodeResult,
     result = GeocodeResult(precision="exact", lon=point.lon, lat=point.lat,
                            method=point.method, status="ok", score=1.0,
                            issues=[*by_address.issues, *point.issues])
-    at_commune = index.unit_at("commune", point.lon, point.lat)
-    at_district = index.unit_at("district", point.lon, point.lat)
-    found = at_commune or at_district
+    found = index.unit_at("commune", point.lon, point.lat) or \
+        index.unit_at("district", point.lon, point.lat)
     if found is None:
         # nothing to check against: keep what the address says
         for name in ("commune_code", "commune_name", "district_code", "district_name",

@@ -5,16 +5,18 @@ importing user and the batch."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
-import psycopg2.extras
 from psycopg2 import sql
 
 from geo.accounts.authz import Actor
 from geo.core.db import Connection
+from geo.intake.bulk import copy_rows, next_ids, staging
 from geo.intake.plan import LOCATION, RowPlan, file_values, location_dict, location_raw
-from geo.intake.store import PAGE, TABLES, RecordRow, WriteCounts, replace_locations
+from geo.intake.store import TABLES, RecordRow, WriteCounts, replace_locations
 from geo.records.kinds import RecordKind
 from geo.records.spec import SPECS
 
@@ -24,7 +26,7 @@ class Applied:
     """What the commit did, and each matched row's import state before (for undo)."""
 
     counts: WriteCounts = field(default_factory=WriteCounts)
-    prev_states: dict[int, dict[str, Any] | None] = field(default_factory=dict)  # by row
+    prev_states: dict[int, str | None] = field(default_factory=dict)  # by row, JSON text
     record_ids: dict[int, int] = field(default_factory=dict)  # sheet row -> record id
 
 
@@ -33,21 +35,22 @@ def _json(value: Any) -> str:
 
 
 def _insert(cur: Any, kind: RecordKind, records: list[RecordRow]) -> dict[str, int]:
+    """New records (ids taken from the table's sequence, rows written with COPY)."""
     table = TABLES[kind]
-    query = sql.SQL("INSERT INTO {t} (record_key, {cols}, is_demo) VALUES %s "
-                    "RETURNING record_key, id").format(
-        t=sql.Identifier(table.name),
-        cols=sql.SQL(", ").join(sql.Identifier(c) for c in table.columns))
-    template = "(" + ", ".join(["%s"] * (len(table.columns) + 1)) + ", false)"
-    rows = psycopg2.extras.execute_values(
-        cur, query.as_string(cur), [(r.record_key, *r.values) for r in records],
-        template=template, page_size=PAGE, fetch=True)
-    return {str(k): int(i) for k, i in rows}
+    ids = next_ids(cur, table.name, len(records))
+    copy_rows(cur, table.name, ("id", "record_key", *table.columns, "is_demo"),
+              ((rid, r.record_key, *r.values, False) for rid, r in zip(ids, records,
+                                                                      strict=True)))
+    return {r.record_key: rid for rid, r in zip(ids, records, strict=True)}
 
 
-def _update(cur: Any, kind: RecordKind, record: RecordRow, plan: RowPlan) -> tuple[int, int]:
-    """Write the plan's attribute changes (and the file's key); (version before, after)."""
+def _update(cur: Any, kind: RecordKind, record: RecordRow, plan: RowPlan
+            ) -> tuple[int, int] | None:
+    """Write the plan's attribute changes (and the file's key); (version before, after), or
+    None when there is nothing to write (no change, same key)."""
     assert plan.stored is not None
+    if not plan.changes and record.record_key == plan.stored.record_key:
+        return None
     values = file_values(kind, record)
     names = [n for n in plan.changes if n != LOCATION]
     sets: list[sql.Composable] = [sql.SQL("{} = %s").format(sql.Identifier(n)) for n in names]
@@ -72,39 +75,55 @@ def _update(cur: Any, kind: RecordKind, record: RecordRow, plan: RowPlan) -> tup
 
 
 def _state_rows(kind: RecordKind, batch_id: int | None,
-                items: list[tuple[RecordRow, RowPlan, int]]) -> list[tuple[Any, ...]]:
-    out = []
-    for record, plan, rid in items:
+                items: list[tuple[RecordRow, RowPlan, int]]) -> Iterator[tuple[Any, ...]]:
+    for record, plan, rid in items:  # generated while written: bounded memory
         imported = {**file_values(kind, record), LOCATION: location_raw(location_dict(record))}
         edited = sorted(set(plan.kept) | {c["field"] for c in plan.conflicts})
-        out.append((SPECS[kind].entity, rid, _json(imported), edited, record.place_key or None,
-                    record.row, batch_id))
-    return out
+        yield (SPECS[kind].entity, rid, _json(imported), edited, record.place_key or None,
+               record.row, batch_id)
 
 
-def _write_states(cur: Any, rows: list[tuple[Any, ...]]) -> None:
-    psycopg2.extras.execute_values(cur, """
+def _new_audit(kind: RecordKind, new: list[tuple[RecordRow, int]], reason: str
+               ) -> Iterator[tuple[Any, ...]]:
+    entity = SPECS[kind].entity
+    for record, rid in new:
+        yield (entity, rid, "import", 0, 1, "{}", _json(
+            {**file_values(kind, record), LOCATION: location_dict(record)}), reason,
+            record.location.district_code)
+
+
+STATE_COLUMNS = ("entity", "entity_id", "imported", "edited", "place_key", "source_row",
+                 "batch_id")
+
+
+def _write_states(cur: Any, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Upsert import_state rows: COPY into a staging table, then one INSERT … ON CONFLICT."""
+    cur.execute("DROP TABLE IF EXISTS kcmap_state_stage")
+    staging(cur, "kcmap_state_stage", "import_state", STATE_COLUMNS)
+    copy_rows(cur, "kcmap_state_stage", STATE_COLUMNS, rows)
+    cur.execute("""
         INSERT INTO import_state (entity, entity_id, imported, edited, place_key, source_row,
-                                  batch_id) VALUES %s
+                                  batch_id)
+        SELECT entity, entity_id, imported, edited, place_key, source_row, batch_id
+        FROM kcmap_state_stage
         ON CONFLICT (entity, entity_id) DO UPDATE SET imported = EXCLUDED.imported,
             edited = EXCLUDED.edited, place_key = EXCLUDED.place_key,
-            source_row = EXCLUDED.source_row, batch_id = EXCLUDED.batch_id""", rows,
-                                   template="(%s, %s, %s::jsonb, %s::text[], %s, %s, %s)",
-                                   page_size=PAGE)
+            source_row = EXCLUDED.source_row, batch_id = EXCLUDED.batch_id""")
+    cur.execute("DROP TABLE kcmap_state_stage")
 
 
-def write_audit(cur: Any, actor: Actor, batch_id: int | None, rows: list[tuple[Any, ...]]
+AUDIT_COLUMNS = ("user_id", "username", "batch_id", "entity", "entity_id", "action",
+                 "version_before", "version_after", "before", "after", "reason",
+                 "district_code")
+
+
+def write_audit(cur: Any, actor: Actor, batch_id: int | None, rows: Iterable[tuple[Any, ...]]
                 ) -> None:
     """Audit rows (entity, id, action, version before, after, before, after, reason,
-    district) of an import or its undo, by the actor, tied to the batch."""
+    district) of an import or its undo, by the actor, tied to the batch (one COPY)."""
     user_id = actor.user_id if actor.user_id > 0 else None
-    psycopg2.extras.execute_values(cur, """
-        INSERT INTO audit_log (user_id, username, batch_id, entity, entity_id, action,
-                               version_before, version_after, before, after, reason,
-                               district_code) VALUES %s""",
-                                   [(user_id, actor.username, batch_id, *r) for r in rows],
-                                   template="(%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
-                                            "%s::jsonb, %s, %s)", page_size=PAGE)
+    copy_rows(cur, "audit_log", AUDIT_COLUMNS,
+              ((user_id, actor.username, batch_id, *r) for r in rows))
 
 
 def apply_rows(conn: Connection, actor: Actor, batch_id: int | None, kind: RecordKind,
@@ -125,25 +144,24 @@ def apply_rows(conn: Connection, actor: Actor, batch_id: int | None, kind: Recor
             states.append((record, plan, rid))
             out.record_ids[record.row] = rid
             out.prev_states[record.row] = None
-            audit.append((entity, rid, "import", 0, 1, "{}", _json(
-                {**file_values(kind, record), LOCATION: location_dict(record)}), reason,
-                record.location.district_code))
         counts.inserted = len(new)
         counts.locations_written = len(new)
         for record, plan in items:
             if plan.action == "new" or plan.stored is None:
                 continue
             stored = plan.stored
-            out.prev_states[record.row] = stored.state_json()
+            prev = stored.state_json()
+            out.prev_states[record.row] = None if prev is None else _json(prev)
             out.record_ids[record.row] = stored.id
             states.append((record, plan, stored.id))
-            before_v, after_v = _update(cur, kind, record, plan)
+            versions = _update(cur, kind, record, plan)
             if LOCATION in plan.kept and stored.reviewed:
                 counts.locations_kept.append(record.record_key)
-            if not plan.changes:
+            if not plan.changes or versions is None:
                 counts.unchanged += 1
                 counts.locations_unchanged += LOCATION not in plan.kept
                 continue
+            before_v, after_v = versions
             counts.updated += 1
             values = file_values(kind, record)
             before = {n: stored.values.get(n) for n in plan.changes if n != LOCATION}
@@ -162,6 +180,7 @@ def apply_rows(conn: Connection, actor: Actor, batch_id: int | None, kind: Recor
             replace_locations(cur, TABLES[kind], locations)
         if states:
             _write_states(cur, _state_rows(kind, batch_id, states))
-        if audit:
-            write_audit(cur, actor, batch_id, audit)
+        created = [(record, ids[record.record_key]) for record, _ in new]
+        if created or audit:
+            write_audit(cur, actor, batch_id, chain(_new_audit(kind, created, reason), audit))
     return out

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import Any
-
-import psycopg2.extras
-from psycopg2 import sql
 
 from geo.accounts.authz import Actor
 from geo.core.db import Connection
@@ -17,6 +15,7 @@ from geo.core.errors import Conflict, InvalidInput
 from geo.intake.apply import apply_rows
 from geo.intake.archive import archive_records, revive_records, undo_archive
 from geo.intake.batches import NEEDS, batch_row, check_batch
+from geo.intake.bulk import copy_rows
 from geo.intake.need_batch import commit_needs, undo_needs
 from geo.intake.plan import RowPlan, absent_records, load_stored, plan_row
 from geo.intake.results import ImportResult, RowResult
@@ -27,6 +26,14 @@ from geo.records.public_establishments import fold_sums
 
 OUTSIDE = "ngoài huyện của bạn: cán bộ huyện chỉ nhập bản ghi thuộc huyện mình"
 KEPT_LOCATION = "vị trí đã được rà soát trong kcmap: giữ nguyên, không dùng vị trí trong tệp"
+
+
+ROW_COLUMNS = ("batch_id", "row_number", "status", "report", "record_key", "place_key",
+               "record_id", "values", "location")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _outside(actor: Actor, record: RecordRow, plan: RowPlan | None) -> bool:
@@ -76,26 +83,20 @@ def preview_batch(conn: Connection, actor: Actor, batch_id: int, result: ImportR
     result.absent, result.absent_records = absent_records(conn, kind, result.file, seen,
                                                           district)
     data = {r.row: r for r in kept}
-    rows = []
-    for row in result.rows:
-        found = data.get(row.row)
-        rows.append((batch_id, row.row, row.status, json.dumps(row.to_dict(),
-                                                               ensure_ascii=False),
-                     found.record_key if found else None,
-                     found.place_key if found else None, row.record_id,
-                     json.dumps(list(found.values), ensure_ascii=False) if found else None,
-                     json.dumps(found.location.__dict__, ensure_ascii=False)
-                     if found else None))
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for row in result.rows:
+            found = data.get(row.row)
+            yield (batch_id, row.row, row.status, _json(row.to_dict()),
+                   found.record_key if found else None, found.place_key if found else None,
+                   row.record_id, _json(list(found.values)) if found else None,
+                   _json(found.location.__dict__) if found else None)
+
     report = {"header_rows": list(result.header_rows), "columns": result.columns,
               "conversions": result.conversions, "sheets": result.sheets,
               "absent": {"count": result.absent, "records": result.absent_records}}
     with conn.cursor() as cur:
-        if rows:
-            psycopg2.extras.execute_values(cur, """
-                INSERT INTO import_batch_row (batch_id, row_number, status, report, record_key,
-                                              place_key, record_id, "values", location)
-                VALUES %s""", rows, template="(%s, %s, %s, %s::jsonb, %s, %s, %s, %s::jsonb, "
-                                             "%s::jsonb)", page_size=2000)
+        copy_rows(cur, "import_batch_row", ROW_COLUMNS, rows())
         cur.execute("UPDATE import_batch SET status = 'ready', progress = 1, summary = %s, "
                     "report = %s, finished_at = now() WHERE id = %s",
                     (json.dumps(_summary(result)), json.dumps(report, ensure_ascii=False),
@@ -114,20 +115,30 @@ def _planned(conn: Connection, batch_id: int) -> list[tuple[RecordRow, dict[str,
 
 def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
                  keep_undecided: bool = False, result: ImportResult | None = None,
+                 records: list[RecordRow] | None = None, status: str = "ready",
+                 progress: Callable[[float], None] | None = None,
                  archive_absent: bool = False) -> dict[str, Any]:
     """Write a ready batch. Conflicts not decided refuse the commit (Conflict), unless
     `keep_undecided`: then the person's value stays. With `archive_absent` (or the option
     given at upload) the records the file no longer carries are archived; archived records
-    the file carries again come back. Returns what was written."""
+    the file carries again come back. Returns what was written.
+
+    `records`: the batch's records still in memory (previewed in this transaction, no
+    decision taken yet), so they are not read back from import_batch_row. `status`: the
+    batch's status expected (`committing` when a background job writes it); `progress`
+    hears how far the commit is (0..1)."""
     batch = batch_row(conn, batch_id, lock=True)
     who = check_batch(actor, batch)
-    if batch["status"] != "ready":
+    if batch["status"] != status:
         raise Conflict(f"Lô nhập số {batch_id} không ở trạng thái chờ xác nhận")
     if batch["kind"] == NEEDS:
         return commit_needs(conn, who, batch, keep_undecided)
+    tell = progress or (lambda fraction: None)
     kind = RecordKind(batch["kind"])
-    planned = _planned(conn, batch_id)
+    planned = _planned(conn, batch_id) if records is None else [(r, {}) for r in records]
+    tell(0.2)
     stored = load_stored(conn, kind, [r for r, _ in planned], lock=True)
+    tell(0.4)
     items: list[tuple[RecordRow, RowPlan]] = []
     undecided = 0
     for record, decisions in planned:
@@ -152,7 +163,9 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
         absent = [r["id"] for r in absent_records(conn, kind, batch["file_name"], seen,
                                                   district, limit=None)[1]]
     reason = f"Nhập tệp {batch['file_name']} (lô {batch_id})"
+    tell(0.5)
     applied = apply_rows(conn, who, batch_id, kind, items, reason)
+    tell(0.9)
     written = {"inserted": applied.counts.inserted, "updated": applied.counts.updated,
                "unchanged": applied.counts.unchanged,
                "locations_written": applied.counts.locations_written,
@@ -162,14 +175,16 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
                "revived": revive_records(conn, who, batch_id, kind, sorted(seen),
                                          batch["file_name"])}
     with conn.cursor() as cur:
-        query = sql.SQL(
-            "UPDATE import_batch_row b SET record_id = v.rid, prev_state = v.prev::jsonb "
-            "FROM (VALUES %s) AS v(num, rid, prev) WHERE b.batch_id = {batch} "
-            "AND b.row_number = v.num").format(batch=sql.Literal(batch_id))
-        psycopg2.extras.execute_values(cur, query.as_string(cur),
-                                       [(row, applied.record_ids[row], json.dumps(prev))
-                                        for row, prev in applied.prev_states.items()],
-                                       page_size=2000)
+        cur.execute("DROP TABLE IF EXISTS kcmap_row_stage")
+        cur.execute("CREATE TEMP TABLE kcmap_row_stage (num integer, rid bigint, prev jsonb) "
+                    "ON COMMIT DROP")
+        copy_rows(cur, "kcmap_row_stage", ("num", "rid", "prev"),
+                  ((row, applied.record_ids[row], prev)
+                   for row, prev in applied.prev_states.items()))
+        cur.execute("UPDATE import_batch_row b SET record_id = v.rid, prev_state = "
+                    "COALESCE(v.prev, 'null'::jsonb) FROM kcmap_row_stage v "
+                    "WHERE b.batch_id = %s AND b.row_number = v.num", (batch_id,))
+        cur.execute("DROP TABLE kcmap_row_stage")
         cur.execute("UPDATE import_batch SET status = 'committed', committed_at = now(), "
                     "summary = summary || jsonb_build_object('written', %s::jsonb) "
                     "WHERE id = %s", (json.dumps(written), batch_id))
@@ -187,11 +202,13 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
     return {"id": batch_id, "status": "committed", "written": written}
 
 
-def undo_batch(conn: Connection, actor: Actor | None, batch_id: int) -> dict[str, Any]:
-    """Undo a committed batch; returns the counts."""
+def undo_batch(conn: Connection, actor: Actor | None, batch_id: int,
+               status: str = "committed") -> dict[str, Any]:
+    """Undo a committed batch (`status`: `undoing` when a background job does it); returns
+    the counts."""
     batch = batch_row(conn, batch_id, lock=True)
     who = check_batch(actor, batch)
-    if batch["status"] != "committed":
+    if batch["status"] != status:
         raise Conflict(f"Chỉ hoàn tác được lô đã nhập (lô {batch_id}: {batch['status']})")
     if batch["kind"] == NEEDS:
         return undo_needs(conn, who, batch)

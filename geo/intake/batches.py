@@ -2,7 +2,8 @@
 as the report shows them, saved column mappings.
 
 A batch is `running` while its file is read, `ready` when its preview is stored, then
-`committed` (and perhaps `undone`), or `failed` with a message.
+`committing` while a background job writes it, `committed` (and perhaps `undoing`, `undone`),
+or `failed` with a message.
 Admins and planners import any kind for the whole province; district officers import
 establishments, craft villages and needs (support_need) of their own district only. A batch's
 kind is a record kind's name or NEEDS ('support_need', plural 'needs').
@@ -23,8 +24,9 @@ NEEDS = "support_need"
 NEEDS_PLURAL = "needs"
 OFFICER_KINDS = (RecordKind.ESTABLISHMENT.value, RecordKind.CRAFT_VILLAGE.value, NEEDS)
 MAX_LISTED = 200
-STATUS_NAMES = {"running": "Đang đọc tệp", "ready": "Chờ xác nhận", "committed": "Đã nhập",
-                "undone": "Đã hoàn tác", "failed": "Lỗi"}
+STATUS_NAMES = {"running": "Đang đọc tệp", "ready": "Chờ xác nhận",
+                "committing": "Đang ghi vào cơ sở dữ liệu", "committed": "Đã nhập",
+                "undoing": "Đang hoàn tác", "undone": "Đã hoàn tác", "failed": "Lỗi"}
 
 
 def import_kind(name: str) -> str:

@@ -1,9 +1,15 @@
-"""Excel 97-2003 (.xls) and OpenDocument (.ods) sheets, read with python-calamine (the Rust
-reader): the same Sheet as the .xlsx and .csv readers give, TCVN3/VNI columns converted."""
+"""Excel (.xlsx, .xls) and OpenDocument (.ods) sheets, read with python-calamine (the Rust
+reader): the same Sheet as the CSV reader gives, TCVN3/VNI columns converted.
+
+An .xlsx is checked first (size, zip ratio, XML declarations, rows per sheet) by
+file_limits.check_workbook; its merged header cells are read from the sheet XML
+(sheet_reader.read_merges). Calamine reads the sheet about ten times faster than openpyxl."""
 
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +25,14 @@ from geo.intake.file_limits import (
     guard_rows,
 )
 from geo.intake.legacy_fonts import converting
-from geo.intake.sheet_reader import HEADER_SCAN_ROWS, Score, Sheet, header_and_rows
+from geo.intake.sheet_reader import (
+    HEADER_SCAN_ROWS,
+    Score,
+    Sheet,
+    header_and_rows,
+    read_merges,
+    sheet_part,
+)
 
 
 def _cell(value: Any) -> object:
@@ -31,6 +44,59 @@ def _cell(value: Any) -> object:
     if isinstance(value, dt.time | dt.timedelta):
         return str(value)
     return value
+
+
+def _xlsx_cell(value: Any) -> object:
+    """Calamine values of an .xlsx as openpyxl (data_only) gave them: dates as datetime."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if value == "":
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _xlsx_rows(rows: Iterator[list[Any]], left: int) -> Iterator[list[object]]:
+    pad: list[object] = [None] * left  # calamine starts rows at the first used column
+    for row in rows:
+        yield [*pad, *(_xlsx_cell(v) for v in row)]
+
+
+def open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSettings) -> Sheet:
+    """Open an .xlsx, find the header (merged two-row headers too) and stream the rows."""
+    row_counts = check_workbook(path, limits)  # size, ratio, DTD/entities, corrupt deflate
+    budget = Budget(path.name, limits)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        if not names:
+            raise InvalidInput(f"{path.name}: the workbook has no sheet")
+        name = names[0] if sheet is None else sheet
+        if name not in names:
+            raise InvalidInput(f"{path.name}: no sheet '{sheet}' (sheets: {', '.join(names)})")
+        with zipfile.ZipFile(path) as archive:
+            part = sheet_part(archive, name)
+        check_row_count(path.name, name, row_counts.get(part or "", 0), limits,
+                        HEADER_SCAN_ROWS + 1)
+        data = book.get_sheet_by_name(name)
+        left = data.start[1] if data.start else 0
+        height = data.end[0] + 1 if data.end else 0
+        source = data.iter_rows()
+    except KcmapError:
+        raise
+    except Exception as exc:  # calamine raises its own classes for corrupt files
+        raise InvalidInput(f"{path.name}: không phải tệp Excel (.xlsx) đọc được "
+                           f"({type(exc).__name__}: {str(exc)[:200]})") from exc
+    conversions: list[dict[str, str]] = []
+    converted = converting(_xlsx_rows(source, left), conversions)
+    first, last, headers, rows = header_and_rows(path.name, name, converted, score, limits,
+                                                 read_merges(path, name))
+    opened = Sheet(path.name, name, headers, (first + 1, last + 1),
+                   guard_rows(path.name, rows, limits, budget),
+                   max(0, height - last - 1) or None, names)
+    opened.conversions = conversions
+    return opened
 
 
 def open_calamine(path: Path, sheet: str | None, score: Score, limits: IntakeSettings

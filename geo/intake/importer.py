@@ -303,7 +303,7 @@ def import_file(conn: Connection, kind_name: RecordKind | str, path: str | Path,
         result.batch_id = batch
         preview_batch(conn, who, batch, result, records)
         done = commit_batch(conn, who, batch, keep_undecided=True, result=result,
-                            archive_absent=archive_absent)
+                            records=records, archive_absent=archive_absent)
         result.archived = int(done["written"]["archived"])
     except BaseException:
         with conn.cursor() as cur:

@@ -29,7 +29,7 @@ from geo.intake.need_columns import (
     parse_priority,
 )
 from geo.intake.results import ImportResult, Progress, RowResult
-from geo.intake.rows import PROGRESS_EVERY, row_signature, skip_reason
+from geo.intake.rows import BLANK_ROW, PROGRESS_EVERY, row_signature, skip_reason
 from geo.intake.sheet_reader import Sheet, cell_text, open_sheet
 from geo.intake.values import parse_activity, parse_money, parse_text, parse_year
 
@@ -281,7 +281,7 @@ def read_needs(conn: Connection, actor: Actor, path: str | Path, *, sheet: str |
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, opened.estimated_rows)
         skip = skip_reason(values, first, label_columns)
-        if skip is not None and skip[1] == "blank row":
+        if skip is not None and skip[1] == BLANK_ROW:
             blank.append(RowResult(number, "skipped", [{"field": "row", "message": "dòng trống"}]))
             continue
         result.rows.extend(blank)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from psycopg2 import sql
+from psycopg2.extras import RealDictCursor
 
 from geo.core.db import Connection, dict_cursor
 from geo.intake.store import LOCATION_COLUMNS, PROTECTED_METHODS, RecordRow
@@ -142,10 +143,13 @@ def load_stored(conn: Connection, kind: RecordKind, records: list[RecordRow],
                 lock: bool = False) -> dict[str, Stored]:
     """Stored records matching the rows, by the rows' record keys (renamed ones included)."""
     keys = [r.record_key for r in records]
+    # a server-side cursor: rows are turned into Stored as they come, never all held as dicts
+    with conn.cursor(name="kcmap_stored", cursor_factory=RealDictCursor) as named:
+        named.itersize = 2000
+        named.execute(_query(kind, "r.record_key = ANY(%(keys)s)", lock),
+                      {"entity": SPECS[kind].entity, "keys": keys})
+        by_key = {row["record_key"]: _stored(kind, row) for row in named}
     with dict_cursor(conn) as cur:
-        cur.execute(_query(kind, "r.record_key = ANY(%(keys)s)", lock),
-                    {"entity": SPECS[kind].entity, "keys": keys})
-        by_key = {row["record_key"]: _stored(kind, row) for row in cur.fetchall()}
         missing = [r for r in records if r.record_key not in by_key and r.place_key]
         if not missing:
             return by_key

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from geo.core.errors import InvalidInput
 from geo.intake.store import WriteCounts
@@ -86,10 +87,25 @@ class ImportResult:
         counts = Counter(r.status for r in self.rows)
         return {**{s: counts.get(s, 0) for s in STATUSES}, "total": len(self.rows)}
 
-    def to_dict(self) -> dict[str, Any]:
+    def precision(self) -> dict[str, int]:
+        """Accepted rows per position precision."""
+        return dict(Counter(str(r.precision) for r in self.rows
+                            if r.status in ("accepted", "conflict")))
+
+    def write_json(self, fh: IO[str]) -> None:
+        """The report as to_dict gives it, written row by row (no copy of every row held)."""
+        head = self.to_dict(rows=False)
+        text = json.dumps(head, ensure_ascii=False, indent=1)
+        fh.write(text[:text.rindex("}")].rstrip() + ',\n "rows": [')
+        for i, row in enumerate(self.rows):
+            fh.write(("\n  " if i == 0 else ",\n  ")
+                     + json.dumps(row.to_dict(), ensure_ascii=False))
+        fh.write("\n ]\n}\n")
+
+    def to_dict(self, rows: bool = True) -> dict[str, Any]:
         """The JSON report: rows, summary, records and positions written, columns."""
         accepted = [r for r in self.rows if r.status in ("accepted", "conflict")]
-        return {
+        out = {
             "batch_id": self.batch_id, "kind": self.kind, "file": self.file,
             "sheet": self.sheet, "conversions": self.conversions,
             "absent": {"count": self.absent, "records": self.absent_records,
@@ -105,5 +121,7 @@ class ImportResult:
             "precision": dict(Counter(str(r.precision) for r in accepted)),
             "geocode_status": dict(Counter(str(r.geocode_status) for r in accepted)),
             "columns": self.columns,
-            "rows": [r.to_dict() for r in self.rows],
         }
+        if rows:
+            out["rows"] = [r.to_dict() for r in self.rows]
+        return out

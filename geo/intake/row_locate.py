@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from geo.core.textnorm import name_key
 from geo.geocoding.geocoder import GeocodeResult, geocode_address
 from geo.geocoding.point_match import locate
@@ -26,12 +28,18 @@ def geocode_cached(ctx: RowContext, address: str) -> GeocodeResult:
     return found
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: the cell True is not the cell 1
+def _unit_key(value: object) -> str:
+    """name_key of a commune or district cell (the same few names come back on every row)."""
+    return name_key(cell_text(value))
+
+
 def location_key(values: list[object], ctx: RowContext, address: str | None, lat: object,
                   lon: object) -> str:
     """The place part of a record_key: commune/district cells as typed, else address, else point."""
     # typed text, not geocoder output: a better geocoder or new boundaries never change keys;
     # type words do not count ('Xã Tịnh Hà' = 'Tịnh Hà')
-    units = [name_key(cell_text(cell_value(values, ctx, n))) for n in ("commune", "district")]
+    units = [_unit_key(cell_value(values, ctx, n)) for n in ("commune", "district")]
     if any(units):
         return "u:" + "|".join(units)
     if address:
@@ -54,7 +62,8 @@ def locate_row(values: list[object], ctx: RowContext, number: int, result: RowRe
     by_address = geocode_cached(ctx, address) if address else None
     has_point = lat_raw is not None or lon_raw is not None
     if has_point:
-        found = locate(ctx.index, address, lat_raw, lon_raw, vn2000_crs=ctx.crs)
+        found = locate(ctx.index, address, lat_raw, lon_raw, vn2000_crs=ctx.crs,
+                       by_address=by_address)
     else:
         found = by_address or GeocodeResult()
     address_issues = list(by_address.issues) if by_address else []

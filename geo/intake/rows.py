@@ -80,17 +80,20 @@ def skip_reason(values: list[object], first: bool, label_columns: int
     'Tổng cộng' / 'Cộng' counts only in the first `label_columns` columns (STT, name), so a
     note that mentions a total does not hide a record.
     """
-    texts = [cell_text(v) for v in values]
-    filled = [t for t in texts if t]
-    if not filled:
+    # cheap count first: a cell is filled unless empty or only spaces (as cell_text says)
+    count = sum(1 for v in values if v is not None and (not isinstance(v, str) or v.strip()))
+    if not count:
         return "row", BLANK_ROW
-    for t in texts[:label_columns]:
+    for t in (cell_text(v) for v in values[:label_columns]):
         if not t:
             continue
         # cheap test first: totals words start with T or C ('Tổng cộng', 'Cộng')
         if len(t) <= 40 and t[0] in "TtCc" and (
                 (f := fold_text(t)) in TOTAL_WORDS or f.startswith("tong cong")):
             return "row", f"dòng tổng cộng ('{t}')"
+    if not first and count > 1:
+        return None
+    filled = [t for t in (cell_text(v) for v in values) if t]
     if first and len(filled) >= 3:
         numbers = [NUMBERING.match(t) for t in filled]
         if all(numbers):

@@ -14,18 +14,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
-from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from geo.core.errors import InvalidInput, KcmapError
 from geo.core.settings import IntakeSettings
 from geo.intake.file_limits import (
     Budget,
     check_cells,
-    check_row_count,
     check_text_file,
-    check_workbook,
     guard_rows,
 )
 from geo.intake.legacy_fonts import converting
@@ -157,7 +153,7 @@ def _best_header(head: list[list[object]], score: Score,
 # -- xlsx ------------------------------------------------------------------------------------
 
 
-def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
+def sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
     """Path inside the zip of the worksheet called `name`."""
     try:
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
@@ -181,7 +177,7 @@ def read_merges(path: Path, sheet_name: str, max_row: int = HEADER_SCAN_ROWS + 2
     """Merged ranges (0-based first row, first col, last row, last col) near the sheet top."""
     out: list[tuple[int, int, int, int]] = []
     with zipfile.ZipFile(path) as archive:
-        part = _sheet_part(archive, sheet_name)
+        part = sheet_part(archive, sheet_name)
         if part is None:
             return out
         tail = b""
@@ -196,70 +192,6 @@ def read_merges(path: Path, sheet_name: str, max_row: int = HEADER_SCAN_ROWS + 2
                 keep = data.rfind(b"<")
                 tail = data[keep:] if keep >= 0 and len(data) - keep < 200 else b""
     return sorted(set(out))
-
-
-def _open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSettings) -> Sheet:
-    row_counts = check_workbook(path, limits)  # size, ratio, DTD/entities, corrupt deflate
-    budget = Budget(path.name, limits)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise InvalidInput(f"{path.name}: không phải tệp Excel (.xlsx) đọc được "
-                           "(tệp hỏng hoặc đổi đuôi)") from exc
-    except Exception as exc:  # lxml/expat errors of a malformed part
-        raise InvalidInput(f"{path.name}: không đọc được tệp Excel (.xlsx): tệp hỏng "
-                           "(một phần của tệp không đúng định dạng)") from exc
-    names = list(book.sheetnames)
-    if sheet is None:
-        if not names:
-            raise InvalidInput(f"{path.name}: tệp không có trang tính nào")
-        name = names[0]
-    elif sheet in names:
-        name = sheet
-    else:
-        book.close()
-        raise InvalidInput(f"{path.name}: không có trang tính '{sheet}' "
-                           f"(các trang: {', '.join(names)})")
-    with zipfile.ZipFile(path) as archive:
-        part = _sheet_part(archive, name)
-    try:
-        check_row_count(path.name, name, row_counts.get(part or "", 0), limits,
-                        HEADER_SCAN_ROWS + 1)
-    except KcmapError:
-        book.close()
-        raise
-    ws = book[name]
-    declared = getattr(ws, "max_row", None)
-    if hasattr(ws, "reset_dimensions"):
-        ws.reset_dimensions()  # a wrong <dimension> must not cut rows off
-    conversions: list[dict[str, str]] = []
-    source = converting(ws.iter_rows(values_only=True), conversions)
-    try:
-        head = _read_head(path.name, source, limits)
-    except KcmapError:
-        book.close()
-        raise
-    merges = read_merges(path, name)
-    found = _best_header(head, score, merges)
-    if found is None:
-        book.close()
-        raise InvalidInput(f"{path.name}, trang tính '{name}': không thấy dòng tiêu đề có tên cột "
-                           f"quen thuộc trong {HEADER_SCAN_ROWS} dòng đầu")
-    first, last, headers = found
-
-    def rows() -> Iterator[tuple[int, list[object]]]:
-        try:
-            for number, values in enumerate(head, 1):
-                if number > last + 1:
-                    yield number, values
-            for number, cells in enumerate(source, len(head) + 1):
-                yield number, list(cells)
-        finally:
-            book.close()
-
-    estimate = declared - last - 1 if isinstance(declared, int) and declared > last else None
-    return Sheet(path.name, name, headers, (first + 1, last + 1),
-                 guard_rows(path.name, rows(), limits, budget), estimate, names, conversions)
 
 
 def _read_head(file: str, source: Iterator[Any], limits: IntakeSettings) -> list[list[object]]:
@@ -307,12 +239,13 @@ def sniff_delimiter(text: str) -> str:
 
 
 def header_and_rows(file: str, sheet: str, source: Iterator[Any], score: Score,
-                    limits: IntakeSettings
+                    limits: IntakeSettings,
+                    merges: list[tuple[int, int, int, int]] | None = None
                     ) -> tuple[int, int, list[Header], Iterator[tuple[int, list[object]]]]:
     """The header rows (0-based first, last), headers and numbered data rows of a row source
-    without merged cells (CSV, calamine sheets)."""
+    (`merges`: the sheet's merged ranges near its top; None for CSV and .xls/.ods)."""
     head = _read_head(file, source, limits)
-    found = _best_header(head, score, None)
+    found = _best_header(head, score, merges)
     if found is None:
         raise InvalidInput(f"{file}, trang tính '{sheet}': không thấy dòng tiêu đề có tên cột "
                            f"quen thuộc trong {HEADER_SCAN_ROWS} dòng đầu")
@@ -359,7 +292,9 @@ def open_sheet(path: str | Path, sheet: str | None, score: Score,
         raise InvalidInput(f"{p.name}: không tìm thấy tệp ({p})")
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        opened = _open_xlsx(p, sheet, score, limits)
+        from geo.intake.calamine_reader import open_xlsx
+
+        opened = open_xlsx(p, sheet, score, limits)
     elif suffix in (".csv", ".txt"):
         opened = _open_csv(p, sheet, score, limits)
     elif suffix in (".xls", ".ods"):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import psycopg2.extras
+import psycopg2.extensions
 from psycopg2 import sql
 
 from geo.core.db import Connection
+from geo.intake.bulk import copy_rows, point_ewkt
 from geo.records.spec import SPECS
 
 PAGE = 2000
@@ -80,18 +81,12 @@ class WriteCounts:
 
 def replace_locations(cur: psycopg2.extensions.cursor, table: Table,
                       rows: list[tuple[int, LocationRow]]) -> None:
-    """Give each record (id) exactly the one location given."""
+    """Give each record (id) exactly the one location given (written with COPY)."""
     owner = sql.Identifier(table.owner_column)
     cur.execute(sql.SQL("DELETE FROM location WHERE {o} = ANY(%s)").format(o=owner),
                 ([rid for rid, _ in rows],))
-    query = sql.SQL(
-        "INSERT INTO location ({o}, geom, {cols}) VALUES %s").format(
-            o=owner, cols=sql.SQL(", ").join(sql.Identifier(c) for c in LOCATION_COLUMNS))
-    template = ("(%s, ST_SetSRID(ST_MakePoint(%s::float8, %s::float8), 4326), "
-                + ", ".join(["%s"] * len(LOCATION_COLUMNS)) + ")")
-    psycopg2.extras.execute_values(cur, query.as_string(cur),
-                                   [(rid, *loc.as_tuple()) for rid, loc in rows],
-                                   template=template, page_size=PAGE)
+    copy_rows(cur, "location", (table.owner_column, "geom", *LOCATION_COLUMNS),
+              ((rid, point_ewkt(loc.lon, loc.lat), *loc.as_tuple()[2:]) for rid, loc in rows))
 
 
 def table_counts(conn: Connection) -> dict[str, int]:

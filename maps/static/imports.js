@@ -14,8 +14,10 @@
                 conflict: "chờ quyết định"};
   var PRECISION = {exact: "chính xác", commune: "cấp xã", district: "cấp huyện",
                    province: "cấp tỉnh", none: "không có vị trí"};
-  var BATCH = {running: "Đang đọc tệp", ready: "Chờ xác nhận", committed: "Đã nhập",
-               undone: "Đã hoàn tác", failed: "Lỗi"};
+  var BATCH = {running: "Đang đọc tệp", ready: "Chờ xác nhận",
+               committing: "Đang ghi vào cơ sở dữ liệu", committed: "Đã nhập",
+               undoing: "Đang hoàn tác", undone: "Đã hoàn tác", failed: "Lỗi"};
+  var BUSY = {running: true, committing: true, undoing: true};
   var current = null;
   var mapping = {};
 
@@ -67,14 +69,31 @@
       .catch(function (e) { $("kc-progress-box").hidden = true; say(e.message, true); });
   }
 
-  function follow(id) {
+  // Poll a batch while a background job reads, commits or undoes it; then show it and
+  // hand it to `done` (if given).
+  function follow(id, done) {
     api("GET", "/api/imports/" + id).then(function (batch) {
       $("kc-progress").value = batch.progress;
-      $("kc-progress-text").textContent = Math.round(batch.progress * 100) + " %";
-      if (batch.status === "running") { window.setTimeout(function () { follow(id); }, 700); return; }
+      $("kc-progress-text").textContent = (BATCH[batch.status] || "") + " "
+        + Math.round(batch.progress * 100) + " %";
+      if (BUSY[batch.status]) { window.setTimeout(function () { follow(id, done); }, 700); return; }
       $("kc-progress-box").hidden = true;
       show(batch);
-    }).catch(function (e) { say(e.message, true); });
+      if (done) { done(batch); }
+    }).catch(function (e) { $("kc-progress-box").hidden = true; say(e.message, true); });
+  }
+
+  // Commit or undo: the server answers 202 at once and writes in the background.
+  function write(action, finished, body) {
+    if (!current) { return; }
+    var id = current.id;
+    $("kc-commit").hidden = true;
+    $("kc-undo").hidden = true;
+    $("kc-progress-box").hidden = false;
+    $("kc-progress").value = 0;
+    api("POST", "/api/imports/" + id + "/" + action, body)
+      .then(function () { say(action === "commit" ? "Đang ghi lô " + id + "…" : "Đang hoàn tác lô " + id + "…"); follow(id, finished); })
+      .catch(function (e) { $("kc-progress-box").hidden = true; show(current); say(e.message, true); });
   }
 
   function cell(tr, text) { tr.appendChild(el("td", text)); }
@@ -151,7 +170,7 @@
   function show(batch) {
     current = batch;
     if (batch.status === "failed") { say(batch.message || "Không đọc được tệp", true); return; }
-    say("");
+    if (batch.message) { say(batch.message, true); } else { say(""); }
     showColumns(batch);
     $("kc-preview-box").hidden = false;
     $("kc-batch-title").textContent = "lô " + batch.id + " – " + batch.file + " – " + (BATCH[batch.status] || batch.status);
@@ -202,29 +221,21 @@
     mapping = {};
   });
   $("kc-commit").addEventListener("click", function () {
-    if (!current) { return; }
-    api("POST", "/api/imports/" + current.id + "/commit",
-        {keep_undecided: false, archive_absent: $("kc-archive-absent").checked})
-      .then(function (r) {
-        var w = r.written || {};
-        say("Đã nhập: " + (w.inserted || 0) + " thêm mới, " + (w.updated || 0) + " cập nhật, "
-          + (w.unchanged || 0) + " không đổi, " + (w.archived || 0) + " lưu trữ.");
-        return api("GET", "/api/imports/" + current.id);
-      }).then(function (b) {
-        if (b) {
-          show(b);
-          var w = (b.summary && b.summary.written) || {};
-          say("Đã nhập lô " + b.id + (w.archived ? ": " + w.archived + " bản ghi không còn trong tệp đã được lưu trữ." : "."));
-        }
-      })
-      .catch(function (e) { say(e.message, true); });
+    write("commit", function (b) {
+      if (b.status !== "committed") { return; }
+      var w = (b.summary || {}).written || {};
+      say("Đã nhập lô " + b.id + ": " + (w.inserted || 0) + " thêm mới, " + (w.updated || 0)
+        + " cập nhật, " + (w.unchanged || 0) + " không đổi, " + (w.archived || 0) + " lưu trữ"
+        + (w.archived ? " (bản ghi không còn trong tệp)." : "."));
+    }, {keep_undecided: false, archive_absent: $("kc-archive-absent").checked});
   });
   $("kc-undo").addEventListener("click", function () {
-    if (!current) { return; }
-    api("POST", "/api/imports/" + current.id + "/undo").then(function (r) {
-      say("Đã hoàn tác: " + r.removed + " bản ghi bị gỡ, " + r.restored + " bản ghi trở lại như trước.");
-      return api("GET", "/api/imports/" + current.id);
-    }).then(function (b) { if (b) { show(b); } }).catch(function (e) { say(e.message, true); });
+    write("undo", function (b) {
+      if (b.status !== "undone") { return; }
+      var u = (b.summary || {}).undo || {};
+      say("Đã hoàn tác lô " + b.id + ": " + (u.removed || 0) + " bản ghi bị gỡ, "
+        + (u.restored || 0) + " bản ghi trở lại như trước.");
+    });
   });
   Array.prototype.forEach.call(document.querySelectorAll(".kc-open"), function (a) {
     a.addEventListener("click", function (ev) { ev.preventDefault(); follow(a.getAttribute("data-id")); });

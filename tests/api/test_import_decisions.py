@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from geo.intake.store import table_counts
 from tests.api.test_imports_api import edited_workbook, upload
+from tests.api.test_imports_api import write as commit_or_undo
 from tests.geo.intake.test_importers import messy_workbook, places
 from tests.world import one
 
@@ -36,7 +37,7 @@ def committed_and_edited(client: Any, conn: Any, bearer: Any, p: dict[str, Any],
     """The messy file imported by a planner, then one name corrected by PATCH."""
     planner = bearer("planner")
     first = upload(client, planner, messy_workbook(path, p))
-    assert client.post(f"/api/imports/{first['id']}/commit", headers=planner).status_code == 200
+    assert commit_or_undo(client, planner, first["id"])["status"] == "committed"
     rid = one(conn, "SELECT id FROM establishment WHERE name = 'Cơ sở mộc Thành Công'")
     officer = bearer("district_officer", one(
         conn, "SELECT district_code FROM location WHERE establishment_id = %s", (rid,)))
@@ -67,8 +68,8 @@ def test_conflict_taken_from_the_file(client: Any, conn: Any, bearer: Any,
     shown = client.get(f"/api/imports/{changed['id']}", headers=planner).json()
     assert {x["row"]: x for x in shown["rows"]}[row["row"]]["status"] == "accepted"
     assert one(conn, "SELECT name FROM establishment WHERE id = %s", (rid,)) == EDITED
-    r = client.post(f"/api/imports/{changed['id']}/commit", headers=planner)
-    assert r.status_code == 200 and r.json()["written"]["updated"] == 1, r.text
+    done = commit_or_undo(client, planner, changed["id"])
+    assert done["summary"]["written"]["updated"] == 1, done
     assert one(conn, "SELECT name FROM establishment WHERE id = %s", (rid,)) == FROM_FILE
     assert one(conn, "SELECT after ->> 'name' FROM audit_log WHERE batch_id = %s "
                      "AND action = 'import' AND entity_id = %s", (changed["id"], rid)) == FROM_FILE
@@ -78,8 +79,8 @@ def test_conflict_taken_from_the_file(client: Any, conn: Any, bearer: Any,
     again = upload(client, planner, tmp_path / "co_so_2024.xlsx")
     assert again["summary"]["conflict"] == 0
     # undo puts the person's name back
-    r = client.post(f"/api/imports/{changed['id']}/undo", headers=planner)
-    assert r.status_code == 200 and r.json()["restored"] == 1, r.text
+    done = commit_or_undo(client, planner, changed["id"], "undo")
+    assert done["summary"]["undo"]["restored"] == 1, done
     assert one(conn, "SELECT name FROM establishment WHERE id = %s", (rid,)) == EDITED
 
 
@@ -105,8 +106,8 @@ def test_ambiguous_address_placed_by_picking_a_commune(client: Any, conn: Any, b
     assert (shown["commune_code"], shown["district_code"], shown["geocode_status"]) == \
         ("21439", "534", "ok")
     assert shown["lon"] is not None and shown["candidates"] == []
-    r = client.post(f"/api/imports/{batch['id']}/commit", headers=planner)
-    assert r.status_code == 200 and r.json()["written"]["inserted"] == 2, r.text
+    done = commit_or_undo(client, planner, batch["id"])
+    assert done["summary"]["written"]["inserted"] == 2, done
     assert one(conn, "SELECT l.commune_code || ' ' || l.precision || ' ' || l.method "
                      "FROM location l JOIN establishment e ON e.id = l.establishment_id "
                      "WHERE e.name = 'Cơ sở in Nguyễn Nghiêm'") == "21439 commune import_choice"

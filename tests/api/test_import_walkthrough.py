@@ -14,6 +14,7 @@ from typing import Any
 from geo.intake.store import table_counts
 from tests.api.test_import_formats import as_csv, iconv, table, tcvn3, write_xls, write_xlsx
 from tests.api.test_imports_api import upload
+from tests.api.test_imports_api import write as commit_or_undo
 from tests.geo.intake.test_importers import messy_rows, metres, places
 from tests.world import one
 
@@ -79,8 +80,8 @@ def test_walkthrough_for_each_legacy_format(client: Any, conn: Any, bearer: Any,
         assert batch["status"] == "ready", (name, batch.get("message"))
         check_preview(batch, places, name)
         assert table_counts(conn) == before, name  # a preview writes nothing
-        r = client.post(f"/api/imports/{batch['id']}/commit", headers=planner)
-        assert r.status_code == 200 and r.json()["written"]["inserted"] == 8, (name, r.text)
+        done = commit_or_undo(client, planner, batch["id"])
+        assert done["summary"]["written"]["inserted"] == 8, (name, done)
 
         rid = one(conn, "SELECT id FROM establishment WHERE name = 'Cơ sở mộc Thành Công'")
         officer = bearer("district_officer", one(
@@ -94,8 +95,7 @@ def test_walkthrough_for_each_legacy_format(client: Any, conn: Any, bearer: Any,
         assert same["summary"]["conflict"] == 0, name
         row = {x["row"]: x for x in same["rows"]}[2]
         assert row["kept"] == ["name"] and row["record_id"] == rid, (name, row)
-        assert client.post(f"/api/imports/{same['id']}/commit",
-                           headers=planner).status_code == 200
+        assert commit_or_undo(client, planner, same["id"])["status"] == "committed"
         assert one(conn, "SELECT name FROM establishment WHERE id = %s", (rid,)) == EDITED
 
         other = upload(client, planner, write(path, changed))
@@ -108,6 +108,6 @@ def test_walkthrough_for_each_legacy_format(client: Any, conn: Any, bearer: Any,
                             "action = 'import' AND username = %s",
                       (batch["id"], batch["username"]))
         assert audited == 8, name
-        r = client.post(f"/api/imports/{batch['id']}/undo", headers=planner)
-        assert r.status_code == 200 and r.json()["removed"] == 8, (name, r.text)
+        done = commit_or_undo(client, planner, batch["id"], "undo")
+        assert done["summary"]["undo"]["removed"] == 8, (name, done)
         assert table_counts(conn) == before, name

@@ -41,6 +41,20 @@ def upload(client: Any, headers: dict[str, str], path: Path, kind: str = "establ
         time.sleep(0.1)
 
 
+def write(client: Any, headers: dict[str, str], batch_id: int, action: str = "commit",
+          **body: Any) -> dict[str, Any]:
+    """POST a commit or undo: 202 at once (the job writes in the background); wait for the
+    job; the batch as the page then polls it."""
+    r = client.post(f"/api/imports/{batch_id}/{action}", headers=headers,
+                    **({"json": body} if body else {}))
+    assert r.status_code == 202, r.text
+    assert r.json() == {"id": batch_id, "status": "committing" if action == "commit"
+                        else "undoing", "progress": 0.0}
+    assert r.headers["location"] == f"/api/imports/{batch_id}"
+    client.app.state.import_jobs.wait(batch_id, 120)
+    return dict(client.get(f"/api/imports/{batch_id}", headers=headers).json())
+
+
 def edited_workbook(path: Path, p: dict[str, Any], new_name: str) -> Path:
     """The messy sheet with the first establishment renamed, same layout on one header row."""
     rows = messy_rows(p)
@@ -75,9 +89,9 @@ def test_planner_commit_edit_reimport_conflict_undo(client: Any, conn: Any, bear
         assert key in rows[6]
     assert batch["summary"]["actions"]["new"] == 8
     assert table_counts(conn) == counts_before  # a preview writes no record
-    r = client.post(f"/api/imports/{batch['id']}/commit", headers=planner)
-    assert r.status_code == 200, r.text
-    assert r.json()["written"]["inserted"] == 8
+    done = write(client, planner, batch["id"])
+    assert done["status"] == "committed" and done["progress"] == 1
+    assert done["summary"]["written"]["inserted"] == 8
     assert table_counts(conn)["establishment"] == counts_before["establishment"] + 8
     listed = client.get("/api/imports", headers=planner).json()
     assert listed[0]["id"] == batch["id"] and listed[0]["status"] == "committed"
@@ -97,7 +111,7 @@ def test_planner_commit_edit_reimport_conflict_undo(client: Any, conn: Any, bear
     assert again["summary"]["conflict"] == 0
     row = {r["row"]: r for r in again["rows"]}[6]
     assert row["status"] == "accepted" and row["kept"] == ["name"] and row["record_id"] == rid
-    assert client.post(f"/api/imports/{again['id']}/commit", headers=planner).status_code == 200
+    assert write(client, planner, again["id"])["status"] == "committed"
     assert one(conn, "SELECT name FROM establishment WHERE id = %s", (rid,)) == \
         "Cơ sở mộc Thành Công (đã sửa)"
 
@@ -113,7 +127,7 @@ def test_planner_commit_edit_reimport_conflict_undo(client: Any, conn: Any, bear
     r = client.post(f"/api/imports/{changed['id']}/rows/{conflicts[0]['row']}/decision",
                     headers=planner, json={"field": "name", "choice": "keep"})
     assert r.status_code == 200 and r.json()["status"] == "accepted"
-    assert client.post(f"/api/imports/{changed['id']}/commit", headers=planner).status_code == 200
+    assert write(client, planner, changed["id"])["status"] == "committed"
     assert one(conn, "SELECT name FROM establishment WHERE id = %s", (rid,)) == \
         "Cơ sở mộc Thành Công (đã sửa)"
 
@@ -124,9 +138,8 @@ def test_planner_commit_edit_reimport_conflict_undo(client: Any, conn: Any, bear
                (batch["id"],)) == listed[0]["username"]
 
     # undo the first batch: the counts are back to what they were before it
-    r = client.post(f"/api/imports/{batch['id']}/undo", headers=planner)
-    assert r.status_code == 200, r.text
-    assert r.json()["removed"] == 8
+    undone = write(client, planner, batch["id"], "undo")
+    assert undone["status"] == "undone" and undone["summary"]["undo"]["removed"] == 8
     assert table_counts(conn) == counts_before
     assert one(conn, "SELECT count(*) FROM audit_log WHERE batch_id = %s "
                      "AND action = 'import_undo'", (batch["id"],)) == 8
@@ -137,7 +150,7 @@ def test_undo_restores_changed_values(client: Any, conn: Any, bearer: Any,
                                       places: dict[str, Any], tmp_path: Path) -> None:
     planner = bearer("planner")
     first = upload(client, planner, messy_workbook(tmp_path / "a.xlsx", places))
-    client.post(f"/api/imports/{first['id']}/commit", headers=planner)
+    write(client, planner, first["id"])
     rows = messy_rows(places)
     rows[0][9] = "13 người"
     wb = Workbook()
@@ -150,11 +163,11 @@ def test_undo_restores_changed_values(client: Any, conn: Any, bearer: Any,
     wb.save(tmp_path / "a.xlsx")
     second = upload(client, planner, tmp_path / "a.xlsx")
     assert second["summary"]["actions"]["update"] == 1
-    client.post(f"/api/imports/{second['id']}/commit", headers=planner)
+    write(client, planner, second["id"])
     sql = "SELECT workers FROM establishment WHERE name = 'Cơ sở mộc Thành Công'"
     assert one(conn, sql) == 13
-    r = client.post(f"/api/imports/{second['id']}/undo", headers=planner)
-    assert r.json()["restored"] == 1 and r.json()["removed"] == 0
+    undo = write(client, planner, second["id"], "undo")["summary"]["undo"]
+    assert undo["restored"] == 1 and undo["removed"] == 0
     assert one(conn, sql) == 12
 
 

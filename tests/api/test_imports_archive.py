@@ -15,6 +15,7 @@ from geo.analytics.indicators import indicator_report
 from geo.core.vocab import Level
 from geo.publish import tile_sql
 from tests.api.test_imports_api import upload
+from tests.api.test_imports_api import write as commit_or_undo
 from tests.geo.intake.test_importers import (
     MESSY_HEADER_LOWER,
     MESSY_HEADER_UPPER,
@@ -62,7 +63,7 @@ def test_absent_listed_then_archived_on_request_and_undone(
     planner = bearer("planner")
     path = write_sheet(tmp_path / "co_so.xlsx", places)
     first = upload(client, planner, path)
-    assert client.post(f"/api/imports/{first['id']}/commit", headers=planner).status_code == 200
+    assert commit_or_undo(client, planner, first["id"])["status"] == "committed"
     rid = one(conn, "SELECT id FROM establishment WHERE name = %s", (GONE,))
     live = visible(conn, client, planner, rid)
     assert live["record_place"] == 1 and live["tiles"] == 1 and live["ogc"] == 200
@@ -73,8 +74,7 @@ def test_absent_listed_then_archived_on_request_and_undone(
     plain = upload(client, planner, path)
     assert plain["absent"]["count"] == 1 and plain["absent"]["records"][0]["id"] == rid
     assert plain["archive_absent"] is False
-    r = client.post(f"/api/imports/{plain['id']}/commit", headers=planner)
-    assert r.status_code == 200 and r.json()["written"]["archived"] == 0
+    assert commit_or_undo(client, planner, plain["id"])["summary"]["written"]["archived"] == 0
     assert one(conn, "SELECT archived_at IS NULL FROM establishment WHERE id = %s", (rid,))
     assert visible(conn, client, planner, rid) == live
 
@@ -82,9 +82,8 @@ def test_absent_listed_then_archived_on_request_and_undone(
     again = upload(client, planner, path)
     assert again["absent"]["count"] == 1
     counts = one(conn, "SELECT count(*) FROM establishment")
-    r = client.post(f"/api/imports/{again['id']}/commit", headers=planner,
-                    json={"archive_absent": True})
-    assert r.status_code == 200 and r.json()["written"]["archived"] == 1, r.text
+    done = commit_or_undo(client, planner, again["id"], archive_absent=True)
+    assert done["summary"]["written"]["archived"] == 1, done
     assert one(conn, "SELECT count(*) FROM establishment") == counts
     assert one(conn, "SELECT archived_batch_id FROM establishment WHERE id = %s",
                (rid,)) == again["id"]
@@ -105,8 +104,8 @@ def test_absent_listed_then_archived_on_request_and_undone(
     assert upload(client, planner, path)["absent"]["count"] == 0
 
     # undo brings it back where it was
-    r = client.post(f"/api/imports/{again['id']}/undo", headers=planner)
-    assert r.status_code == 200 and r.json()["archive_undone"] == 1, r.text
+    done = commit_or_undo(client, planner, again["id"], "undo")
+    assert done["summary"]["undo"]["archive_undone"] == 1, done
     assert one(conn, "SELECT archived_at IS NULL FROM establishment WHERE id = %s", (rid,))
     assert visible(conn, client, planner, rid) == live
 
@@ -116,20 +115,19 @@ def test_option_given_at_upload_and_record_carried_again_comes_back(
     planner = bearer("planner")
     path = write_sheet(tmp_path / "lang.xlsx", places)
     first = upload(client, planner, path)
-    client.post(f"/api/imports/{first['id']}/commit", headers=planner)
+    commit_or_undo(client, planner, first["id"])
     rid = one(conn, "SELECT id FROM establishment WHERE name = %s", (GONE,))
     write_sheet(path, places, without=GONE)
     batch = upload(client, planner, path, archive_absent="true")
     assert batch["archive_absent"] is True
-    r = client.post(f"/api/imports/{batch['id']}/commit", headers=planner)
-    assert r.json()["written"]["archived"] == 1
+    assert commit_or_undo(client, planner, batch["id"])["summary"]["written"]["archived"] == 1
     # the full file again: the record is carried again and comes back (audited, undoable)
     write_sheet(path, places)
     back = upload(client, planner, path)
-    r = client.post(f"/api/imports/{back['id']}/commit", headers=planner)
-    assert r.json()["written"]["revived"] == 1 and r.json()["written"]["archived"] == 0
+    written = commit_or_undo(client, planner, back["id"])["summary"]["written"]
+    assert written["revived"] == 1 and written["archived"] == 0
     assert one(conn, "SELECT archived_at IS NULL FROM establishment WHERE id = %s", (rid,))
-    assert client.post(f"/api/imports/{back['id']}/undo", headers=planner).status_code == 200
+    assert commit_or_undo(client, planner, back["id"], "undo")["status"] == "undone"
     assert one(conn, "SELECT archived_batch_id FROM establishment WHERE id = %s",
                (rid,)) == batch["id"]
 

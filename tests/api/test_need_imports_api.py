@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.api.test_imports_api import upload
+from tests.api.test_imports_api import upload, write
 from tests.geo.intake.test_need_import import district_rows, district_world, needs_workbook
 from tests.review_helpers import auth_client, login
 from tests.world import BINH_SON, EVIL, one
@@ -30,9 +30,9 @@ def test_officer_imports_needs_of_the_district(client: Any, conn: Any, bearer: A
     assert by_row[4]["name"] == EVIL
     assert one(conn, "SELECT count(*) FROM support_need") == 0
 
-    done = client.post(f"/api/imports/{batch['id']}/commit", json={}, headers=officer)
-    assert done.status_code == 200, done.text
-    assert done.json()["written"]["inserted"] == 4
+    done = write(client, officer, batch["id"])  # 202, then the background job
+    assert done["status"] == "committed", done
+    assert done["summary"]["written"]["inserted"] == 4
     listed = client.get(f"/api/needs?district={BINH_SON}", headers=officer).json()
     assert len(listed) == 4 and {n["status"] for n in listed} == {"registered"}
 
@@ -53,19 +53,20 @@ def test_officer_imports_needs_of_the_district(client: Any, conn: Any, bearer: A
     decided = client.post(f"/api/imports/{again['id']}/rows/5/decision",
                           json={"field": "requested_vnd", "choice": "file"}, headers=officer)
     assert decided.status_code == 200
-    client.post(f"/api/imports/{again['id']}/commit", json={}, headers=officer)
+    assert write(client, officer, again["id"])["status"] == "committed"
     assert one(conn, "SELECT requested_vnd FROM support_need WHERE id = %s",
                (b_need["id"],)) == 380_000_000
     assert one(conn, "SELECT count(*) FROM support_need") == 4
 
-    undo = client.post(f"/api/imports/{again['id']}/undo", headers=officer)
-    assert undo.status_code == 200 and undo.json()["restored"] == 1
+    undo = write(client, officer, again["id"], "undo")
+    assert undo["status"] == "undone" and undo["summary"]["undo"]["restored"] == 1
     assert one(conn, "SELECT requested_vnd FROM support_need WHERE id = %s",
                (b_need["id"],)) == 350_000_000
-    first = client.post(f"/api/imports/{batch['id']}/undo", headers=officer)
-    assert first.status_code == 200
+    first = write(client, officer, batch["id"], "undo")
+    assert first["status"] == "undone"
     # B's need was changed by a person since: kept; the three others are removed
-    assert first.json()["removed"] == 3 and first.json()["kept_fields"] == 1
+    assert first["summary"]["undo"]["removed"] == 3
+    assert first["summary"]["undo"]["kept_fields"] == 1
     assert one(conn, "SELECT count(*) FROM support_need") == 1
     audit = one(conn, "SELECT count(*) FROM audit_log WHERE entity = 'support_need' "
                       "AND action = 'import_undo'")

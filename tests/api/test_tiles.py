@@ -175,3 +175,29 @@ def test_kept_cells_cluster_like_the_points_in_sql(world) -> None:  # type: igno
                             f["properties"].get("id"))
 
                 assert sorted(map(key, from_cells)) == sorted(map(key, direct)), (z, x, y)
+
+
+def test_tiles_gzipped_when_accepted(world, client) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+
+    from api.web.responses import GZIP_MIN_BYTES
+
+    x, y = tile_of(LON, LAT, 9)
+    url = f"/tiles/communes/9/{x}/{y}.mvt"
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "content-encoding" not in plain.headers
+    assert len(plain.content) >= GZIP_MIN_BYTES
+    assert plain.headers["vary"] == "Accept-Encoding"
+    with client.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as r:
+        raw = b"".join(r.iter_raw())
+    assert r.headers["content-encoding"] == "gzip" and r.headers["vary"] == "Accept-Encoding"
+    assert len(raw) < len(plain.content) and gzip.decompress(raw) == plain.content
+    assert features(gzip.decompress(raw), "communes")
+    assert r.headers["etag"] == plain.headers["etag"][:-1] + '-gz"'
+    for etag in (r.headers["etag"], plain.headers["etag"]):
+        again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+        assert again.status_code == 304 and again.headers["etag"] == etag
+    # a client that does not take gzip revalidates only the plain tile
+    stale = client.get(url, headers={"Accept-Encoding": "identity",
+                                     "If-None-Match": r.headers["etag"]})
+    assert stale.status_code == 200 and stale.content == plain.content

@@ -1,5 +1,6 @@
 """Real Chromium, offline: a planner uploads a messy workbook on /imports, sees the preview
-row by row, commits; the records are in the database; no console errors. Hostile names from
+row by row, commits and undoes (both accepted at once, the page polls the background job);
+the records are in the database, then gone; no console errors. Hostile names from
 the file stay text."""
 
 from __future__ import annotations
@@ -39,11 +40,25 @@ def test_planner_uploads_previews_and_commits(conn: Any, make_user: Any, live_se
     assert page.locator("#kc-rows img").count() == 0
     assert HOSTILE in page.inner_text("#kc-rows")
     assert table_counts(conn) == before
-    page.click("#kc-commit")
-    page.wait_for_selector("#kc-undo:not([hidden])", timeout=30_000)
-    assert "Đã nhập" in page.inner_text("#kc-message")
+    # the commit is accepted at once (202) and written in the background; the page polls
+    with page.expect_response(lambda r: r.url.endswith("/commit")) as answer:
+        page.click("#kc-commit")
+    assert answer.value.status == 202 and answer.value.json()["status"] == "committing"
+    page.wait_for_selector("#kc-undo:not([hidden])", timeout=60_000)
+    assert "Đã nhập lô" in page.inner_text("#kc-message")
+    assert "8 thêm mới" in page.inner_text("#kc-message")
+    assert "Đã nhập" in page.inner_text("#kc-batch-title")
+    assert page.locator("#kc-progress-box").is_hidden()
     assert table_counts(conn)["establishment"] == before["establishment"] + 8
     assert one(conn, "SELECT count(*) FROM audit_log WHERE action = 'import'") >= 8
+    # undo the same way: 202, polled until undone
+    with page.expect_response(lambda r: r.url.endswith("/undo")) as answer:
+        page.click("#kc-undo")
+    assert answer.value.status == 202 and answer.value.json()["status"] == "undoing"
+    page.locator("#kc-message", has_text="Đã hoàn tác lô").wait_for(timeout=60_000)
+    assert "8 bản ghi bị gỡ" in page.inner_text("#kc-message")
+    assert page.locator("#kc-undo").is_hidden() and page.locator("#kc-commit").is_hidden()
+    assert table_counts(conn) == before
     assert offline_page.console_errors == []
     assert offline_page.blocked == []
     assert offline_page.dialogs == []

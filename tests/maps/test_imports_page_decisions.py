@@ -12,6 +12,7 @@ from typing import Any
 from geo.intake.store import table_counts
 from tests.api.test_import_decisions import AMBIGUOUS, VILLAGE_HEADER, workbook
 from tests.api.test_imports_api import upload
+from tests.api.test_imports_api import write as commit_or_undo
 from tests.api.test_imports_archive import GONE, write_sheet
 from tests.conftest import TEST_PASSWORD
 from tests.geo.intake.test_importers import (
@@ -85,7 +86,7 @@ def test_conflicts_decided_on_the_page(client: Any, conn: Any, bearer: Any, make
     planner = bearer("planner")
     path = renamed(tmp_path / "co_so_2024.xlsx", places, {})
     first = upload(client, planner, path)
-    assert client.post(f"/api/imports/{first['id']}/commit", headers=planner).status_code == 200
+    assert commit_or_undo(client, planner, first["id"])["status"] == "committed"
     ids = {}
     for name in (FIRST, SECOND):  # each corrected by its district's officer
         rid = one(conn, "SELECT id FROM establishment WHERE name = %s", (name,))
@@ -188,7 +189,7 @@ def test_absent_records_archived_with_the_checkbox(client: Any, conn: Any, beare
     planner = bearer("planner")
     path = write_sheet(tmp_path / "co_so.xlsx", places)
     first = upload(client, planner, path)
-    assert client.post(f"/api/imports/{first['id']}/commit", headers=planner).status_code == 200
+    assert commit_or_undo(client, planner, first["id"])["status"] == "committed"
     write_sheet(path, places, without=GONE)
     counts = table_counts(conn)
     page = offline_page.page
@@ -202,7 +203,8 @@ def test_absent_records_archived_with_the_checkbox(client: Any, conn: Any, beare
     assert one(conn, "SELECT archived_at IS NOT NULL FROM establishment WHERE name = %s",
                (GONE,))
     assert table_counts(conn) == counts  # archived, not deleted
-    page.click("#kc-undo")
-    page.wait_for_selector("#kc-undo", state="hidden")
+    page.click("#kc-undo")  # a background job: the page polls until the batch is undone
+    page.wait_for_function("() => document.getElementById('kc-message').textContent"
+                           ".includes('Đã hoàn tác')", timeout=30_000)
     assert one(conn, "SELECT archived_at IS NULL FROM establishment WHERE name = %s", (GONE,))
     clean(offline_page)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from api.web.auth import actor_of
 from api.web.import_jobs import ImportJob
 from geo.core.errors import InvalidInput
-from geo.intake import batch_flow, batches
+from geo.intake import batch_flow, batch_requests, batches
 from geo.intake.columns import check_mapping
 from geo.intake.need_columns import check_need_mapping
 from geo.intake.upload_check import IMPORT_KINDS, check_upload
@@ -134,24 +134,39 @@ def api_list_imports(request: Request) -> Any:
 def api_import(request: Request, batch_id: int) -> Any:
     """A batch: status, progress, summary and its rows as the CLI's JSON report."""
     with request.app.state.database.transaction() as conn:
-        return batches.batch_detail(conn, actor_of(request), batch_id)
+        batch = batches.batch_detail(conn, actor_of(request), batch_id)
+    writing = request.app.state.import_jobs.progress(batch_id)
+    if writing is not None and batch["status"] in ("committing", "undoing"):
+        batch["progress"] = round(writing, 3)
+    return batch
 
 
-@router.post("/api/imports/{batch_id}/commit")
-def api_commit_import(request: Request, batch_id: int, body: CommitBody | None = None) -> Any:
-    """Write a ready batch (409 while conflicts wait for a decision)."""
+def _accepted(request: Request, answer: dict[str, Any]) -> JSONResponse:
+    request.app.state.import_jobs.submit_request(answer["id"])
+    return JSONResponse(answer, status_code=202,
+                        headers={"Location": f"/api/imports/{answer['id']}"})
+
+
+@router.post("/api/imports/{batch_id}/commit", status_code=202)
+def api_commit_import(request: Request, batch_id: int, body: CommitBody | None = None
+                      ) -> JSONResponse:
+    """Write a ready batch in the background: 202 (`committing`), then poll the batch until
+    `committed` (or back to `ready` with a message); 409 while conflicts wait for a
+    decision."""
     body = body or CommitBody()
     with request.app.state.database.transaction() as conn:
-        return batch_flow.commit_batch(conn, actor_of(request), batch_id,
-                                       keep_undecided=body.keep_undecided,
-                                       archive_absent=body.archive_absent)
+        answer = batch_requests.request_commit(conn, actor_of(request), batch_id,
+                                               body.keep_undecided, body.archive_absent)
+    return _accepted(request, answer)
 
 
-@router.post("/api/imports/{batch_id}/undo")
-def api_undo_import(request: Request, batch_id: int) -> Any:
-    """Roll a committed batch back: its new records removed, changed ones restored."""
+@router.post("/api/imports/{batch_id}/undo", status_code=202)
+def api_undo_import(request: Request, batch_id: int) -> JSONResponse:
+    """Roll a committed batch back in the background: 202 (`undoing`), then poll the batch
+    until `undone` (its new records removed, changed ones restored)."""
     with request.app.state.database.transaction() as conn:
-        return batch_flow.undo_batch(conn, actor_of(request), batch_id)
+        answer = batch_requests.request_undo(conn, actor_of(request), batch_id)
+    return _accepted(request, answer)
 
 
 @router.post("/api/imports/{batch_id}/rows/{row}/decision")

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.web.filter_query import DISTRICT, TRADE, FilterQuery, Filters
+from api.web.responses import GZIP_MIN_BYTES, gzipped_tile
+from api.web.static_files import accepts_gzip
 from geo.core.db import Connection
 from geo.core.vocab import Edition, TileLayer
 from geo.gazetteer.places import check_district
@@ -68,10 +70,18 @@ def layer_tile(request: Request, layer: TileLayer, z: int, x: int, y: int, q: Fi
         query = _query(conn, layer, q, edition, district, trade)
         version = layer_version(conn, query)
         tag = tile_tag(conn, query, z, x, y, version)
-        headers = {"ETag": f'"{tag}"', "Cache-Control": _cache_control(request, version)}
-        if f'"{tag}"' in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers=headers)
+        # The gzip representation (a tile of GZIP_MIN_BYTES or more, when the client accepts
+        # it) has its own ETag; a revalidation with either one is answered 304.
+        zipped = accepts_gzip(request.headers)
+        headers = {"ETag": f'"{tag}"', "Cache-Control": _cache_control(request, version),
+                   "Vary": "Accept-Encoding"}
+        for etag in ((f'"{tag}-gz"', f'"{tag}"') if zipped else (f'"{tag}"',)):
+            if etag in request.headers.get("if-none-match", ""):
+                return Response(status_code=304, headers={**headers, "ETag": etag})
         body = tile(conn, query, z, x, y, version)
     if not body:
         return Response(status_code=204, headers=headers)
+    if zipped and len(body) >= GZIP_MIN_BYTES:
+        headers.update({"ETag": f'"{tag}-gz"', "Content-Encoding": "gzip"})
+        return Response(gzipped_tile(tag, body), media_type=MEDIA_TYPE, headers=headers)
     return Response(body, media_type=MEDIA_TYPE, headers=headers)
