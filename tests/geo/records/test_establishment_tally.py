@@ -20,6 +20,7 @@ DIRECT = """
 WITH first_ AS (
     SELECT DISTINCT ON (e.id) e.id, COALESCE(e.trade, '') AS trade, x.id AS lid
     FROM establishment e LEFT JOIN location x ON x.establishment_id = e.id
+    WHERE e.archived_at IS NULL
     ORDER BY e.id, x.id)
 SELECT f.trade, p.geocode_status, count(*), count(p.point)
 FROM first_ f LEFT JOIN record_place p ON p.location_id = f.lid
@@ -37,7 +38,7 @@ SELECT floor((ST_X(l.point_3857) + 20037508.342789244) / (40075016.685578488 / 6
 FROM establishment e
 JOIN LATERAL (SELECT * FROM location x WHERE x.establishment_id = e.id
               ORDER BY x.id LIMIT 1) l ON true
-WHERE l.point_3857 IS NOT NULL
+WHERE l.point_3857 IS NOT NULL AND e.archived_at IS NULL
 GROUP BY 1, 2, 3, 4, 5
 """
 
@@ -81,7 +82,7 @@ def assert_exact(conn: Any) -> None:
     for key, (n, sx, sy) in direct.items():  # sums of metres: equal to a millimetre
         assert kept[key][0] == n and kept[key][1:] == pytest.approx((sx, sy), abs=1e-3), key
     assert one(conn, "SELECT count(*) FROM establishment_point") == \
-        one(conn, "SELECT count(*) FROM establishment")
+        one(conn, "SELECT count(*) FROM establishment WHERE archived_at IS NULL")
 
 
 def test_counts_stay_exact_after_inserts_updates_and_deletes(world: Any) -> None:
@@ -147,6 +148,25 @@ def test_counts_stay_exact_after_inserts_updates_and_deletes(world: Any) -> None
         cur.execute("TRUNCATE location CASCADE")
         assert_exact(world)
         assert establishment_counts(world)["drawn"] == 0
+
+
+def test_archived_establishments_leave_the_counts_and_come_back(world: Any) -> None:
+    """Migration 0017: archiving (an import's explicit option) takes an establishment out of
+    the kept sums; bringing it back (the batch's undo) puts it in again."""
+    before = establishment_counts(world)
+    with world.cursor() as cur:
+        cur.execute("SELECT e.id FROM establishment e JOIN location l ON l.establishment_id = "
+                    "e.id WHERE l.precision = 'exact' ORDER BY e.id LIMIT 5")
+        ids = [r[0] for r in cur.fetchall()]
+        assert len(ids) == 5
+        cur.execute("UPDATE establishment SET archived_at = now() WHERE id = ANY(%s)", (ids,))
+        assert_exact(world)
+        archived = establishment_counts(world)
+        assert archived["total"] == before["total"] - 5
+        assert archived["drawn"] == before["drawn"] - 5
+        cur.execute("UPDATE establishment SET archived_at = NULL WHERE id = ANY(%s)", (ids,))
+        assert_exact(world)
+        assert establishment_counts(world) == before
 
 
 def test_low_zoom_tiles_count_what_the_tally_counts_after_writes(world: Any) -> None:
