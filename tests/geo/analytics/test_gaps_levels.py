@@ -119,6 +119,9 @@ def test_district_and_2025_downloads(world: Any, client: Any) -> None:
     assert "Gồm các đơn vị trước 1/7/2025" in header and "Huyện" not in header
     r = client.get("/maps/gaps.xlsx?level=district")
     assert r.status_code == 200 and "huyen" in r.headers["content-disposition"]
+    r = client.get("/maps/gaps.png?level=district")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert client.get("/maps/gaps.png?level=district&edition=2025").status_code == 422
 
 
 def test_gaps_page_switches_keep_the_filters(world: Any, live_server: str,
