@@ -101,11 +101,14 @@ GapRow = dict[str, Any]
 
 
 class Ranking(TypedDict):
-    """gaps.ranking_of: communes ranked by underserved score, with the formula."""
+    """gaps.ranking_of: units (legacy communes or districts, 2025 communes) ranked by
+    underserved score, with the formula; the rows are under "communes" at every level."""
 
     formula: str
     priority_weight: float
     allocation: Allocation
+    level: Level
+    edition: Edition
     filter: ProjectFilter
     communes: list[GapRow]
     ranked: int

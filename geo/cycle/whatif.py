@@ -15,6 +15,8 @@ from typing import Any
 from geo.analytics.gaps import ranking_of
 from geo.analytics.report_types import IndicatorReport, Ranking
 from geo.core.db import Connection, dict_cursor
+from geo.core.errors import InvalidInput
+from geo.core.vocab import Edition, Level
 from geo.cycle.needs import unmet_by_commune
 from geo.cycle.plans import plan_row
 
@@ -35,6 +37,15 @@ WHERE l.year = %(year)s
 """
 
 
+def check_plan_scope(level: Level, edition: Edition) -> None:
+    """The what-if is per legacy commune: plan lines name a commune before 1/7/2025."""
+    if level != Level.commune or edition != Edition.legacy:
+        raise InvalidInput("Xếp hạng giả định theo kế hoạch năm (plan) chỉ tính cho cấp xã, "
+                           "đơn vị hành chính trước 1/7/2025: các dòng kế hoạch ghi theo xã "
+                           "cũ. Hãy chọn cấp xã, địa giới trước 1/7/2025, hoặc bỏ tham số "
+                           "plan.")
+
+
 def plan_money(conn: Connection, year: int, report: IndicatorReport) -> list[dict[str, Any]]:
     """The plan's lines whose money the report does not count yet."""
     plan_row(conn, year)
@@ -51,6 +62,7 @@ def _brief(row: dict[str, Any]) -> dict[str, Any]:
 def plan_ranking(conn: Connection, report: IndicatorReport, year: int,
                  top: int = DEFAULT_TOP) -> PlanRanking:
     """The ranking of a commune report with the plan's money added, and reached/missed."""
+    check_plan_scope(report["level"], report.get("edition", Edition.legacy))
     before = ranking_of(report)
     lines = plan_money(conn, year, report)
     units = [dict(u) for u in report["units"]]

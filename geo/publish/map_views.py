@@ -95,34 +95,31 @@ def _coverage(conn: Connection, p: ViewQuery) -> ViewData:
 
 
 def _gaps(conn: Connection, p: ViewQuery) -> ViewData:
-    from geo.analytics.edition2025 import report_2025
-    from geo.analytics.gaps import FORMULA, PRIORITY_WEIGHT, score_units
-    from geo.analytics.indicators import indicator_report
+    from geo.analytics.gaps import PRIORITY_WEIGHT, gap_report, ranking_of
 
-    edition, allocation = p.edition, p.allocation
+    level, edition, allocation = p.level, p.edition, p.allocation
     flt = _filter(conn, p)
-    report = report_2025(conn, flt, allocation) if edition == Edition.e2025 else \
-        indicator_report(conn, Level.commune, flt, allocation)
-    with_data = [u for u in report["units"] if u.get("data_status", "ok") == "ok"]
-    ranked = {r["code"]: r for r in score_units(with_data)}
+    report = gap_report(conn, flt, allocation, level, edition)
+    ranking = ranking_of(report)
+    ranked = {r["code"]: r for r in ranking["communes"]}
     features = []
     for u in report["units"]:
         r = ranked.get(u["code"], {})
         props = {k: v for k, v in u.items() if k not in ("geometry", "bbox", "legacy_sources")}
         props.update(rank=r.get("rank"), score=r.get("score"), need_share=r.get("need_share"),
                      support_share=r.get("support_share"), no_support=r.get("no_support"),
-                     support_vnd=u.get("kc_vnd"))
+                     support_vnd=u.get("kc_vnd"), former=r.get("former"))
         features.append({"type": "Feature", "id": u["code"], "geometry": u["geometry"],
                          "properties": props})
     features.sort(key=lambda f: (f["properties"]["rank"] is None,
                                  f["properties"]["rank"] or 0, f["id"]))
-    summary = {"formula": FORMULA, "priority_weight": PRIORITY_WEIGHT,
-               "ranked": len(ranked), "no_support": sum(1 for r in ranked.values()
-                                                        if r["no_support"]),
+    summary = {"formula": ranking["formula"], "priority_weight": PRIORITY_WEIGHT,
+               "ranked": ranking["ranked"], "no_support": ranking["no_support"],
                "totals": report["totals"], "has_demo": report["has_demo"],
                "has_approximate": report["has_approximate"]}
-    outlines = _units(conn, Level.district) if edition == Edition.legacy else []
-    return {"features": features, "summary": summary, "filter": flt, "level": Level.commune,
+    outlines = _units(conn, Level.district) \
+        if level == Level.commune and edition == Edition.legacy else []
+    return {"features": features, "summary": summary, "filter": flt, "level": level,
             "edition": edition, "allocation": allocation, "background": [],
             "outlines": outlines}
 

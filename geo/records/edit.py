@@ -95,6 +95,9 @@ def _new_location(conn: Connection, actor: Actor, state: State, edits: dict[str,
     return geom, moved
 
 
+CONFIRM_REASON = "Xác nhận vị trí đúng"
+
+
 def edit_record(conn: Connection, actor: Actor | None, entity: str, record_id: int,
                 expected_version: int | None, changes: Mapping[str, Any] | PatchBase
                 ) -> EditResult:
@@ -125,9 +128,13 @@ def edit_record(conn: Connection, actor: Actor | None, entity: str, record_id: i
         return EditResult(entity, state.id, state.version, None)
     same_attributes = all(values[k] == state.values[k] for k in spec.attributes)
     action = "confirm" if edits["confirm"] and not moved and same_attributes else "edit"
+    reason = edits["reason"] or (CONFIRM_REASON if action == "confirm" else "")
+    if not reason:
+        raise InvalidInput("Hãy ghi lý do thay đổi (trường reason): bắt buộc với mọi thay đổi "
+                           "thông tin hoặc vị trí của bản ghi.")
     changed = [k for k in spec.attributes if values[k] != state.values[k]]
     mark_edited(conn, spec.entity, state.id, changed + (["location"] if moved else []))
-    return _commit(conn, who, state, values, geom, action, edits["reason"])
+    return _commit(conn, who, state, values, geom, action, reason)
 
 
 def mark_edited(conn: Connection, entity: str, record_id: int, fields: list[str]) -> None:

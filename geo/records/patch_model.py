@@ -117,7 +117,9 @@ class PatchBase(BaseModel):
     """Common part of every PATCH body: the reason; unknown fields are refused."""
 
     model_config = ConfigDict(extra="forbid")
-    reason: str | None = Field(None, max_length=MAX_REASON)
+    reason: str | None = Field(None, max_length=MAX_REASON, description=(
+        "why: required for every change of a field or of the location (422 without it); "
+        "a confirm alone is recorded as 'Xác nhận vị trí đúng'"))
     _point: tuple[float, float] | None = PrivateAttr(None)
 
     @model_validator(mode="after")

@@ -76,10 +76,37 @@ def legend_html(title: str, entries: Sequence[LegendEntry], note: str = "") -> M
     return render("boxes/legend.html", title=title, entries=entries, note=note)
 
 
+class LegendBox(MapBox):
+    """A legend on the map that folds (never a truncated list): a "Chú giải" button over its
+    whole content. It starts open when it fits in a tenth of the map, else folded; the
+    reader's choice is remembered (kcpanels.js, under KEY, like the other folding boxes)."""
+
+    def __init__(self, content: Markup, position: str = "bottomright", css_class: str = "",
+                 key: str = "legend") -> None:
+        super().__init__(content, position, f"kc-legend {css_class}".strip())
+        if not CSS_CLASS.fullmatch(key):
+            raise ValueError(f"not a fold key: {key!r}")
+        self.key = key
+
+    def box_html(self) -> Markup:
+        """The box with its fold button and body."""
+        body_id = f"{self.get_name()}-body"
+        return render("boxes/box.html", id=self.get_name(), css_class=self.css_class,
+                      content=render("boxes/legend_box.html", id=body_id, key=self.key,
+                                     content=self.content))
+
+
+def legend_box(content: Markup, position: str = "bottomright", css_class: str = "",
+               key: str = "legend") -> LegendBox:
+    """A folding legend box around template-rendered CONTENT (KEY: where its open state is
+    remembered)."""
+    return LegendBox(content, position, css_class, key)
+
+
 def legend(title: str, entries: Sequence[LegendEntry], note: str = "",
-           position: str = "bottomright") -> MapBox:
-    """A legend box for a map."""
-    return MapBox(legend_html(title, entries, note), position, "kc-legend")
+           position: str = "bottomright") -> LegendBox:
+    """A folding legend box for a map: title, swatches, note."""
+    return legend_box(legend_html(title, entries, note), position)
 
 
 def title_box(title: str, subtitle: str) -> MapBox:

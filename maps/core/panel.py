@@ -43,9 +43,10 @@ class SidePanel(Element):
 
     _template = Template("{{ this.html() }}")
 
-    def __init__(self, current: str, body: Markup) -> None:
+    def __init__(self, current: str, body: Markup, map_id: str = "") -> None:
         super().__init__()
         self._name = "SidePanel"
+        self.map_id = map_id
         self.current = current
         self.body = body
         self.sections: list[Docked] = []
@@ -54,6 +55,7 @@ class SidePanel(Element):
     def html(self) -> Markup:
         """The panel's HTML."""
         return render("map/aside.html", nav=NAV, current=self.current, body=self.body,
+                      map_id=self.map_id,
                       exports=self.exports, sections=self.sections)
 
 
@@ -67,7 +69,7 @@ def side_panel(m: folium.Map, current: str, body: Markup) -> SidePanel:
     earlier move into it."""
     root = m.get_root()
     assert isinstance(root, Figure)
-    panel = SidePanel(current, body)
+    panel = SidePanel(current, body, m.get_name())
     previous = _panel(m)
     if previous is not None:
         panel.sections = previous.sections

@@ -9,7 +9,7 @@ from geo.publish.map_views import ViewData
 from geo.records.spec import CRAFT_VILLAGE, ESTABLISHMENT, PROJECT, KindSpec
 from maps.export.labels import source_words
 from maps.export.map_titles import view_title
-from maps.export.tables import GAP_COLUMNS, INDICATOR_COLUMNS, Column, to_csv, to_xlsx
+from maps.export.tables import INDICATOR_COLUMNS, Column, gap_columns, to_csv, to_xlsx
 from maps.views.choropleth import ALLOCATION_WORDS
 
 EDITION_COLUMNS = (
@@ -43,18 +43,17 @@ PROJECT_COLUMNS = (
     Column("district_precision_districts", "Huyện (địa điểm chỉ xác định đến huyện)"),
     *_DEMO,
 )
-GAP_2025_COLUMNS = tuple(c for c in GAP_COLUMNS if c.key not in ("district_code",
-                                                                  "district_name"))
 SHEETS = {"coverage": "Chỉ số", "gaps": "Xếp hạng", "projects": "Đề án",
           "establishments": "Cơ sở CNNT", "villages": "Làng nghề"}
 
 
-def columns(view: str, edition: str = "legacy", personal: bool = False) -> tuple[Column, ...]:
+def columns(view: str, edition: str = "legacy", personal: bool = False,
+            level: str = "commune") -> tuple[Column, ...]:
     """The columns of a view's table."""
     if view == "coverage":
         return INDICATOR_COLUMNS + EDITION_COLUMNS if edition == "2025" else INDICATOR_COLUMNS
     if view == "gaps":
-        return GAP_2025_COLUMNS + EDITION_COLUMNS if edition == "2025" else GAP_COLUMNS
+        return gap_columns(level, edition) + (EDITION_COLUMNS if edition == "2025" else ())
     if view == "projects":
         return PROJECT_COLUMNS
     if view == "establishments":
@@ -100,8 +99,9 @@ def notes(data: ViewData) -> list[tuple[str, Any]]:
                        s["district_whole_vnd"]),
                       ("Số xã mới chưa có dữ liệu", s["no_data_units"])]
     elif data["view"] == "gaps":
-        lines += [("Công thức", s["formula"]), ("Số xã xếp hạng", s["ranked"]),
-                  ("Số xã chưa được hỗ trợ", s["no_support"])]
+        word = "huyện" if data.get("level") == "district" else "xã"
+        lines += [("Công thức", s["formula"]), (f"Số {word} xếp hạng", s["ranked"]),
+                  (f"Số {word} chưa được hỗ trợ", s["no_support"])]
     elif data["view"] == "projects":
         lines += [("Số đề án", s["projects"]), ("Tổng kinh phí khuyến công (đ)", s["total_vnd"])]
     else:
@@ -114,10 +114,12 @@ def notes(data: ViewData) -> list[tuple[str, Any]]:
 
 def table_csv(data: ViewData, personal: bool = False) -> bytes:
     """The view's table as CSV (UTF-8 with BOM)."""
-    return to_csv(columns(data["view"], data["edition"], personal), rows(data))
+    return to_csv(columns(data["view"], data["edition"], personal, data.get("level", "commune")),
+                  rows(data))
 
 
 def table_xlsx(data: ViewData, personal: bool = False) -> bytes:
     """The view's table as XLSX, with a notes sheet of the filter and totals."""
-    cols: Sequence[Column] = columns(data["view"], data["edition"], personal)
+    cols: Sequence[Column] = columns(data["view"], data["edition"], personal,
+                                     data.get("level", "commune"))
     return to_xlsx([(SHEETS[data["view"]], cols, rows(data))], ("Ghi chú", notes(data)))

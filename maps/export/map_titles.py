@@ -51,6 +51,8 @@ def view_title(data: ViewData, indicator: IndicatorKey = IndicatorKey.kc_vnd,
         title = f"{ind.label} theo {level}" + (f", {_years(data)}" if ind.per_period else "")
     else:
         title = VIEW_TITLES[view] + (f", {_years(data)}" if view in ("gaps", "projects") else "")
+        if view == "gaps" and data.get("level") == "district":
+            title = "Huyện" + title.removeprefix("Xã")
     edition = "2025" if data.get("edition") == "2025" else "legacy"
     subtitle = f"Tỉnh Quảng Ngãi, {EDITION_WORDS[edition]}"
     if data.get("district"):

@@ -64,6 +64,30 @@ GAP_COLUMNS = (
     Column("score", "Điểm thiếu hỗ trợ", "score"),
     Column("no_support", "Chưa được hỗ trợ", "bool"),
 )
+_DISTRICT_DROPS = ("district_code", "district_name", "priority", "priority_note")
+
+
+def gap_columns(level: str = "commune", edition: str = "legacy") -> tuple[Column, ...]:
+    """The ranking's columns for its units: legacy communes, legacy districts (no district
+    columns, no priority list) or 2025 communes (the former units instead of a district)."""
+    if edition == "2025":
+        out: list[Column] = []
+        for c in GAP_COLUMNS:
+            if c.key in ("district_code", "district_name"):
+                continue
+            if c.key == "code":
+                c = Column("code", "Mã xã (từ 1/7/2025)")
+            out.append(c)
+            if c.key == "name":
+                out.append(Column("former", "Gồm các đơn vị trước 1/7/2025"))
+        return tuple(out)
+    if level == "district":
+        names = {"code": "Mã huyện", "name": "Tên huyện"}
+        return tuple(Column(c.key, names[c.key]) if c.key in names else c
+                     for c in GAP_COLUMNS if c.key not in _DISTRICT_DROPS)
+    return GAP_COLUMNS
+
+
 REASONS = {"no_district": "Không xác định được huyện (cấp tỉnh, chưa có vị trí)",
            "no_communes": "Huyện không có đơn vị cấp xã",
            "no_weights": "Huyện không có cơ sở CNNT để chia theo",

@@ -29,6 +29,16 @@
       });
   }
 
+  // A box marked data-kc-fold-default="fit" (legends) starts open when it covers at most a
+  // tenth of its map, else folded; otherwise boxes start folded.
+  function fits(b) {
+    var box = b.closest(".kc-box");
+    var map = b.closest(".folium-map");
+    if (!box || !map) return true;
+    var r = box.getBoundingClientRect(), m = map.getBoundingClientRect();
+    return r.width * r.height <= 0.1 * m.width * m.height;
+  }
+
   function setupBoxes() {
     Array.prototype.forEach.call(document.querySelectorAll("button[data-kc-fold-box]"),
       function (b) {
@@ -38,7 +48,12 @@
           b.setAttribute("aria-expanded", open ? "true" : "false");
           if (body) body.hidden = !open;
         }
-        show(remembered(key, false));
+        var fallback = false;
+        if (b.getAttribute("data-kc-fold-default") === "fit") {
+          show(true);
+          fallback = fits(b);
+        }
+        show(remembered(key, fallback));
         b.addEventListener("click", function () {
           var open = b.getAttribute("aria-expanded") !== "true";
           show(open);

@@ -18,7 +18,7 @@ from geo.core.vocab import Classification, IndicatorKey, Level
 from geo.cycle.layers import CycleLayers
 from geo.cycle.words import NEED_STATUS_VI
 from maps.core.format import format_int, format_vnd
-from maps.core.legend import MapBox
+from maps.core.legend import legend_box
 from maps.core.templates import render
 from maps.views.coverage import coverage_map
 
@@ -138,10 +138,10 @@ def cycle_map(data: IndicatorReport, layers: CycleLayers, level: Level = Level.c
     """The page: the choropleth of INDICATOR, the overlays and their legend."""
     m = coverage_map(data, level, indicator, map_settings, classes, activity_types,
                      page="cycle", overlays=cycle_overlays(layers, data))
-    MapBox(render("cycle/layers_legend.html", ocop=OCOP_COLOR, cnnt=CNNT_COLOR,
-                  with_color=WITH_COLOR, without=WITHOUT_COLOR, need=NEED_COLOR,
-                  counts={"products": len(layers["products"]), "needs": len(layers["needs"]),
-                          "collaborators": len(layers["collaborators"]),
-                          "missing": len(layers["missing"])}),
-           "bottomleft", "kc-legend kc-cycle-legend").add_to(m)
+    counts = {"products": len(layers["products"]), "needs": len(layers["needs"]),
+              "collaborators": len(layers["collaborators"]), "missing": len(layers["missing"])}
+    legend_box(render("cycle/layers_legend.html", ocop=OCOP_COLOR, cnnt=CNNT_COLOR,
+                      with_color=WITH_COLOR, without=WITHOUT_COLOR, need=NEED_COLOR,
+                      counts=counts),
+               "bottomleft", "kc-cycle-legend", "cycle-legend").add_to(m)
     return m

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from geo.analytics.filters import ProjectFilter
 from geo.core.settings import MapSettings
-from maps.core.legend import LegendEntry, MapBox, title_box
+from maps.core.legend import LegendEntry, legend_box, title_box
 from maps.core.map_forms import project_fields, url_with
 from maps.core.map_page import PageScript, add_context, map_page, side_panel
 from maps.core.palette import ACTIVITY_COLORS, OTHER_COLOR, SOURCE_LABELS
@@ -59,7 +59,7 @@ def projects_map(flt: ProjectFilter, districts: Sequence[dict[str, Any]],
         has_demo=has_demo))
     subtitle = "Quảng Ngãi, đơn vị hành chính trước 1/7/2025" + (f"; {which}" if which else "")
     title_box(title, subtitle).add_to(m)
-    MapBox(_legend(activity_types), "bottomright", "kc-legend").add_to(m)
+    legend_box(_legend(activity_types)).add_to(m)
     dock(m, "Ghi chú", render("boxes/notes.html", has_approximate=has_approximate,
                               has_demo=has_demo, lines=[], placeholder_id="kc-project-notes"),
          "kc-notes", "notes")

@@ -103,7 +103,8 @@ def test_planner_commit_edit_reimport_conflict_undo(client: Any, conn: Any, bear
     officer = bearer("district_officer", district)
     version = client.get(f"/api/establishments/{rid}", headers=officer).json()["version"]
     r = client.patch(f"/api/establishments/{rid}", headers={**officer, "If-Match": str(version)},
-                     json={"name": "Cơ sở mộc Thành Công (đã sửa)"})
+                     json={"name": "Cơ sở mộc Thành Công (đã sửa)",
+                           "reason": "sửa tên"})
     assert r.status_code == 200, r.text
 
     # the same file again: the edit stands, no conflict, nothing changes

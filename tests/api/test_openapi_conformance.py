@@ -81,6 +81,14 @@ ALLOWED = (
             "must lie in the province, codes come from the record spec (geo/records/spec.py)",
             422, "(không được để trống|lon và lat|[Tt]ọa độ|phải là một trong|bắt buộc)",
             _has("if-match")),
+    Allowed("a change of a record's fields or location needs a reason (a confirm alone does "
+            "not); the schema keeps reason optional for that confirm", 422,
+            "Hãy ghi lý do thay đổi", _has("if-match")),
+    Allowed("the one rule joining two vocabularies: the 2025 edition has no district level "
+            "(geo.core.vocab.check_edition_level)", 422, "Địa giới 2025 không có cấp huyện",
+            lambda op: {"level", "edition"} <= op.params),
+    Allowed("the plan what-if ranks legacy communes only (plan lines name legacy communes)",
+            422, "Xếp hạng giả định theo kế hoạch", _has("plan")),
     Allowed("uploads are recognised by their content (xlsx, xls, ods, csv, txt with data), "
             "not by the declared part type", 415, "Tệp .* không được nhận",
             _is("POST /api/imports")),

@@ -274,7 +274,7 @@ def test_audit_trail_by_role_and_district(conn: Any, bearer: Any) -> None:
     there = add_establishment(conn, "AUD-ST", SON_TINH)
     for eid in (here, there):
         assert c.patch(f"/api/establishments/{eid}", headers={**admin, "If-Match": "1"},
-                       json={"workers": 40}).status_code == 200
+                       json={"workers": 40, "reason": "r"}).status_code == 200
     for role in ("admin", "planner"):
         rows = c.get("/api/audit", headers=bearer(role)).json()
         assert {r["entity_id"] for r in rows} == {here, there}

@@ -18,7 +18,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.world import BINH_SON, add_establishment, communes_of, locate, project, village
 
 PAGES = ("/maps/coverage", "/maps/gaps", "/maps/establishments", "/maps/projects",
-         "/maps/villages")
+         "/maps/villages", "/maps/gaps?level=district&years=2023")
 DISTRICTS_DRAWN = """() => Array.from(document.querySelectorAll(
     '.leaflet-tooltip.kc-label-district')).filter(e => {
         const r = e.getBoundingClientRect();

@@ -3,8 +3,11 @@ CSV; outputs, money and inspections through CSRF forms; user text stays text."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+
+from playwright.sync_api import expect
 
 from geo.intake.demo_store import load_demo
 from tests.conftest import TEST_PASSWORD
@@ -45,7 +48,9 @@ def test_planner_adds_and_imports_targets_in_chromium(conn: Any, make_user: Any,
     csv_file.write_text("period,activity,indicator,unit,target,district\n"
                         "2024,,fairs,lượt,7,522\n", encoding="utf-8")
     page.set_input_files("#kc-csv-file", str(csv_file))
-    page.wait_for_function("document.getElementById('kc-csv-text').value.includes('fairs')")
+    # expect() polls from Playwright's own script (a string predicate polled in the page
+    # would be eval'd, which the page's CSP refuses when the file is not read at once).
+    expect(page.locator("#kc-csv-text")).to_have_value(re.compile("fairs"))
     page.click("#kc-import-form button[type=submit]")
     page.wait_for_url("**done=import")
     with conn.cursor() as cur:

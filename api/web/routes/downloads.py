@@ -31,7 +31,7 @@ def file_stem(data: ViewData, params: ViewQuery) -> str:
     parts = ["kcmap", data["view"]]
     if data.get("edition") == "2025":
         parts.append("2025")
-    if data["view"] == "coverage" and data.get("edition") != "2025":
+    if data["view"] in ("coverage", "gaps") and data.get("edition") != "2025":
         parts.append("huyen" if params.level == Level.district else "xa")
     flt = data.get("filter")
     if flt is not None:

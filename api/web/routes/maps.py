@@ -11,7 +11,7 @@ from api.web.responses import cached_page
 from api.web.routes.edition2025 import CLASSES, INDICATOR, coverage_2025_page
 from api.web.security_headers import map_page_response
 from geo.analytics.filters import activity_types
-from geo.analytics.gaps import ranking_of
+from geo.analytics.gaps import gap_report, ranking_of
 from geo.analytics.indicators import data_flags, indicator_report, unit_rows
 from geo.core.db import Connection
 from geo.core.vocab import (
@@ -26,7 +26,7 @@ from geo.core.vocab import (
 )
 from geo.cycle.access import check_indicator, check_read
 from geo.cycle.needs import list_needs
-from geo.cycle.whatif import DEFAULT_TOP, plan_ranking
+from geo.cycle.whatif import DEFAULT_TOP, check_plan_scope, plan_ranking
 from geo.gazetteer.places import check_district, district_bbox, district_choices
 from geo.publish.tiles import TileQuery, layer_version
 from geo.records.public_establishments import establishment_counts
@@ -92,16 +92,21 @@ def coverage(
 
 @router.get("/maps/gaps", response_class=HTMLResponse)
 def gaps(request: Request, q: Filters, allocation: Allocation = ALLOCATION,
-         plan: int | None = Query(None, ge=2000, le=2100, description="rank as if funded"),
-         top: int = Query(DEFAULT_TOP, ge=1, le=100)) -> Response:
-    """Underserved communes: map, ranking beside it, formula on the page; with plan=YEAR as
+         plan: int | None = Query(None, ge=2000, le=2100,
+                                  description="rank as if funded (legacy communes)"),
+         top: int = Query(DEFAULT_TOP, ge=1, le=100), level: Level = LEVEL,
+         edition: Edition = EDITION) -> Response:
+    """Underserved units (legacy communes or districts, 2025 communes): map, ranking beside
+    it, formula on the page, level and edition switches; with plan=YEAR (legacy communes) as
     if that plan were funded, with the communes it reaches and misses and the needs layer."""
+    check_edition_level(edition, level)
     if plan is not None:
+        check_plan_scope(level, edition)
         actor = check_read(actor_of(request))
         year = plan
 
         def build_plan(conn: Connection) -> str:
-            report = indicator_report(conn, Level.commune, q.parse(conn), allocation)
+            report = gap_report(conn, q.parse(conn), allocation)
             ranking = plan_ranking(conn, report, year, top)
             m = gaps_map(report, ranking, request.app.state.map_settings, activity_types(conn))
             return _html(add_plan_layers(m, ranking, list_needs(conn, actor, None, year)))
@@ -110,11 +115,11 @@ def gaps(request: Request, q: Filters, allocation: Allocation = ALLOCATION,
                            build_plan)
 
     def build(conn: Connection) -> str:
-        report = indicator_report(conn, Level.commune, q.parse(conn), allocation)
+        report = gap_report(conn, q.parse(conn), allocation, level, edition)
         return _html(gaps_map(report, ranking_of(report), request.app.state.map_settings,
                               activity_types(conn)))
 
-    return cached_page(request, "gaps-page", (allocation, *_raw(q)), build)
+    return cached_page(request, "gaps-page", (allocation, level, edition, *_raw(q)), build)
 
 
 @router.get("/maps/establishments", response_class=HTMLResponse)

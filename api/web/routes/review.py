@@ -14,7 +14,7 @@ from api.web.errors import status_of
 from geo.accounts.authz import Actor, can_review, check_review, require_actor
 from geo.core.errors import Conflict, KcmapError
 from geo.records.audit import history
-from geo.records.edit import OutsideDistrict, edit_establishment, revert_change
+from geo.records.edit import CONFIRM_REASON, OutsideDistrict, edit_establishment, revert_change
 from geo.records.establishment_read import district_info, get_establishment, list_establishments
 from geo.records.review import next_needing_attention, review_progress
 from geo.records.spec import ESTABLISHMENT
@@ -26,7 +26,6 @@ from maps.pages.review_detail import detail_page
 router = APIRouter()
 PAGE_LIMIT = 2000  # markers on the district map
 PAGE_SIZE = 50  # cards per page
-CONFIRM_REASON = "Xác nhận vị trí đúng"
 SAVED = {"saved": "Đã lưu thay đổi.", "confirmed": "Đã xác nhận vị trí.",
          "reverted": "Đã hoàn tác thay đổi."}
 

@@ -86,7 +86,7 @@ def test_patch_then_next_responses_reflect_the_write(conn: Any, bearer: Any) -> 
     version = data_version(conn)
 
     planner = bearer("planner")
-    r = c.patch(f"/api/projects/{pid}", json={"kc_vnd": 750_000_000},
+    r = c.patch(f"/api/projects/{pid}", json={"kc_vnd": 750_000_000, "reason": "r"},
                 headers={**planner, "If-Match": "1"})
     assert r.status_code == 200, r.text
     assert data_version(conn) != version
@@ -96,7 +96,7 @@ def test_patch_then_next_responses_reflect_the_write(conn: Any, bearer: Any) -> 
     assert c.get("/maps/gaps").text != gaps_before
 
     officer = bearer("district_officer", BINH_SON)
-    r = c.patch(f"/api/establishments/{eid}", json={"name": "Cơ sở mới"},
+    r = c.patch(f"/api/establishments/{eid}", json={"name": "Cơ sở mới", "reason": "r"},
                 headers={**officer, "If-Match": "1"})
     assert r.status_code == 200, r.text
     points = c.get("/api/establishments.geojson").text
@@ -107,7 +107,7 @@ def test_a_geo_function_write_bumps_the_version(conn: Any, make_user: Any) -> No
     eid = establishment(conn, "DV-E2", workers=3)
     locate(conn, "commune", establishment_id=eid, commune=communes_of(conn, BINH_SON)[0])
     version = data_version(conn)
-    edit_record(conn, make_user("admin"), "establishment", eid, 1, {"workers": 9})
+    edit_record(conn, make_user("admin"), "establishment", eid, 1, {"workers": 9, "reason": "r"})
     assert data_version(conn) != version
 
 

@@ -194,7 +194,7 @@ def test_counts_stay_exact_after_an_audited_edit_an_import_and_its_undo(
     eid, version = rows(world, "SELECT id, version FROM establishment ORDER BY id LIMIT 1")[0]
     admin = make_user("admin")
     edit_record(world, admin, "establishment", eid, version,
-                {"trade": "Nghề sửa TALLY"})
+                {"trade": "Nghề sửa TALLY", "reason": "kiểm thử"})
     assert establishment_counts(world)["trades"]["Nghề sửa TALLY"] == int(bool(one(
         world, "SELECT count(point_3857) FROM location WHERE id = (SELECT min(id) FROM "
                "location WHERE establishment_id = %s)", (eid,))))

@@ -20,6 +20,7 @@ def _village(conn: Any, key: str, district: str) -> int:
 
 
 def _patch(c: Any, url: str, headers: dict[str, str], version: int, **body: Any) -> Any:
+    body.setdefault("reason", "cập nhật")  # every change carries a reason
     return c.patch(url, json=body, headers={**headers, "If-Match": str(version)})
 
 

@@ -64,7 +64,8 @@ def test_personal_fields_never_reach_anonymous_visitors_or_viewers(conn: Any,
     c = auth_client(conn, public_maps=True)
     officer = bearer("district_officer", BINH_SON)
     r = c.patch(f"/api/establishments/{eid}", headers={**officer, "If-Match": "1"},
-                json={name: f"{SECRET} mới {name}" for name in PRIVATE})
+                json={**{name: f"{SECRET} mới {name}" for name in PRIVATE},
+                      "reason": "cập nhật"})
     assert r.status_code == 200, r.text
     admin = _bodies(c, eid, bearer("admin"))
     for name in PRIVATE:  # the ones who may see them do

@@ -25,6 +25,7 @@ def two(conn: Any) -> dict[str, int]:
 def _patch(c: Any, eid: int, headers: dict[str, str], version: int | str | None,
            **body: Any) -> Any:
     extra = {"If-Match": str(version)} if version is not None else {}
+    body.setdefault("reason", "rà soát vị trí")  # every change carries a reason
     return c.patch(f"/api/establishments/{eid}", json=body, headers={**headers, **extra})
 
 
@@ -54,15 +55,17 @@ def test_every_role_against_the_domain_layer(conn: Any, two: dict[str, int],
     viewer, other = make_user("viewer"), make_user("district_officer", SON_TINH)
     for actor in (planner, viewer, other):
         with pytest.raises(Forbidden):
-            edit_establishment(conn, actor, two["in"], 1, {"name": "x"})
+            edit_establishment(conn, actor, two["in"], 1, {"name": "x", "reason": "r"})
     with pytest.raises(Unauthorized):
-        edit_establishment(conn, None, two["in"], 1, {"name": "x"})
+        edit_establishment(conn, None, two["in"], 1, {"name": "x", "reason": "r"})
     ghost = Actor(999, "ghost", "superuser")
     with pytest.raises(Forbidden):
-        edit_establishment(conn, ghost, two["in"], 1, {"name": "x"})
-    assert edit_establishment(conn, admin, two["out"], 1, {"name": "Sửa bởi quản trị"}).version \
+        edit_establishment(conn, ghost, two["in"], 1, {"name": "x", "reason": "r"})
+    assert edit_establishment(conn, admin, two["out"], 1, {"name": "Sửa bởi quản trị",
+                                                      "reason": "r"}).version \
         == 2
-    assert edit_establishment(conn, other, two["out"], 2, {"workers": 30}).version == 3
+    assert edit_establishment(conn, other, two["out"], 2,
+                              {"workers": 30, "reason": "r"}).version == 3
 
 
 def test_viewer_cannot_edit_and_sees_no_owner_or_phone(conn: Any, two: dict[str, int],
@@ -165,8 +168,8 @@ def test_move_then_revert_restores_the_geometry(conn: Any, bearer: Any, make_use
 def test_revert_refuses_when_a_later_change_exists(conn: Any, make_user: Any) -> None:
     eid = add_establishment(conn, "E-LATER", BINH_SON)
     officer, planner = make_user("district_officer", BINH_SON), make_user("planner")
-    first = edit_establishment(conn, officer, eid, 1, {"name": "Một"})
-    edit_establishment(conn, officer, eid, 2, {"name": "Hai"})
+    first = edit_establishment(conn, officer, eid, 1, {"name": "Một", "reason": "r"})
+    edit_establishment(conn, officer, eid, 2, {"name": "Hai", "reason": "r"})
     from geo.core.errors import Conflict
 
     assert first.audit_id is not None
@@ -208,7 +211,7 @@ def test_setting_the_commune_of_a_district_level_record(conn: Any, make_user: An
                     (eid,))
     officer = make_user("district_officer", BINH_SON)
     commune = communes_of(conn, BINH_SON)[2]
-    edit_establishment(conn, officer, eid, 1, {"commune_code": commune})
+    edit_establishment(conn, officer, eid, 1, {"commune_code": commune, "reason": "r"})
     assert one(conn, "SELECT precision || ' ' || commune_code FROM location "
                      "WHERE establishment_id = %s", (eid,)) == f"commune {commune}"
     assert one(conn, "SELECT ST_Equals(l.geom, u.centroid) FROM location l, admin_unit u "
