@@ -43,7 +43,7 @@ def committed_and_edited(client: Any, conn: Any, bearer: Any, p: dict[str, Any],
         conn, "SELECT district_code FROM location WHERE establishment_id = %s", (rid,)))
     version = client.get(f"/api/establishments/{rid}", headers=officer).json()["version"]
     r = client.patch(f"/api/establishments/{rid}", headers={**officer, "If-Match": str(version)},
-                     json={"name": EDITED})
+                     json={"name": EDITED, "reason": "Sửa tên theo hồ sơ"})
     assert r.status_code == 200, r.text
     return planner, rid
 

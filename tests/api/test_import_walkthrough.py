@@ -88,7 +88,8 @@ def test_walkthrough_for_each_legacy_format(client: Any, conn: Any, bearer: Any,
             conn, "SELECT district_code FROM location WHERE establishment_id = %s", (rid,)))
         version = client.get(f"/api/establishments/{rid}", headers=officer).json()["version"]
         r = client.patch(f"/api/establishments/{rid}",
-                         headers={**officer, "If-Match": str(version)}, json={"name": EDITED})
+                         headers={**officer, "If-Match": str(version)},
+                         json={"name": EDITED, "reason": "Sửa tên theo hồ sơ"})
         assert r.status_code == 200, (name, r.text)
 
         same = upload(client, planner, path)

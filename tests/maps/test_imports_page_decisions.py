@@ -95,7 +95,7 @@ def test_conflicts_decided_on_the_page(client: Any, conn: Any, bearer: Any, make
         version = client.get(f"/api/establishments/{rid}", headers=officer).json()["version"]
         r = client.patch(f"/api/establishments/{rid}",
                          headers={**officer, "If-Match": str(version)},
-                         json={"name": name + " (đã sửa)"})
+                         json={"name": name + " (đã sửa)", "reason": "Sửa tên theo hồ sơ"})
         assert r.status_code == 200, r.text
         ids[name] = rid
     renamed(path, places, {FIRST: FIRST + " mới", SECOND: SECOND + " mới"})
