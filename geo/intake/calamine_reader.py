@@ -111,10 +111,11 @@ def open_calamine(path: Path, sheet: str | None, score: Score, limits: IntakeSet
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
         if not names:
-            raise InvalidInput(f"{path.name}: the workbook has no sheet")
+            raise InvalidInput(f"{path.name}: bảng tính không có trang nào")
         name = names[0] if sheet is None else sheet
         if name not in names:
-            raise InvalidInput(f"{path.name}: no sheet '{sheet}' (sheets: {', '.join(names)})")
+            raise InvalidInput(f"{path.name}: không có trang '{sheet}' "
+                               f"(các trang: {', '.join(names)})")
         data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except KcmapError:
         raise

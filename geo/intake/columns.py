@@ -107,7 +107,7 @@ def _mapping_field(kind: RecordKind, value: str, where: str) -> str:
     if v in ("-", "", IGNORE):
         return IGNORE
     if v not in KIND_FIELDS[kind]:
-        raise InvalidInput(f"{where}: unknown field '{value}' for {kind.plural} (fields: "
+        raise InvalidInput(f"{where}: không có trường '{value}' cho {kind.plural} (các trường: "
                            f"{', '.join(KIND_FIELDS[kind])}, {IGNORE})")
     return v
 
@@ -119,7 +119,7 @@ def load_mapping(path: str | Path, kind: RecordKind | str) -> dict[str, str]:
     for header, value, where in mapping_pairs(path):
         key = header_key(header)
         if not key:
-            raise InvalidInput(f"{where}: empty header")
+            raise InvalidInput(f"{where}: tiêu đề trống")
         out[key] = _mapping_field(kind, value, where)
     return out
 
@@ -130,30 +130,30 @@ def mapping_pairs(path: str | Path) -> list[tuple[str, str, str]]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"mapping file {p.name}: cannot be read: {exc}") from exc
+        raise InvalidInput(f"tệp ánh xạ {p.name}: không đọc được: {exc}") from exc
     pairs: list[tuple[str, str, str]] = []
     if p.suffix.lower() == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"mapping file {p.name}: not JSON: {exc}") from exc
+            raise InvalidInput(f"tệp ánh xạ {p.name}: không phải JSON: {exc}") from exc
         if isinstance(data, dict) and isinstance(data.get("columns"), dict):
             data = data["columns"]
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-            raise InvalidInput(f"mapping file {p.name}: expected an object "
-                               '{"header": "field", ...}')
-        pairs = [(str(k), v, f"mapping file {p.name}, header '{k}'") for k, v in data.items()]
+            raise InvalidInput(f"tệp ánh xạ {p.name}: cần một đối tượng "
+                               '{"tiêu đề": "trường", ...}')
+        pairs = [(str(k), v, f"tệp ánh xạ {p.name}, tiêu đề '{k}'") for k, v in data.items()]
     elif p.suffix.lower() in (".csv", ".txt"):
         for n, row in enumerate(csv.reader(text.splitlines()), 1):
             if not row or not any(c.strip() for c in row):
                 continue
             if len(row) != 2:
-                raise InvalidInput(f"mapping file {p.name}, line {n}: expected 'header,field'")
+                raise InvalidInput(f"tệp ánh xạ {p.name}, dòng {n}: cần dạng 'tiêu đề,trường'")
             if n == 1 and [c.strip().lower() for c in row] == ["header", "field"]:
                 continue
-            pairs.append((row[0], row[1], f"mapping file {p.name}, line {n}"))
+            pairs.append((row[0], row[1], f"tệp ánh xạ {p.name}, dòng {n}"))
     else:
-        raise InvalidInput(f"mapping file {p.name}: use .json or .csv ('header,field')")
+        raise InvalidInput(f"tệp ánh xạ {p.name}: dùng .json hoặc .csv ('tiêu đề,trường')")
     return pairs
 
 

@@ -77,19 +77,19 @@ def _check_columns(kind: RecordKind, sheet: Sheet, cols: Columns,
         if name == "funding_source" and default_funding:
             continue
         if name not in cols.by_field:
-            hint = " or give --funding-source" if name == "funding_source" else ""
-            raise InvalidInput(f"{where}: missing required column '{label(name, kind)}' "
-                               f"({name}){hint}; columns found: {found}")
+            hint = " hoặc cho --funding-source" if name == "funding_source" else ""
+            raise InvalidInput(f"{where}: thiếu cột bắt buộc '{label(name, kind)}' "
+                               f"({name}){hint}; các cột có: {found}")
     has_lat, has_lon = "lat" in cols.by_field, "lon" in cols.by_field
     if has_lat != has_lon:
         have, missing = ("lat", "lon") if has_lat else ("lon", "lat")
-        raise InvalidInput(f"{where}: column {cols.describe(have)} has no matching column "
+        raise InvalidInput(f"{where}: cột {cols.describe(have)} thiếu cột đi kèm "
                            f"'{label(missing)}' ({missing})")
     place = ("address", "hamlet", "commune", "district", "lat", "coordinates")
     if not any(p in cols.by_field for p in place):
-        raise InvalidInput(f"{where}: no address column ('Địa chỉ', 'Xã/Phường/TT', "
-                           f"'Huyện/TX/TP') and no coordinate column ('Vĩ độ', 'Kinh độ'); "
-                           f"columns found: {found}")
+        raise InvalidInput(f"{where}: không có cột địa chỉ ('Địa chỉ', 'Xã/Phường/TT', "
+                           f"'Huyện/TX/TP') và không có cột tọa độ ('Vĩ độ', 'Kinh độ'); "
+                           f"các cột có: {found}")
 
 
 def _prerequisites(conn: Connection) -> set[str]:
@@ -99,8 +99,8 @@ def _prerequisites(conn: Connection) -> set[str]:
                     "AND level = 'commune')")
         row = cur.fetchone()
         if not (row and row[0]):
-            raise InvalidInput("the gazetteer is empty: run `kcmap setup` or "
-                               "`kcmap gazetteer load` first")
+            raise InvalidInput("Danh mục đơn vị hành chính còn trống: hãy chạy `kcmap setup` "
+                               "hoặc `kcmap gazetteer load` trước")
         cur.execute("SELECT code FROM activity_type")
         return {str(code) for (code,) in cur.fetchall()}
 
@@ -237,7 +237,7 @@ def read_file(conn: Connection, kind_name: RecordKind | str, path: str | Path, *
     corrupt, or carrying XML declarations, raises InvalidInput; with `strict` one rejected
     row raises ImportAborted. Nothing is written."""
     if kind_name not in KINDS and kind_name not in tuple(RecordKind):
-        raise InvalidInput(f"unknown import kind '{kind_name}' ({', '.join(KINDS)})")
+        raise InvalidInput(f"Không có loại dữ liệu nhập '{kind_name}' ({', '.join(KINDS)})")
     kind = RecordKind.parse(kind_name)
     check_crs(crs)
     if default_funding is not None:
@@ -262,10 +262,11 @@ def read_file(conn: Connection, kind_name: RecordKind | str, path: str | Path, *
     if strict and summary["rejected"]:
         result.aborted = True
         first = next(r for r in result.rows if r.status == "rejected")
-        issue = first.issues[0] if first.issues else {"field": "row", "message": "rejected"}
+        issue = first.issues[0] if first.issues else {"field": "row", "message": "bị từ chối"}
         raise ImportAborted(
-            f"{opened.where()}: {summary['rejected']} row(s) rejected and --strict given; "
-            f"nothing imported (first: row {first.row}, {issue['field']}: {issue['message']})",
+            f"{opened.where()}: {summary['rejected']} dòng bị từ chối và có --strict; "
+            f"không nhập gì (dòng đầu tiên: dòng {first.row}, {issue['field']}: "
+            f"{issue['message']})",
             result)
     return result, records
 

@@ -75,7 +75,7 @@ class Sheet:
 
     def where(self) -> str:
         """'file.xlsx, sheet 'DS'' for messages."""
-        return f"{self.file}, sheet '{self.name}'"
+        return f"{self.file}, trang '{self.name}'"
 
 
 def cell_text(value: object) -> str:
@@ -221,7 +221,7 @@ def _decode(path: Path, limits: IntakeSettings) -> tuple[str, str]:
     except OSError as exc:
         raise InvalidInput(f"{path.name}: không mở được tệp ({exc.strerror or exc})") from exc
     if raw[:4] == b"PK\x03\x04":
-        raise InvalidInput(f"{path.name}: not a text CSV file (binary content)")
+        raise InvalidInput(f"{path.name}: không phải tệp CSV dạng văn bản (nội dung nhị phân)")
     return decode_text(raw, path.name)
 
 
@@ -247,8 +247,8 @@ def header_and_rows(file: str, sheet: str, source: Iterator[Any], score: Score,
     head = _read_head(file, source, limits)
     found = _best_header(head, score, merges)
     if found is None:
-        raise InvalidInput(f"{file}, sheet '{sheet}': no header row with known column "
-                           f"names in the first {HEADER_SCAN_ROWS} rows")
+        raise InvalidInput(f"{file}, trang '{sheet}': không thấy dòng tiêu đề có tên cột "
+                           f"quen thuộc trong {HEADER_SCAN_ROWS} dòng đầu")
     first, last, headers = found
 
     def rows() -> Iterator[tuple[int, list[object]]]:
@@ -263,7 +263,7 @@ def header_and_rows(file: str, sheet: str, source: Iterator[Any], score: Score,
 
 def _open_csv(path: Path, sheet: str | None, score: Score, limits: IntakeSettings) -> Sheet:
     if sheet not in (None, CSV_SHEET):
-        raise InvalidInput(f"{path.name}: no sheet '{sheet}' (a CSV file has one sheet, "
+        raise InvalidInput(f"{path.name}: không có trang '{sheet}' (tệp CSV chỉ có một trang, "
                            f"'{CSV_SHEET}')")
     budget = Budget(path.name, limits)
     text, encoding = _decode(path, limits)
@@ -302,7 +302,7 @@ def open_sheet(path: str | Path, sheet: str | None, score: Score,
 
         opened = open_calamine(p, sheet, score, limits)
     else:
-        raise InvalidInput(f"{p.name}: not a spreadsheet (.xlsx, .xls, .ods or .csv expected)")
+        raise InvalidInput(f"{p.name}: không phải bảng tính (cần tệp .xlsx, .xls, .ods hoặc .csv)")
     _name_conversions(opened)
     return opened
 

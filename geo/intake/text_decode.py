@@ -64,7 +64,7 @@ def decode_text(raw: bytes, file: str) -> tuple[str, str]:
         raise InvalidInput(f"{file}: tệp văn bản UTF-16 bị hỏng (byte {exc.start})") from exc
     if text is None:
         if b"\x00" in raw[:4096]:
-            raise InvalidInput(f"{file}: not a text CSV file (binary content)")
+            raise InvalidInput(f"{file}: không phải tệp CSV dạng văn bản (nội dung nhị phân)")
         try:
             text, encoding = raw.decode("utf-8-sig"), "UTF-8"
         except UnicodeDecodeError:

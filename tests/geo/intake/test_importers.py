@@ -418,7 +418,7 @@ def test_villages_with_mapping_file(conn: Any, tmp_path: Path) -> None:
                                    "QĐ 123/QĐ-UBND ngày 5/3/2015")]
     csv_mapping = tmp_path / "cot.csv"
     csv_mapping.write_text("header,field\nTên LN,name\nCột lạ,khong_co\n", encoding="utf-8")
-    with pytest.raises(InvalidInput, match="cot.csv, line 3"):
+    with pytest.raises(InvalidInput, match="cot.csv, dòng 3"):
         load_mapping(csv_mapping, "villages")
 
 
