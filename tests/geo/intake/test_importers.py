@@ -286,7 +286,7 @@ def test_strict_aborts_and_dry_run_rolls_back(conn: Any, database: Any,
         with database.transaction() as tx:
             import_file(tx, "establishments", path, strict=True)
     message = str(caught.value)
-    assert "co_so.xlsx" in message and "row 13" in message and "name" in message
+    assert "co_so.xlsx" in message and "dòng 13" in message and "name" in message
     assert caught.value.result.aborted and caught.value.result.summary()["rejected"] == 1
     assert table_counts(conn) == counts
     with database.transaction() as tx:
