@@ -71,10 +71,11 @@ def open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSetting
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
         if not names:
-            raise InvalidInput(f"{path.name}: the workbook has no sheet")
+            raise InvalidInput(f"{path.name}: bảng tính không có trang nào")
         name = names[0] if sheet is None else sheet
         if name not in names:
-            raise InvalidInput(f"{path.name}: no sheet '{sheet}' (sheets: {', '.join(names)})")
+            raise InvalidInput(f"{path.name}: không có trang '{sheet}' "
+                               f"(các trang: {', '.join(names)})")
         with zipfile.ZipFile(path) as archive:
             part = sheet_part(archive, name)
         check_row_count(path.name, name, row_counts.get(part or "", 0), limits,

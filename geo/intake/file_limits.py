@@ -134,7 +134,7 @@ def check_row_count(file: str, sheet: str, rows: int, limits: IntakeSettings,
                     header_rows: int) -> None:
     """Refuse a sheet with more rows than the limit (plus the rows the header may take)."""
     if rows > limits.import_max_rows + header_rows:
-        raise _refuse(f"{file}, sheet '{sheet}'", f"có {rows} dòng, quá giới hạn "
+        raise _refuse(f"{file}, trang '{sheet}'", f"có {rows} dòng, quá giới hạn "
                       f"{limits.import_max_rows} dòng dữ liệu (KCMAP_IMPORT_MAX_ROWS); "
                       "hãy chia nhỏ tệp")
 

@@ -88,7 +88,8 @@ def run_schemathesis(app: Any, headers: dict[str, str] | None = None, max_exampl
 
 def _message(body: bytes) -> tuple[str, str]:
     """The error name and message of an answer: JSON `error` and `detail` (or the first
-    `msg` of FastAPI's list), else the text of the error page's message paragraph."""
+    `msg` of FastAPI's list), an OGC exception's `code` and `description`, else the text of
+    the error page's message paragraph."""
     text = body.decode("utf-8", "replace")
     try:
         data = json.loads(text)
@@ -97,6 +98,8 @@ def _message(body: bytes) -> tuple[str, str]:
         return "", html.unescape(found.group(1)).strip() if found else text[:200]
     if not isinstance(data, dict):
         return "", text[:200]
+    if "code" in data and "description" in data:  # an OGC API exception
+        return str(data["code"]), str(data["description"])
     detail = data.get("detail")
     if isinstance(detail, list) and detail and isinstance(detail[0], dict):
         return "", str(detail[0].get("msg", ""))

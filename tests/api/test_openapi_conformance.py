@@ -68,6 +68,8 @@ ALLOWED = (
             "Năm", _has("years")),
     Allowed("project status is a comma list of statuses or 'all'", 422,
             "Trạng thái đề án phải là một trong", _has("status")),
+    Allowed("an OGC bbox is 4 (or 6) numbers in CRS84 ranges, south below north", 400,
+            "bbox phải là", _has("bbox")),
     Allowed("geocoding needs an address or both coordinates (parameters that go together)",
             422, r"Hãy cho địa chỉ \(q\) hoặc tọa độ", _is("GET /api/geocode")),
     Allowed("a tile's x and y must be below 2^z, and z at most the tile pyramid's depth", 400,

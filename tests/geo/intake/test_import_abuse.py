@@ -171,7 +171,7 @@ def test_too_many_rows_refused_before_reading(conn: Any, tmp_path: Path) -> None
     start = sheet.index(b"<dimension")
     no_dimension = sheet[:start] + sheet[sheet.index(b">", start) + 1:]
     path = _rewrite(src, tmp_path / "nhieu_dong.xlsx", {SHEET: no_dimension})
-    _refused(conn, path, "KCMAP_IMPORT_MAX_ROWS", "sheet 'DS'",
+    _refused(conn, path, "KCMAP_IMPORT_MAX_ROWS", "trang 'DS'",
              limits=IntakeSettings(import_max_rows=100))
 
 
