@@ -63,6 +63,17 @@ def _xlsx_rows(rows: Iterator[list[Any]], left: int) -> Iterator[list[object]]:
         yield [*pad, *(_xlsx_cell(v) for v in row)]
 
 
+def _chosen_sheet(path: Path, names: list[str], sheet: str | None) -> str:
+    """The sheet asked for, or the first one (.xlsx, .xls and .ods alike)."""
+    if not names:
+        raise InvalidInput(f"{path.name}: tệp không có trang tính nào")
+    name = names[0] if sheet is None else sheet
+    if name not in names:
+        raise InvalidInput(f"{path.name}: không có trang tính '{sheet}' "
+                           f"(các trang: {', '.join(names)})")
+    return name
+
+
 def open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSettings) -> Sheet:
     """Open an .xlsx, find the header (merged two-row headers too) and stream the rows."""
     row_counts = check_workbook(path, limits)  # size, ratio, DTD/entities, corrupt deflate
@@ -70,12 +81,7 @@ def open_xlsx(path: Path, sheet: str | None, score: Score, limits: IntakeSetting
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
-        if not names:
-            raise InvalidInput(f"{path.name}: bảng tính không có trang nào")
-        name = names[0] if sheet is None else sheet
-        if name not in names:
-            raise InvalidInput(f"{path.name}: không có trang '{sheet}' "
-                               f"(các trang: {', '.join(names)})")
+        name = _chosen_sheet(path, names, sheet)
         with zipfile.ZipFile(path) as archive:
             part = sheet_part(archive, name)
         check_row_count(path.name, name, row_counts.get(part or "", 0), limits,
@@ -111,12 +117,7 @@ def open_calamine(path: Path, sheet: str | None, score: Score, limits: IntakeSet
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
-        if not names:
-            raise InvalidInput(f"{path.name}: tệp không có trang tính nào")
-        name = names[0] if sheet is None else sheet
-        if name not in names:
-            raise InvalidInput(f"{path.name}: không có trang tính '{sheet}' "
-                               f"(các trang: {', '.join(names)})")
+        name = _chosen_sheet(path, names, sheet)
         data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except KcmapError:
         raise
