@@ -12,14 +12,14 @@ from typing import Any
 from geo.accounts.authz import Actor
 from geo.core.db import Connection
 from geo.core.errors import Conflict, InvalidInput
-from geo.intake.apply import apply_rows
+from geo.intake.apply import Applied, apply_rows
 from geo.intake.archive import archive_records, revive_records, undo_archive
 from geo.intake.batches import NEEDS, batch_row, check_batch
 from geo.intake.bulk import copy_rows
 from geo.intake.need_batch import commit_needs, undo_needs
-from geo.intake.plan import RowPlan, absent_records, load_stored, plan_row
+from geo.intake.plan import RowPlan, absent_records, plan_row, stored_chunks
 from geo.intake.results import ImportResult, RowResult
-from geo.intake.store import LocationRow, RecordRow
+from geo.intake.store import LocationRow, RecordRow, WriteCounts
 from geo.intake.undo import undo_changes
 from geo.records.kinds import RecordKind
 from geo.records.public_establishments import fold_sums
@@ -64,21 +64,21 @@ def preview_batch(conn: Connection, actor: Actor, batch_id: int, result: ImportR
     """Plan every row against the stored records and store the batch's preview (ready)."""
     batch = batch_row(conn, batch_id)
     kind = RecordKind(batch["kind"])
-    stored = load_stored(conn, kind, records)
     by_row = {r.row: r for r in result.rows}
     kept: list[RecordRow] = []
     seen: set[int] = set()
-    for record in records:
-        row = by_row[record.row]
-        plan = plan_row(kind, record, stored.get(record.record_key), {})
-        if _outside(actor, record, plan):
-            row.status = "rejected"
-            row.issues.append({"field": "address", "message": OUTSIDE})
-            continue
-        _fill(row, plan)
-        if plan.stored is not None:
-            seen.add(plan.stored.id)
-        kept.append(record)
+    for part, stored in stored_chunks(conn, kind, records):
+        for record in part:
+            row = by_row[record.row]
+            plan = plan_row(kind, record, stored.get(record.record_key), {})
+            if _outside(actor, record, plan):
+                row.status = "rejected"
+                row.issues.append({"field": "address", "message": OUTSIDE})
+                continue
+            _fill(row, plan)
+            if plan.stored is not None:
+                seen.add(plan.stored.id)
+            kept.append(record)
     district = actor.district_code if actor.role == "district_officer" else None
     result.absent, result.absent_records = absent_records(conn, kind, result.file, seen,
                                                           district)
@@ -135,52 +135,65 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
         return commit_needs(conn, who, batch, keep_undecided)
     tell = progress or (lambda fraction: None)
     kind = RecordKind(batch["kind"])
+    if not keep_undecided:
+        _check_decided(conn, batch_id)
     planned = _planned(conn, batch_id) if records is None else [(r, {}) for r in records]
+    decisions = {r.row: d for r, d in planned if d}
     tell(0.2)
-    stored = load_stored(conn, kind, [r for r, _ in planned], lock=True)
-    tell(0.4)
-    items: list[tuple[RecordRow, RowPlan]] = []
-    undecided = 0
-    for record, decisions in planned:
-        plan = plan_row(kind, record, stored.get(record.record_key), decisions)
-        if _outside(who, record, plan):
-            continue
-        if plan.action == "conflict":
-            undecided += 1
-            if keep_undecided:
-                for c in plan.conflicts:
-                    c["decided"] = c["decided"] or "keep"
-                    plan.kept.append(c["field"])
-                plan.action = "update" if plan.changes else "unchanged"
-        items.append((record, plan))
-    if undecided and not keep_undecided:
+    reason = f"Nhập tệp {batch['file_name']} (lô {batch_id})"
+    by_row = {r.row: r for r in result.rows} if result is not None else {}
+    counts = WriteCounts()
+    seen: set[int] = set()
+    undecided = done = 0
+    with conn.cursor() as cur:
+        cur.execute("SAVEPOINT kcmap_commit")
+        cur.execute("DROP TABLE IF EXISTS kcmap_row_stage")
+        cur.execute("CREATE TEMP TABLE kcmap_row_stage (num integer, rid bigint, prev jsonb) "
+                    "ON COMMIT DROP")
+    # chunk by chunk: plan against the locked stored records, write, and let the plans go
+    for part, stored in stored_chunks(conn, kind, [r for r, _ in planned], lock=True):
+        items: list[tuple[RecordRow, RowPlan]] = []
+        for record in part:
+            plan = plan_row(kind, record, stored.get(record.record_key),
+                            decisions.get(record.row, {}))
+            if _outside(who, record, plan):
+                continue
+            if plan.action == "conflict":
+                undecided += 1
+                if keep_undecided:
+                    for c in plan.conflicts:
+                        c["decided"] = c["decided"] or "keep"
+                        plan.kept.append(c["field"])
+                    plan.action = "update" if plan.changes else "unchanged"
+            items.append((record, plan))
+            if plan.stored is not None:
+                seen.add(plan.stored.id)
+        if undecided and not keep_undecided:
+            break
+        applied = apply_rows(conn, who, batch_id, kind, items, reason)
+        counts.add(applied.counts)
+        _stage_rows(conn, applied)
+        _fill_result(by_row, items, applied)
+        done += len(part)
+        tell(0.2 + 0.7 * done / max(1, len(planned)))
+    if undecided and not keep_undecided:  # edited since the preview: nothing stays written
+        with conn.cursor() as cur:
+            cur.execute("ROLLBACK TO SAVEPOINT kcmap_commit")
         raise Conflict(f"Còn {undecided} dòng xung đột chưa quyết định: chọn giá trị của tệp "
                        "hoặc giữ giá trị đã sửa cho từng dòng")
-    seen = {plan.stored.id for _, plan in items if plan.stored is not None}
     absent: list[int] = []
     if archive_absent or batch["archive_absent"]:
         district = who.district_code if who.role == "district_officer" else None
         absent = [r["id"] for r in absent_records(conn, kind, batch["file_name"], seen,
                                                   district, limit=None)[1]]
-    reason = f"Nhập tệp {batch['file_name']} (lô {batch_id})"
-    tell(0.5)
-    applied = apply_rows(conn, who, batch_id, kind, items, reason)
-    tell(0.9)
-    written = {"inserted": applied.counts.inserted, "updated": applied.counts.updated,
-               "unchanged": applied.counts.unchanged,
-               "locations_written": applied.counts.locations_written,
-               "kept_reviewed": len(applied.counts.locations_kept),
+    written = {"inserted": counts.inserted, "updated": counts.updated,
+               "unchanged": counts.unchanged, "locations_written": counts.locations_written,
+               "kept_reviewed": len(counts.locations_kept),
                "archived": archive_records(conn, who, batch_id, kind, absent,
                                            batch["file_name"]),
                "revived": revive_records(conn, who, batch_id, kind, sorted(seen),
                                          batch["file_name"])}
     with conn.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS kcmap_row_stage")
-        cur.execute("CREATE TEMP TABLE kcmap_row_stage (num integer, rid bigint, prev jsonb) "
-                    "ON COMMIT DROP")
-        copy_rows(cur, "kcmap_row_stage", ("num", "rid", "prev"),
-                  ((row, applied.record_ids[row], prev)
-                   for row, prev in applied.prev_states.items()))
         cur.execute("UPDATE import_batch_row b SET record_id = v.rid, prev_state = "
                     "COALESCE(v.prev, 'null'::jsonb) FROM kcmap_row_stage v "
                     "WHERE b.batch_id = %s AND b.row_number = v.num", (batch_id,))
@@ -188,18 +201,46 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
         cur.execute("UPDATE import_batch SET status = 'committed', committed_at = now(), "
                     "summary = summary || jsonb_build_object('written', %s::jsonb) "
                     "WHERE id = %s", (json.dumps(written), batch_id))
+        cur.execute("RELEASE SAVEPOINT kcmap_commit")
     if kind == RecordKind.ESTABLISHMENT:
         fold_sums(conn)
     if result is not None:
-        result.written = applied.counts
-        kept = set(applied.counts.locations_kept)
-        plans = {record.row: plan for record, plan in items}
-        for row in result.rows:
-            if row.row in plans:
-                _fill(row, plans[row.row])
-            if row.record_key in kept:
-                row.issues.append({"field": "lat,lon", "message": KEPT_LOCATION})
+        result.written = counts
     return {"id": batch_id, "status": "committed", "written": written}
+
+
+def _check_decided(conn: Connection, batch_id: int) -> None:
+    """Refuse the commit while rows of the preview still wait for a decision."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM import_batch_row WHERE batch_id = %s "
+                    "AND status = 'conflict'", (batch_id,))
+        row = cur.fetchone()
+    if row is not None and int(row[0]):
+        raise Conflict(f"Còn {int(row[0])} dòng xung đột chưa quyết định: chọn giá trị của "
+                       "tệp hoặc giữ giá trị đã sửa cho từng dòng")
+
+
+def _stage_rows(conn: Connection, applied: Applied) -> None:
+    """Each written row's record id and import state before, for the batch rows (undo)."""
+    with conn.cursor() as cur:
+        copy_rows(cur, "kcmap_row_stage", ("num", "rid", "prev"),
+                  ((row, applied.record_ids[row], prev)
+                   for row, prev in applied.prev_states.items()))
+
+
+def _fill_result(by_row: dict[int, RowResult], items: list[tuple[RecordRow, RowPlan]],
+                 applied: Applied) -> None:
+    """The rows of the report say what the commit did with them."""
+    if not by_row:
+        return
+    kept = set(applied.counts.locations_kept)
+    for record, plan in items:
+        row = by_row.get(record.row)
+        if row is None:
+            continue
+        _fill(row, plan)
+        if row.record_key in kept:
+            row.issues.append({"field": "lat,lon", "message": KEPT_LOCATION})
 
 
 def undo_batch(conn: Connection, actor: Actor | None, batch_id: int,

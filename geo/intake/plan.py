@@ -19,11 +19,11 @@ same sheet row, or else carrying the same values but its name.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from psycopg2 import sql
-from psycopg2.extras import RealDictCursor
 
 from geo.core.db import Connection, dict_cursor
 from geo.intake.store import LOCATION_COLUMNS, PROTECTED_METHODS, RecordRow
@@ -139,35 +139,75 @@ def _stored(kind: RecordKind, row: dict[str, Any]) -> Stored:
         row["district"])
 
 
-def load_stored(conn: Connection, kind: RecordKind, records: list[RecordRow],
-                lock: bool = False) -> dict[str, Stored]:
-    """Stored records matching the rows, by the rows' record keys (renamed ones included)."""
+CHUNK = 5000  # records planned (and written) at a time: bounded memory on large files
+
+
+def _renamed(conn: Connection, kind: RecordKind, records: list[RecordRow], lock: bool
+             ) -> dict[str, int]:
+    """Stored records the file carries under a new key: record key in the file -> id.
+
+    A row whose key is not stored is matched to a record of the same place (as typed) whose
+    key the file does not carry, imported from the same sheet row, or else carrying the same
+    values but its name. Decided over the whole file, so chunks cannot claim a record twice."""
+    spec = SPECS[kind]
     keys = [r.record_key for r in records]
-    # a server-side cursor: rows are turned into Stored as they come, never all held as dicts
-    with conn.cursor(name="kcmap_stored", cursor_factory=RealDictCursor) as named:
-        named.itersize = 2000
-        named.execute(_query(kind, "r.record_key = ANY(%(keys)s)", lock),
-                      {"entity": SPECS[kind].entity, "keys": keys})
-        by_key = {row["record_key"]: _stored(kind, row) for row in named}
+    with conn.cursor() as cur:
+        cur.execute(sql.SQL("SELECT record_key FROM {t} WHERE record_key = ANY(%s)").format(
+            t=sql.Identifier(spec.table)), (keys,))
+        known = {str(k) for (k,) in cur.fetchall()}
+    missing = [r for r in records if r.record_key not in known and r.place_key]
+    if not missing:
+        return {}
     with dict_cursor(conn) as cur:
-        missing = [r for r in records if r.record_key not in by_key and r.place_key]
-        if not missing:
-            return by_key
         cur.execute(_query(kind, "r.id IN (SELECT entity_id FROM import_state WHERE entity = "
                                  "%(entity)s AND place_key = ANY(%(places)s)) "
                                  "AND NOT r.record_key = ANY(%(keys)s)", lock),
-                    {"entity": SPECS[kind].entity, "keys": keys,
+                    {"entity": spec.entity, "keys": keys,
                      "places": sorted({r.place_key for r in missing})})
         candidates = [_stored(kind, row) for row in cur.fetchall()]
+    out: dict[str, int] = {}
     for record in missing:
         here = [c for c in candidates if c.place_key == record.place_key]
         same = [c for c in here if c.source_row == record.row]
         if len(same) != 1:
             same = [c for c in here if _same_but_name(kind, record, c)]
         if len(same) == 1:
-            by_key[record.record_key] = same[0]
+            out[record.record_key] = same[0].id
             candidates.remove(same[0])
+    return out
+
+
+def _chunk(conn: Connection, kind: RecordKind, part: list[RecordRow], renamed: dict[str, int],
+           lock: bool) -> dict[str, Stored]:
+    entity = SPECS[kind].entity
+    by_key: dict[str, Stored] = {}
+    ids = {renamed[r.record_key]: r.record_key for r in part if r.record_key in renamed}
+    with dict_cursor(conn) as cur:
+        cur.execute(_query(kind, "r.record_key = ANY(%(keys)s)", lock),
+                    {"entity": entity, "keys": [r.record_key for r in part]})
+        for row in cur.fetchall():
+            found = _stored(kind, row)
+            by_key[found.record_key] = found
+        if ids:
+            cur.execute(_query(kind, "r.id = ANY(%(ids)s)", lock),
+                        {"entity": entity, "ids": sorted(ids)})
+            for row in cur.fetchall():
+                found = _stored(kind, row)
+                by_key[ids[found.id]] = found
     return by_key
+
+
+def stored_chunks(conn: Connection, kind: RecordKind, records: list[RecordRow],
+                  lock: bool = False, size: int | None = None
+                  ) -> Iterator[tuple[list[RecordRow], dict[str, Stored]]]:
+    """The rows `size` at a time, each chunk with the stored records matching it by the rows'
+    record keys (renamed ones included); `lock` locks them (FOR UPDATE). Only one chunk's
+    stored records are held at a time; `size` defaults to CHUNK."""
+    size = size or CHUNK
+    renamed = _renamed(conn, kind, records, lock)
+    for start in range(0, len(records), size):
+        part = records[start:start + size]
+        yield part, _chunk(conn, kind, part, renamed, lock)
 
 
 def _same_but_name(kind: RecordKind, record: RecordRow, stored: Stored) -> bool:

@@ -78,6 +78,15 @@ class WriteCounts:
     locations_unchanged: int = 0
     locations_kept: list[str] = field(default_factory=list)  # record keys: reviewed, not replaced
 
+    def add(self, other: WriteCounts) -> None:
+        """Count another chunk's writes in."""
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.locations_written += other.locations_written
+        self.locations_unchanged += other.locations_unchanged
+        self.locations_kept.extend(other.locations_kept)
+
 
 def replace_locations(cur: psycopg2.extensions.cursor, table: Table,
                       rows: list[tuple[int, LocationRow]]) -> None:
