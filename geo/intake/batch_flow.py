@@ -90,7 +90,7 @@ def preview_batch(conn: Connection, actor: Actor, batch_id: int, result: ImportR
             yield (batch_id, row.row, row.status, _json(row.to_dict()),
                    found.record_key if found else None, found.place_key if found else None,
                    row.record_id, _json(list(found.values)) if found else None,
-                   _json(found.location.__dict__) if found else None)
+                   _json(found.location.to_dict()) if found else None)
 
     report = {"header_rows": list(result.header_rows), "columns": result.columns,
               "conversions": result.conversions, "sheets": result.sheets,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import psycopg2.extensions
 from psycopg2 import sql
@@ -31,7 +31,7 @@ LOCATION_COLUMNS = ("precision", "commune_code", "district_code", "raw_address",
                     "raw_lon", "method", "score", "geocode_status", "source_file", "source_row")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LocationRow:
     """One location of an imported record, as written to `location`."""
 
@@ -55,8 +55,12 @@ class LocationRow:
                 self.raw_address, self.raw_lat, self.raw_lon, self.method, self.score,
                 self.geocode_status, self.source_file, self.source_row)
 
+    def to_dict(self) -> dict[str, object]:
+        """Field name -> value (the batch row's JSON; LocationRow(**d) reads it back)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class RecordRow:
     """One record to upsert: its key, its column values (Table.columns order), its location."""
 
