@@ -13,6 +13,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from geo.accounts.authz import Actor
 from geo.core.db import TransactionSource
@@ -24,7 +25,7 @@ from geo.intake.batches import NEEDS, fail_batch, set_progress
 from geo.intake.importer import read_file
 from geo.intake.need_batch import preview_needs
 from geo.intake.need_read import read_needs
-from geo.intake.results import Progress
+from geo.intake.results import MissingColumns, Progress
 from geo.records.kinds import RecordKind
 
 log = logging.getLogger("kcmap")
@@ -139,6 +140,9 @@ class ImportJobs:
             result.batch_id = job.batch_id
             with self.database.transaction() as conn:
                 preview_batch(conn, job.actor, job.batch_id, result, records)
+        except MissingColumns as exc:
+            self._fail(job, f"Không nhập được tệp {job.file_name}: {exc}",
+                       {"columns": exc.columns, "sheets": exc.sheets})
         except KcmapError as exc:
             self._fail(job, f"Không nhập được tệp {job.file_name}: {exc}")
         except Exception:
@@ -157,9 +161,10 @@ class ImportJobs:
         with self.database.transaction() as conn:
             preview_needs(conn, job.actor, job.batch_id, result, needs)
 
-    def _fail(self, job: ImportJob, message: str) -> None:
+    def _fail(self, job: ImportJob, message: str, report: dict[str, Any] | None = None
+              ) -> None:
         try:
             with self.database.transaction() as conn:
-                fail_batch(conn, job.batch_id, message)
+                fail_batch(conn, job.batch_id, message, report)
         except Exception:
             log.exception("could not mark import batch %s failed", job.batch_id)

@@ -77,12 +77,16 @@ def set_progress(conn: Connection, batch_id: int, fraction: float) -> None:
                     (max(0.0, min(1.0, fraction)), batch_id))
 
 
-def fail_batch(conn: Connection, batch_id: int, message: str) -> None:
-    """Mark a running batch as failed, with the (Vietnamese) reason."""
+def fail_batch(conn: Connection, batch_id: int, message: str,
+               report: dict[str, Any] | None = None) -> None:
+    """Mark a running batch as failed, with the (Vietnamese) reason; `report`: what the page
+    may still show (the columns found when a required one is missing)."""
     with conn.cursor() as cur:
         cur.execute("UPDATE import_batch SET status = 'failed', message = %s, "
-                    "finished_at = now() WHERE id = %s AND status = 'running'",
-                    (message[:2000], batch_id))
+                    "report = COALESCE(%s::jsonb, report), finished_at = now() "
+                    "WHERE id = %s AND status = 'running'",
+                    (message[:2000], None if report is None else json.dumps(
+                        report, ensure_ascii=False), batch_id))
 
 
 def batch_row(conn: Connection, batch_id: int, lock: bool = False) -> dict[str, Any]:

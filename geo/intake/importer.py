@@ -37,7 +37,7 @@ from geo.intake.columns import (
     match_columns,
 )
 from geo.intake.file_limits import ADDRESS_CHARS, over_long
-from geo.intake.results import ImportAborted, ImportResult, Progress, RowResult
+from geo.intake.results import ImportAborted, ImportResult, MissingColumns, Progress, RowResult
 from geo.intake.row_locate import locate_row
 from geo.intake.rows import (
     BLANK_ROW,
@@ -253,7 +253,11 @@ def read_file(conn: Connection, kind_name: RecordKind | str, path: str | Path, *
     if file_name:
         opened.file = file_name
     cols = match_columns(kind, opened.headers, table)
-    _check_columns(kind, opened, cols, default_funding)
+    try:
+        _check_columns(kind, opened, cols, default_funding)
+    except InvalidInput as exc:  # the page offers to map the columns it found
+        raise MissingColumns(str(exc), _columns_report(opened, cols),
+                             list(opened.sheet_names)) from exc
     codes = _prerequisites(conn)
     ctx = RowContext(kind, opened, cols, index or load_index(conn), crs, codes, default_funding)
     result = ImportResult(kind.plural, opened.file, opened.name, opened.header_rows,

@@ -28,7 +28,7 @@ from geo.intake.need_columns import (
     need_label,
     parse_priority,
 )
-from geo.intake.results import ImportResult, Progress, RowResult
+from geo.intake.results import ImportResult, MissingColumns, Progress, RowResult
 from geo.intake.rows import BLANK_ROW, PROGRESS_EVERY, row_signature, skip_reason
 from geo.intake.sheet_reader import Sheet, cell_text, open_sheet
 from geo.intake.values import parse_activity, parse_money, parse_text, parse_year
@@ -261,7 +261,11 @@ def read_needs(conn: Connection, actor: Actor, path: str | Path, *, sheet: str |
     if file_name:
         opened.file = file_name
     cols = match_need_columns(opened.headers, table)
-    _check_columns(opened, cols)
+    try:
+        _check_columns(opened, cols)
+    except InvalidInput as exc:  # the page offers to map the columns it found
+        raise MissingColumns(str(exc), _columns_report(opened, cols),
+                             list(opened.sheet_names)) from exc
     with conn.cursor() as cur:
         cur.execute("SELECT code FROM activity_type")
         codes = {str(c) for (c,) in cur.fetchall()}

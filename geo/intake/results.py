@@ -25,6 +25,17 @@ class ImportAborted(InvalidInput):
         self.result = result
 
 
+class MissingColumns(InvalidInput):
+    """The sheet lacks a column the kind needs, or it was not recognised: the headers found
+    (column, header, field, note) and the sheet names, so the page can offer to map them."""
+
+    def __init__(self, message: str, columns: list[dict[str, str | None]],
+                 sheets: list[str]) -> None:
+        super().__init__(message)
+        self.columns = columns
+        self.sheets = sheets
+
+
 @dataclass(slots=True)
 class RowResult:
     """What happened to one sheet row."""

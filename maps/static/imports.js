@@ -169,7 +169,12 @@
 
   function show(batch) {
     current = batch;
-    if (batch.status === "failed") { say(batch.message || "Không đọc được tệp", true); return; }
+    if (batch.status === "failed") {
+      say(batch.message || "Không đọc được tệp", true);
+      $("kc-preview-box").hidden = true;
+      showColumns(batch);  // a required column not recognised: map it and read again
+      return;
+    }
     if (batch.message) { say(batch.message, true); } else { say(""); }
     showColumns(batch);
     $("kc-preview-box").hidden = false;
