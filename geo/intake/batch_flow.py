@@ -253,13 +253,8 @@ def undo_batch(conn: Connection, actor: Actor | None, batch_id: int,
         raise Conflict(f"Chỉ hoàn tác được lô đã nhập (lô {batch_id}: {batch['status']})")
     if batch["kind"] == NEEDS:
         return undo_needs(conn, who, batch)
-    with conn.cursor() as cur:
-        cur.execute("SELECT record_id, prev_state FROM import_batch_row WHERE batch_id = %s "
-                    "AND record_id IS NOT NULL AND status IN ('accepted', 'conflict')",
-                    (batch_id,))
-        prev = [(int(r), p) for r, p in cur.fetchall()]
     unarchived = undo_archive(conn, who, batch_id, RecordKind(batch["kind"]))
-    counts = undo_changes(conn, who, batch_id, RecordKind(batch["kind"]), prev)
+    counts = undo_changes(conn, who, batch_id, RecordKind(batch["kind"]))
     if batch["kind"] == RecordKind.ESTABLISHMENT:
         fold_sums(conn)
     done = {**counts.to_dict(), "archive_undone": unarchived}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from psycopg2 import sql
+from psycopg2.extras import RealDictCursor
 
 from geo.accounts.authz import Actor
 from geo.core.db import Connection, dict_cursor
@@ -62,32 +63,103 @@ def _same(a: Any, b: Any) -> bool:
                                                                      default=str)
 
 
-def undo_changes(conn: Connection, actor: Actor, batch_id: int, kind: RecordKind,
-                 prev_states: list[tuple[int, dict[str, Any] | None]]) -> UndoCounts:
-    """Roll back what the batch's audit rows say it did (newest first)."""
+CHUNK = 5000  # records removed per statement
+
+
+def _removed_state(cur: Any, kind: RecordKind, ids: list[int]) -> list[dict[str, Any]]:
+    """Each record's version, attributes and first location (locked), as _current gives."""
+    spec = SPECS[kind]
+    loc = sql.SQL(", ").join(sql.SQL("{}, x.{}").format(sql.Literal(c), sql.Identifier(c))
+                             for c in LOCATION_COLUMNS)
+    cur.execute(sql.SQL(
+        "SELECT r.id, r.version, {cols}, l.location FROM {t} r LEFT JOIN LATERAL ("
+        "SELECT jsonb_build_object("
+        "'lon', CASE WHEN ST_GeometryType(x.geom) = 'ST_Point' THEN ST_X(x.geom) END, "
+        "'lat', CASE WHEN ST_GeometryType(x.geom) = 'ST_Point' THEN ST_Y(x.geom) END, "
+        "{loc}) AS location FROM location x WHERE x.{fk} = r.id ORDER BY x.id LIMIT 1) l "
+        "ON true WHERE r.id = ANY(%s) ORDER BY r.id FOR UPDATE OF r").format(
+        cols=sql.SQL(", ").join(sql.Identifier("r", a) for a in spec.attributes),
+        t=sql.Identifier(spec.table), loc=loc, fk=sql.Identifier(spec.location_fk)), (ids,))
+    return [dict(r) for r in cur.fetchall()]
+
+
+def _remove(cur: Any, actor: Actor, batch_id: int, kind: RecordKind,
+            created: list[tuple[int, str | None]], reason: str) -> int:
+    """Delete the records the batch created, a chunk per statement, each audited with its
+    values before; how many."""
+    spec = SPECS[kind]
+    removed = 0
+    for start in range(0, len(created), CHUNK):
+        part = dict(created[start:start + CHUNK])
+        rows = _removed_state(cur, kind, sorted(part))
+        audit: list[tuple[Any, ...]] = []
+        for now in rows:
+            rid = int(now["id"])
+            state = {k: now[k] for k in spec.attributes}
+            state[LOCATION] = now["location"]
+            audit.append((spec.entity, rid, "import_undo", now["version"], now["version"],
+                          json.dumps(state, ensure_ascii=False, default=str), "{}", reason,
+                          part[rid]))
+        cur.execute(sql.SQL("DELETE FROM {t} WHERE id = ANY(%s)").format(
+            t=sql.Identifier(spec.table)), ([int(r["id"]) for r in rows],))
+        _audit(cur, actor, batch_id, audit)
+        removed += len(audit)
+    return removed
+
+
+def _audit(cur: Any, actor: Actor, batch_id: int, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        with cur.connection.cursor() as plain:
+            write_audit(plain, actor, batch_id, rows)
+
+
+def _restore_states(cur: Any, kind: RecordKind, batch_id: int) -> None:
+    """Each record's import state as it was before the batch (none: removed)."""
+    args = {"batch": batch_id, "entity": SPECS[kind].entity}
+    cur.execute("DELETE FROM import_state s USING import_batch_row b "
+                "WHERE b.batch_id = %(batch)s AND b.status IN ('accepted', 'conflict') "
+                "AND s.entity = %(entity)s AND s.entity_id = b.record_id "
+                "AND (b.prev_state IS NULL OR jsonb_typeof(b.prev_state) = 'null')", args)
+    cur.execute("UPDATE import_state s SET imported = b.prev_state -> 'imported', "
+                "edited = ARRAY(SELECT jsonb_array_elements_text(b.prev_state -> 'edited')), "
+                "place_key = b.prev_state ->> 'place_key', "
+                "source_row = (b.prev_state ->> 'source_row')::integer "
+                "FROM import_batch_row b "
+                "WHERE b.batch_id = %(batch)s AND b.status IN ('accepted', 'conflict') "
+                "AND s.entity = %(entity)s AND s.entity_id = b.record_id "
+                "AND jsonb_typeof(b.prev_state) = 'object'", args)
+
+
+def undo_changes(conn: Connection, actor: Actor, batch_id: int, kind: RecordKind
+                 ) -> UndoCounts:
+    """Roll back what the batch's audit rows say it did: records it created are removed
+    (a chunk per statement), records it changed get their values back (newest first); the
+    import states are restored from the batch rows."""
     spec = SPECS[kind]
     counts = UndoCounts()
-    audit: list[tuple[Any, ...]] = []
     reason = f"Hoàn tác lô nhập số {batch_id}"
     with dict_cursor(conn) as cur:
-        cur.execute("SELECT entity_id, version_before, before, after, district_code "
-                    "FROM audit_log WHERE batch_id = %s AND action = 'import' ORDER BY id DESC",
+        cur.execute("SELECT entity_id, district_code FROM audit_log WHERE batch_id = %s "
+                    "AND action = 'import' AND version_before = 0 ORDER BY id",
                     (batch_id,))
-        changes = cur.fetchall()
+        created = [(int(r["entity_id"]), r["district_code"]) for r in cur.fetchall()]
+        counts.removed = _remove(cur, actor, batch_id, kind, created, reason)
+        # the changes are read as they come (a server-side cursor), audited a chunk at a time
+        changes = conn.cursor(name="kcmap_undo", cursor_factory=RealDictCursor)
+        changes.itersize = 2000
+        changes.execute("SELECT entity_id, version_before, before, after, district_code "
+                        "FROM audit_log WHERE batch_id = %s AND action = 'import' "
+                        "AND version_before <> 0 ORDER BY id DESC", (batch_id,))
+        audit: list[tuple[Any, ...]] = []
         for change in changes:
+            if len(audit) >= CHUNK:
+                _audit(cur, actor, batch_id, audit)
+                audit = []
             rid = int(change["entity_id"])
             now = _current(cur, kind, rid)
             if now is None:
                 continue
             state = {k: now[k] for k in (*spec.attributes, LOCATION)}
-            if change["version_before"] == 0:
-                cur.execute(sql.SQL("DELETE FROM {t} WHERE id = %s").format(
-                    t=sql.Identifier(spec.table)), (rid,))
-                audit.append((spec.entity, rid, "import_undo", now["version"], now["version"],
-                              json.dumps(state, ensure_ascii=False, default=str), "{}", reason,
-                              change["district_code"]))
-                counts.removed += 1
-                continue
             before, after = change["before"], change["after"]
             before = {k: v for k, v in before.items() if k in state}  # archiving: archive.py
             restore = {k: v for k, v in before.items() if _same(state.get(k), after.get(k))}
@@ -116,17 +188,7 @@ def undo_changes(conn: Connection, actor: Actor, batch_id: int, kind: RecordKind
                           json.dumps(restore, ensure_ascii=False, default=str), reason,
                           change["district_code"]))
             counts.restored += 1
-        for rid, prev in prev_states:
-            if prev is None:
-                cur.execute("DELETE FROM import_state WHERE entity = %s AND entity_id = %s",
-                            (spec.entity, rid))
-            else:
-                cur.execute("UPDATE import_state SET imported = %s::jsonb, edited = %s, "
-                            "place_key = %s, source_row = %s WHERE entity = %s "
-                            "AND entity_id = %s",
-                            (json.dumps(prev["imported"], ensure_ascii=False), prev["edited"],
-                             prev["place_key"], prev["source_row"], spec.entity, rid))
-    if audit:
-        with conn.cursor() as plain:
-            write_audit(plain, actor, batch_id, audit)
+        changes.close()
+        _audit(cur, actor, batch_id, audit)
+        _restore_states(cur, kind, batch_id)
     return counts

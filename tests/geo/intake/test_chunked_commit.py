@@ -1,7 +1,8 @@
 """Large files are planned and written a chunk of rows at a time (geo.intake.plan.CHUNK), so
 memory stays bounded. With chunks of two rows: renamed records are still matched across
 chunks, people's edits still stand, and a conflict that appears in a late chunk between the
-preview and the commit leaves nothing written by the earlier chunks."""
+preview and the commit leaves nothing written by the earlier chunks. Undo removes a batch's
+new records a chunk per statement (geo.intake.undo.CHUNK) and restores the import states."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pytest
 from openpyxl import Workbook
 
 from geo.core.errors import Conflict
-from geo.intake import plan
-from geo.intake.batch_flow import commit_batch, preview_batch
+from geo.intake import plan, undo
+from geo.intake.batch_flow import commit_batch, preview_batch, undo_batch
 from geo.intake.batches import create_batch
 from geo.intake.importer import import_file, read_file
 from geo.intake.store import table_counts
@@ -118,3 +119,41 @@ def test_conflict_in_a_late_chunk_leaves_nothing_written(
     assert one(conn, "SELECT status FROM import_batch WHERE id = %s", (batch,)) == "ready"
     assert one(conn, "SELECT count(*) FROM import_batch_row WHERE batch_id = %s "
                      "AND record_id IS NOT NULL AND prev_state IS NOT NULL", (batch,)) == 0
+
+
+def states(conn: Any) -> dict[int, tuple[Any, ...]]:
+    with conn.cursor() as cur:
+        cur.execute("SELECT entity_id, imported, edited, place_key, source_row FROM "
+                    "import_state WHERE entity = 'establishment'")
+        return {int(r[0]): tuple(r[1:]) for r in cur.fetchall()}
+
+
+def test_undo_in_chunks_restores_records_and_import_states(
+        conn: Any, make_user: Any, places: dict[str, Any], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(undo, "CHUNK", 3)  # removals: 8 records in three statements
+    admin = make_user("admin")
+    before = table_counts(conn)
+    first = import_file(conn, "establishments", messy_workbook(tmp_path / "a.xlsx", places),
+                        actor=admin)
+    after_first = (table_counts(conn), states(conn))
+    rows = messy_rows(places)
+    rows[1][9] = "1.300"
+    second = import_file(conn, "establishments", workbook(tmp_path / "a.xlsx", rows),
+                         actor=admin)
+    assert second.written.updated == 1
+    assert states(conn) != after_first[1]  # the states now hold the second file's rows
+
+    done = undo_batch(conn, admin, second.batch_id)
+    assert done["restored"] == 1 and done["removed"] == 0
+    assert (table_counts(conn), states(conn)) == after_first
+    assert one(conn, "SELECT workers FROM establishment WHERE name = 'HTX dệt thổ cẩm'") == 1200
+
+    done = undo_batch(conn, admin, first.batch_id)
+    assert done["removed"] == 8
+    assert table_counts(conn) == before and states(conn) == {}
+    assert one(conn, "SELECT count(*) FROM audit_log WHERE batch_id = %s AND action = "
+                     "'import_undo' AND after = '{}'::jsonb AND before ? 'name' "
+                     "AND before ? 'location'", (first.batch_id,)) == 8
+    assert one(conn, "SELECT count(*) FROM establishment_point") == \
+        one(conn, "SELECT count(*) FROM establishment WHERE archived_at IS NULL")
