@@ -163,6 +163,16 @@ class PlanStatus(StrEnum):
     approved = "approved"
 
 
+class RowStatus(StrEnum):
+    """What an import did (or would do) with one sheet row."""
+
+    accepted = "accepted"
+    rejected = "rejected"
+    duplicate = "duplicate"
+    skipped = "skipped"
+    conflict = "conflict"
+
+
 class DownloadFormat(StrEnum):
     """File format of a map view download (PNG has its own route)."""
 

@@ -12,11 +12,13 @@ kind is a record kind's name or NEEDS ('support_need', plural 'needs').
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from geo.accounts.authz import Actor, require_actor
 from geo.core.db import Connection, dict_cursor, one_row
 from geo.core.errors import Forbidden, InvalidInput, NotFound
+from geo.core.vocab import RowStatus
 from geo.records.kinds import RecordKind
 
 SYSTEM_ACTOR = Actor(0, "kcmap-cli", "admin")
@@ -24,6 +26,8 @@ NEEDS = "support_need"
 NEEDS_PLURAL = "needs"
 OFFICER_KINDS = (RecordKind.ESTABLISHMENT.value, RecordKind.CRAFT_VILLAGE.value, NEEDS)
 MAX_LISTED = 200
+ROW_PAGE = 1000  # rows of a batch in one answer unless asked otherwise
+MAX_ROW_PAGE = 5000
 STATUS_NAMES = {"running": "Đang đọc tệp", "ready": "Chờ xác nhận",
                 "committing": "Đang ghi vào cơ sở dữ liệu", "committed": "Đã nhập",
                 "undoing": "Đang hoàn tác", "undone": "Đã hoàn tác", "failed": "Lỗi"}
@@ -118,18 +122,27 @@ def _public(batch: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def batch_detail(conn: Connection, actor: Actor | None, batch_id: int,
-                 rows: bool = True) -> dict[str, Any]:
-    """A batch as the API shows it: status, progress, summary, report and its rows."""
+def batch_detail(conn: Connection, actor: Actor | None, batch_id: int, offset: int = 0,
+                 limit: int = ROW_PAGE, statuses: Sequence[RowStatus] = ()) -> dict[str, Any]:
+    """A batch as the API shows it: status, progress, summary, report and a page of its rows
+    (`limit` rows from `offset` in sheet order, of the `statuses` only if given), with
+    `rows_total`: how many rows match (a 100,000-row file is read a page at a time)."""
     batch = batch_row(conn, batch_id)
     check_batch(actor, batch)
     out = _public(batch)
     out.update(batch["report"] or {})
-    if rows:
-        with conn.cursor() as cur:
-            cur.execute("SELECT report FROM import_batch_row WHERE batch_id = %s "
-                        "ORDER BY row_number", (batch_id,))
-            out["rows"] = [r[0] for r in cur.fetchall()]
+    wanted = sorted({str(s) for s in statuses}) or None
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM import_batch_row WHERE batch_id = %s "
+                    "AND (%s::text[] IS NULL OR status = ANY(%s::text[]))",
+                    (batch_id, wanted, wanted))
+        total = cur.fetchone()
+        cur.execute("SELECT report FROM import_batch_row WHERE batch_id = %s "
+                    "AND (%s::text[] IS NULL OR status = ANY(%s::text[])) "
+                    "ORDER BY row_number OFFSET %s LIMIT %s",
+                    (batch_id, wanted, wanted, offset, limit))
+        out["rows"] = [r[0] for r in cur.fetchall()]
+    out.update(rows_total=int(total[0]) if total else 0, rows_offset=offset, rows_limit=limit)
     return out
 
 

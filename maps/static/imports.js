@@ -18,8 +18,11 @@
                committing: "Đang ghi vào cơ sở dữ liệu", committed: "Đã nhập",
                undoing: "Đang hoàn tác", undone: "Đã hoàn tác", failed: "Lỗi"};
   var BUSY = {running: true, committing: true, undoing: true};
+  var PAGE = 500;  // rows fetched at a time: a 100,000-row file is read a page at a time
+  var MAX_PAGE = 5000;  // the most rows one answer gives
   var current = null;
   var mapping = {};
+  var view = {status: "", limit: PAGE};
 
   function $(id) { return document.getElementById(id); }
   function el(tag, text, cls) {
@@ -69,17 +72,28 @@
       .catch(function (e) { $("kc-progress-box").hidden = true; say(e.message, true); });
   }
 
-  // Poll a batch while a background job reads, commits or undoes it; then show it and
-  // hand it to `done` (if given).
+  // The batch with the rows in view (filter, how many), or with none (progress only).
+  function detail(id, rows) {
+    var q = "?limit=" + (rows ? view.limit : 0);
+    if (rows && view.status) {
+      view.status.split(",").forEach(function (s) { q += "&status=" + encodeURIComponent(s); });
+    }
+    return api("GET", "/api/imports/" + encodeURIComponent(id) + q);
+  }
+
+  // Poll a batch (without its rows) while a background job reads, commits or undoes it;
+  // then show it with the rows in view and hand it to `done` (if given).
   function follow(id, done) {
-    api("GET", "/api/imports/" + id).then(function (batch) {
+    detail(id, false).then(function (batch) {
       $("kc-progress").value = batch.progress;
       $("kc-progress-text").textContent = (BATCH[batch.status] || "") + " "
         + Math.round(batch.progress * 100) + " %";
-      if (BUSY[batch.status]) { window.setTimeout(function () { follow(id, done); }, 700); return; }
-      $("kc-progress-box").hidden = true;
-      show(batch);
-      if (done) { done(batch); }
+      if (BUSY[batch.status]) { window.setTimeout(function () { follow(id, done); }, 700); return null; }
+      return detail(id, true).then(function (full) {
+        $("kc-progress-box").hidden = true;
+        show(full);
+        if (done) { done(full); }
+      });
     }).catch(function (e) { $("kc-progress-box").hidden = true; say(e.message, true); });
   }
 
@@ -196,9 +210,14 @@
     $("kc-archive-absent").checked = Boolean(batch.archive_absent);
     $("kc-commit").hidden = batch.status !== "ready";
     $("kc-undo").hidden = batch.status !== "committed";
+    $("kc-rows").tBodies[0].textContent = "";
+    appendRows(batch, batch.rows || []);
+  }
+
+  // Rows under those shown; the count and the "more" button follow.
+  function appendRows(batch, rows) {
     var body = $("kc-rows").tBodies[0];
-    body.textContent = "";
-    (batch.rows || []).forEach(function (row) {
+    rows.forEach(function (row) {
       var tr = el("tr", null, "kc-row-" + row.status);
       tr.setAttribute("data-row", row.row);
       cell(tr, row.row);
@@ -216,8 +235,29 @@
       tr.appendChild(decisionCell(batch, row));
       body.appendChild(tr);
     });
+    var shown = body.rows.length;
+    var total = batch.rows_total || 0;
+    view.limit = Math.max(PAGE, Math.min(shown, MAX_PAGE));  // a refresh keeps what is shown
+    $("kc-rows-count").textContent = shown < total ? "(" + shown + " / " + total + " dòng)"
+      : "(" + total + " dòng)";
+    $("kc-more").hidden = shown >= total;
   }
 
+  $("kc-row-filter").addEventListener("change", function () {
+    view = {status: $("kc-row-filter").value, limit: PAGE};
+    if (current) { follow(current.id); }
+  });
+  $("kc-more").addEventListener("click", function () {
+    if (!current) { return; }
+    var batch = current;
+    var q = "?offset=" + $("kc-rows").tBodies[0].rows.length + "&limit=" + PAGE;
+    if (view.status) {
+      view.status.split(",").forEach(function (s) { q += "&status=" + encodeURIComponent(s); });
+    }
+    api("GET", "/api/imports/" + encodeURIComponent(batch.id) + q).then(function (page) {
+      if (current === batch) { appendRows(batch, page.rows || []); }
+    }).catch(function (e) { say(e.message, true); });
+  });
   $("kc-upload").addEventListener("submit", function (ev) { ev.preventDefault(); upload(false); });
   $("kc-reread").addEventListener("click", function () { upload(true); });
   $("kc-file").addEventListener("change", function () {

@@ -10,13 +10,14 @@ from enum import StrEnum
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.web.auth import actor_of
 from api.web.import_jobs import ImportJob
 from geo.core.errors import InvalidInput
+from geo.core.vocab import RowStatus
 from geo.intake import batch_flow, batch_requests, batches
 from geo.intake.columns import check_mapping
 from geo.intake.need_columns import check_need_mapping
@@ -25,6 +26,7 @@ from geo.records.kinds import RecordKind
 
 router = APIRouter()
 SAFE_NAME = re.compile(r"[^\w .()-]+")
+ROW_STATUS = Query(None, description="the rows of these statuses only (repeat the parameter)")
 
 
 class ImportKind(StrEnum):
@@ -131,10 +133,16 @@ def api_list_imports(request: Request) -> Any:
 
 
 @router.get("/api/imports/{batch_id}")
-def api_import(request: Request, batch_id: int) -> Any:
-    """A batch: status, progress, summary and its rows as the CLI's JSON report."""
+def api_import(request: Request, batch_id: int,
+               offset: int = Query(0, ge=0, description="first row of the page (0: the first)"),
+               limit: int = Query(batches.ROW_PAGE, ge=0, le=batches.MAX_ROW_PAGE,
+                                  description="rows in the page (0: none, to follow progress)"),
+               status: list[RowStatus] | None = ROW_STATUS) -> Any:
+    """A batch: status, progress, summary and a page of its rows as the CLI's JSON report
+    (`rows_total` rows match; `offset`/`limit` page through them, `status` filters)."""
     with request.app.state.database.transaction() as conn:
-        batch = batches.batch_detail(conn, actor_of(request), batch_id)
+        batch = batches.batch_detail(conn, actor_of(request), batch_id, offset, limit,
+                                     status or ())
     writing = request.app.state.import_jobs.progress(batch_id)
     if writing is not None and batch["status"] in ("committing", "undoing"):
         batch["progress"] = round(writing, 3)
