@@ -117,8 +117,12 @@ class Directory:
                 self.by_code[str(r["record_key"])] = est
                 self.by_name.setdefault(fold(est.name), []).append(est)
 
-    def find(self, ident: str, name: str, commune: str, district: str) -> Est | str:
-        """The establishment a row names, or a message saying why none (or many)."""
+    def find(self, ident: str, name: str, commune_typed: str, district_typed: str
+             ) -> Est | str:
+        """The establishment a row names (commune and district as typed in the file), or a
+        message saying why none (or many)."""
+        commune = _place(commune_typed) if commune_typed else ""
+        district = _place(district_typed) if district_typed else ""
         if ident:
             if ident.isdigit() and int(ident) in self.by_id:
                 return self.by_id[int(ident)]
@@ -134,8 +138,8 @@ class Directory:
             found = [e for e in found if district in (e.district, e.district_code)]
         if len(found) == 1:
             return found[0]
-        where = ", ".join(x for x in (commune and f"xã {commune}", district and
-                                      f"huyện {district}") if x)
+        where = ", ".join(x for x in (commune_typed and f"xã {commune_typed}",
+                                      district_typed and f"huyện {district_typed}") if x)
         if not found:
             return (f"không tìm thấy cơ sở '{name}'" + (f" ({where})" if where else "")
                     + " trong kcmap: nhập cơ sở trước hoặc ghi mã cơ sở")
@@ -215,8 +219,7 @@ def _parse(row: _Row, codes: set[str]) -> dict[str, Any] | None:
 
 def _establishment(row: _Row, directory: Directory, actor: Actor) -> Est | None:
     found = directory.find(row.text("establishment_id"), row.text("establishment_name"),
-                           _place(row.text("commune")) if row.text("commune") else "",
-                           _place(row.text("district")) if row.text("district") else "")
+                           row.text("commune"), row.text("district"))
     name = "establishment_id" if row.text("establishment_id") else "establishment_name"
     if isinstance(found, str):
         row.issue(name, found)

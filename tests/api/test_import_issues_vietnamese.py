@@ -139,3 +139,30 @@ def test_cli_lines_and_report_are_vietnamese(conn: Any, database: Any, places: d
     assert len(messages) >= 15
     for message in messages:
         check_issue(message, "report")
+
+
+def test_needs_issues_are_vietnamese(conn: Any, tmp_path: Path) -> None:
+    """The districts' needs spreadsheets: every row issue of a troubled file is Vietnamese."""
+    from geo.intake.importer import import_needs_file
+    from tests.geo.intake.test_need_import import district_rows, district_world, needs_workbook
+
+    w = district_world(conn)
+    more = [
+        [11, None, "Cơ sở NI-B", None, None, "x", "Loại lạ", 10, 5, 5, 2026, None, None],
+        [12, None, "Cơ sở NI-B", None, None, "x", "Tập huấn", -10, 5, 5, 2026, None, None],
+        [13, None, "Cơ sở NI-B", None, None, "x", "Tập huấn", 10, 5, 5, 1890, "gấp", None],
+        [14, None, None, None, None, "x", "Tập huấn", 10, 5, 5, 2026, None, None],
+        [15, "NI-KHONG", None, None, None, "x", "Tập huấn", 10, None, 5, 2026, None, None],
+    ]
+    rows = district_rows(w)
+    path = needs_workbook(tmp_path / "nhu_cau_loi.xlsx", rows[:-1] + more + rows[-1:])
+    result = import_needs_file(conn, path, dry_run=True)
+    statuses = {r.status for r in result.rows}
+    assert {"accepted", "rejected", "duplicate", "skipped"} <= statuses
+    messages = [(r.row, i["message"]) for r in result.rows for i in r.issues]
+    for row, message in messages:
+        check_issue(message, f"needs row {row}")
+    assert len({row for row, _ in messages}) >= 10  # most rows carry a trouble
+    # a place named in a message is written as the file has it, not in its folded search form
+    assert any("(huyện Bình Sơn)" in m for _, m in messages), messages
+    assert not any("binh son" in m for _, m in messages), messages
