@@ -17,6 +17,7 @@ from typing import Any
 from geo.accounts.authz import Actor, can_revert, check_edit, check_revert, require_actor
 from geo.core.db import Connection
 from geo.core.errors import Conflict, InvalidInput, PreconditionRequired
+from geo.records.archived import refusal
 from geo.records.audit import Change, audit_row, record_change
 from geo.records.kinds import RecordKind
 from geo.records.patch_model import PatchBase, check_changes
@@ -105,6 +106,9 @@ def edit_record(conn: Connection, actor: Actor | None, entity: str, record_id: i
     `changes` is the kind's PATCH model (already validated) or a mapping validated by it."""
     spec = SPECS[RecordKind.parse(entity)]
     state = read_state(conn, spec, record_id, lock=True)
+    if state.archived:  # its place is hidden (record_place): an edit would work blind
+        require_actor(actor)
+        raise refusal(conn, spec, state.id)
     fields = changes.model_fields_set if isinstance(changes, PatchBase) else set(changes)
     who = check_edit(actor, spec.entity, state.district, sorted(fields))
     edits = check_changes(spec, changes).edits()
@@ -175,6 +179,8 @@ def revert_change(conn: Connection, actor: Actor | None, audit_id: int,
         raise Conflict("Việc lưu trữ do nhập tệp chỉ hoàn tác được cùng lô nhập (trang /imports)")
     spec = SPECS[RecordKind(row["entity"])]
     state = read_state(conn, spec, row["entity_id"], lock=True)
+    if state.archived:
+        raise refusal(conn, spec, state.id)
     unchanged = state.values == row["after"] and state.geom == row["geom_after"]
     if state.version != row["version_after"] and not unchanged:
         raise Conflict(f"Bản ghi đã thay đổi sau đó (phiên bản {state.version}); "

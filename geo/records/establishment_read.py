@@ -14,6 +14,8 @@ from typing import Any
 from geo.accounts.authz import Actor, redact
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import InvalidInput, NotFound
+from geo.records.archived import with_archive
+from geo.records.spec import ESTABLISHMENT
 
 FILTERS = ("conflict", "commune_only", "outside_district", "unreviewed")
 MAX_LIMIT = 5000
@@ -37,7 +39,8 @@ LEFT JOIN app_user ru ON ru.id = e.reviewed_by
 """
 
 _LIST_WHERE = """
-WHERE (%(district)s::text IS NULL OR e.id IN (
+WHERE e.archived_at IS NULL  -- archived by an import (0013): off every list, page still opens
+  AND (%(district)s::text IS NULL OR e.id IN (
           SELECT lo.establishment_id FROM record_place lo
           WHERE lo.establishment_id IS NOT NULL
                 AND COALESCE(lo.district_code, lo.location_district_code) = %(district)s))
@@ -91,7 +94,8 @@ def _shape(row: dict[str, Any], actor: Actor | None) -> dict[str, Any]:
 
 def get_establishment(conn: Connection, establishment_id: int,
                       actor: Actor | None) -> dict[str, Any]:
-    """One establishment with version, location, flags and the projects it benefited from."""
+    """One establishment with version, location, flags, the projects it benefited from and
+    whether an import archived it (`archived_at`, `archived`)."""
     with dict_cursor(conn) as cur:
         cur.execute(_SELECT + "WHERE e.id = %(id)s", {"id": establishment_id})
         row = cur.fetchone()
@@ -99,7 +103,8 @@ def get_establishment(conn: Connection, establishment_id: int,
             raise NotFound(f"Không có cơ sở số {establishment_id}")
         cur.execute(_PROJECTS_OF, {"id": establishment_id})
         projects = [dict(r) for r in cur.fetchall()]
-    return {**_shape(row, actor), "projects": projects}
+    return with_archive(conn, ESTABLISHMENT, {**_shape(row, actor), "projects": projects},
+                        actor)
 
 
 def _like(text: str) -> str:
@@ -118,7 +123,8 @@ def check_filters(filters: list[str]) -> list[str]:
 def list_establishments(conn: Connection, actor: Actor | None, district: str | None = None,
                         filters: list[str] | None = None, q: str = "", limit: int = 100,
                         offset: int = 0) -> dict[str, Any]:
-    """A page of establishments (optionally of one legacy district, filtered, searched)."""
+    """A page of establishments (optionally of one legacy district, filtered, searched);
+    records archived by an import are left out."""
     chosen = check_filters(list(filters or []))
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise InvalidInput(f"Số dòng phải từ 1 đến {MAX_LIMIT} và vị trí bắt đầu ≥ 0")

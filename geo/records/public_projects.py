@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from geo.accounts.authz import Actor
 from geo.analytics.filters import FILTER_SQL, ProjectFilter
 from geo.core.bulk_query import bulk_cursor
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import NotFound
 from geo.core.payload_cache import Payload, cached_payload
+from geo.records.archived import with_archive
+from geo.records.spec import PROJECT
 
 # Each location of each filtered project with its even, whole-đồng share of the budget.
 _LOCATIONS = """
@@ -118,8 +121,10 @@ def project_payload(conn: Connection, flt: ProjectFilter | None = None) -> Paylo
                            "project_output", "project_finance"))
 
 
-def project_detail(conn: Connection, project_id: int) -> dict[str, Any]:
-    """One project with its budget, beneficiary and every location (with its share)."""
+def project_detail(conn: Connection, project_id: int,
+                   actor: Actor | None = None) -> dict[str, Any]:
+    """One project with its budget, beneficiary, every location (with its share) and whether
+    an import archived it."""
     with dict_cursor(conn) as cur:
         cur.execute(_DETAIL, {"id": project_id})
         row = cur.fetchone()
@@ -128,7 +133,7 @@ def project_detail(conn: Connection, project_id: int) -> dict[str, Any]:
         cur.execute(_DETAIL_LOCATIONS, {"id": project_id})
         locations = [dict(r) for r in cur.fetchall()]
     r = dict(row)
-    return {
+    return with_archive(conn, PROJECT, {
         "id": r["id"], "record_key": r["record_key"], "title": r["title"], "year": r["year"],
         "funding_source": r["funding_source"], "activity_type": r["activity_type"],
         "activity_name": r["activity_name"], "budget_vnd": r["kc_vnd"],
@@ -139,7 +144,7 @@ def project_detail(conn: Connection, project_id: int) -> dict[str, Any]:
         "status": r["status"], "is_demo": r["is_demo"], "version": r["version"],
         "created_at": r["created_at"].isoformat(), "updated_at": r["updated_at"].isoformat(),
         "locations": [_location(loc) for loc in locations],
-    }
+    }, actor)
 
 
 def _location(loc: dict[str, Any]) -> dict[str, Any]:

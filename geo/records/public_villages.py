@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from geo.accounts.authz import Actor
 from geo.core.db import Connection, dict_cursor
 from geo.core.errors import NotFound
+from geo.records.archived import with_archive
 from geo.records.spec import CRAFT_VILLAGE
 
 _VILLAGES = """
@@ -42,12 +44,15 @@ def village_features(conn: Connection, district: str | None = None) -> dict[str,
             "not_drawn": sum(1 for f in features if f["geometry"] is None)}
 
 
-def village_detail(conn: Connection, village_id: int) -> dict[str, Any]:
-    """One craft village's record and location."""
+def village_detail(conn: Connection, village_id: int,
+                   actor: Actor | None = None) -> dict[str, Any]:
+    """One craft village's record and location, and whether an import archived it."""
     rows = _rows(conn, village_id)
     if not rows:
         raise NotFound(f"Không có làng nghề số {village_id}")
     r = rows[0]
-    return {**{k: r[k] for k in _PUBLIC}, "version": r["version"],
-            "geocode_status": r["geocode_status"], "lon": r["lon"], "lat": r["lat"],
-            "created_at": r["created_at"].isoformat(), "updated_at": r["updated_at"].isoformat()}
+    return with_archive(conn, CRAFT_VILLAGE, {
+        **{k: r[k] for k in _PUBLIC}, "version": r["version"],
+        "geocode_status": r["geocode_status"], "lon": r["lon"], "lat": r["lat"],
+        "created_at": r["created_at"].isoformat(), "updated_at": r["updated_at"].isoformat()},
+        actor)

@@ -1,4 +1,5 @@
-"""Review progress per legacy district: how many establishments a person has confirmed."""
+"""Review progress per legacy district: how many establishments a person has confirmed
+(records archived by an import count nowhere)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ WITH est AS (
            COALESCE(l.district_code, l.location_district_code) AS district
     FROM establishment e
     JOIN record_place l ON l.establishment_id = e.id
+    WHERE e.archived_at IS NULL  -- archived by an import: nothing to review
     ORDER BY e.id, l.location_id
 )
 SELECT d.code, d.name, count(est.id) AS total,

@@ -20,7 +20,8 @@ SELECT r.id, r.version, {attributes}, {review}
        l.location_commune_code AS commune_code, l.location_district_code AS district_code,
        l.geocode_status, l.method, l.score,
        ST_X(ST_PointOnSurface(l.geom)) AS lon, ST_Y(ST_PointOnSurface(l.geom)) AS lat,
-       COALESCE(l.district_code, l.location_district_code) AS scope_district
+       COALESCE(l.district_code, l.location_district_code) AS scope_district,
+       r.archived_at IS NOT NULL AS archived
 FROM {table} r
 LEFT JOIN LATERAL (SELECT x.id FROM location x WHERE x.{fk} = r.id
                    ORDER BY x.id LIMIT 1) f ON true
@@ -40,6 +41,7 @@ class State:
     geom: str | None
     location_id: int | None
     district: str | None  # the commune's parent, else the location's district code
+    archived: bool = False  # archived by an import (geo.records.archived): not editable
 
     def audit_dict(self) -> dict[str, Any]:
         """The JSON stored as 'before' or 'after' in the audit trail."""
@@ -72,7 +74,7 @@ def read_state(conn: Connection, spec: KindSpec, record_id: int, lock: bool = Fa
         values.update(reviewed_at=row["reviewed_at"].isoformat() if row["reviewed_at"] else None,
                       reviewed_by=row["reviewed_by"])
     return State(spec, int(row["id"]), int(row["version"]), values, row["geom"],
-                 row["location_id"], row["scope_district"])
+                 row["location_id"], row["scope_district"], bool(row["archived"]))
 
 
 def _write_record(conn: Connection, state: State, values: dict[str, Any], version: int) -> None:

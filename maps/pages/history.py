@@ -31,7 +31,9 @@ def history_rows(changes: list[dict[str, Any]], actor: Actor | None = None
              "name": c.get("current_name") or c["after"].get("name") or c["entity_id"],
              "action": word(ACTIONS, c["action"]),
              "changes": changed_fields(c["before"], c["after"]), "reason": c["reason"],
-             "reverted_by_id": c["reverted_by_id"], "own": c["id"] in own} for c in changes]
+             "reverted_by_id": c["reverted_by_id"], "own": c["id"] in own,
+             # archived or brought back by an import: undone with its batch only (/imports)
+             "batch_only": "archived_at" in (c["after"] or {})} for c in changes]
 
 
 def history_page(district: dict[str, Any], changes: list[dict[str, Any]], actor: Actor,

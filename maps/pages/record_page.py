@@ -9,7 +9,7 @@ from geo.accounts.authz import Actor, can_review
 from maps.core.format import format_int, format_vnd
 from maps.export.labels import PROJECT_STATUS, SOURCE
 from maps.pages.layout import render_page
-from maps.pages.review_words import PRECISION, STATUS, word
+from maps.pages.review_words import PRECISION, STATUS, local_time, word
 
 
 def _text(value: Any) -> str:
@@ -18,6 +18,17 @@ def _text(value: Any) -> str:
 
 def _count(value: Any) -> str:
     return "—" if value is None else format_int(value)
+
+
+def archive_view(record: dict[str, Any]) -> dict[str, Any] | None:
+    """What the archived notice says (geo.records.archived.archive_note); None when live."""
+    note = record.get("archived")
+    if not note:
+        return None
+    place = ", ".join(str(n) for n in (note.get("commune_name"), note.get("district_name")) if n)
+    return {"at": local_time(note["at"]), "batch": note.get("batch_id"),
+            "file": note.get("file_name") or "—", "username": note.get("username"),
+            "place": place}
 
 
 def establishment_page(record: dict[str, Any], actor: Actor | None) -> str:
@@ -33,10 +44,12 @@ def establishment_page(record: dict[str, Any], actor: Actor | None) -> str:
                      ("Điện thoại", _text(record.get("phone"))),
                      ("Địa chỉ", _text(record.get("address_raw")))]
     district = record.get("district_code")
+    archived = archive_view(record)
     review = (f"/review/{district}/establishments/{record['id']}"
-              if district and can_review(actor, district) else "")
+              if district and can_review(actor, district) and not archived else "")
     return render_page("pages/record.html", record["name"], actor, heading="Cơ sở CNNT",
                        record_name=record["name"], facts=facts, demo=record.get("is_demo"),
+                       archived=archived,
                        json_url=f"/api/establishments/{record['id']}", review=review,
                        map_url=f"/maps/establishments?district={district or ''}")
 
@@ -53,6 +66,7 @@ def village_page(record: dict[str, Any], actor: Actor | None) -> str:
              ("Vị trí", word(PRECISION, record.get("precision") or "none"))]
     return render_page("pages/record.html", record["name"], actor, heading="Làng nghề",
                        record_name=record["name"], facts=facts, demo=record.get("is_demo"),
+                       archived=archive_view(record),
                        json_url=f"/api/villages/{record['id']}", review="",
                        map_url=f"/maps/villages?district={record.get('district_code') or ''}")
 
@@ -73,5 +87,6 @@ def project_page(record: dict[str, Any], actor: Actor | None) -> str:
              ("Địa bàn", ", ".join(places) or "—")]
     return render_page("pages/record.html", record["title"], actor, heading="Đề án khuyến công",
                        record_name=record["title"], facts=facts, demo=record.get("is_demo"),
+                       archived=archive_view(record),
                        json_url=f"/api/projects/{record['id']}", review="",
                        map_url=f"/maps/projects?years={record.get('year') or ''}")

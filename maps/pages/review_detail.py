@@ -10,6 +10,7 @@ from geo.core.settings import MapSettings
 from maps.core.assets import own_url
 from maps.pages.history import history_rows
 from maps.pages.layout import render_page
+from maps.pages.record_page import archive_view
 from maps.pages.review import map_config
 from maps.pages.review_words import FLAGS, PRECISION, STATUS, local_time, word
 
@@ -22,6 +23,8 @@ def _facts(record: dict[str, Any]) -> list[tuple[str, object]]:
     """(label, value) of the record's location facts."""
     loc = record["location"] or {}
     flags = ", ".join(FLAGS[k] for k, on in record["flags"].items() if on) or "—"
+    if record.get("archived"):  # off the review lists: nothing to review
+        flags = "— (bản ghi đã lưu trữ)"
     coords = (f"{loc['lat']:.6f}, {loc['lon']:.6f}" if loc.get("lat") is not None
               else "—")
     return [("Mã bản ghi", record["record_key"]), ("Phiên bản", record["version"]),
@@ -59,7 +62,8 @@ def detail_page(record: dict[str, Any], district: dict[str, Any], changes: list[
                 outside: bool = False) -> str:
     """The page of one establishment; `values` re-fills the form after a refused save;
     `outside`: the refused point lies outside the district (the form asks to confirm it)."""
-    editable = can_edit(actor, "establishment", record["district_code"])
+    archived = archive_view(record)  # archived by an import: shown, not editable
+    editable = can_edit(actor, "establishment", record["district_code"]) and not archived
     personal = can_see_personal(actor)
     loc = record["location"] or {}
     data = {**map_config(map_settings), "editable": editable,
@@ -73,6 +77,6 @@ def detail_page(record: dict[str, Any], district: dict[str, Any], changes: list[
         current_facts=_facts(current) if current is not None else None,
         personal=personal, record_facts=_facts(record), editable=editable,
         history=history_rows(changes, actor), can_revert=can_revert(actor),
-        following=following, outside=outside,
+        following=following, outside=outside, archived=archived,
         here=f"/review/{district['code']}/establishments/{record['id']}", data=data,
         **_form_values(record, values or {}, personal))

@@ -52,7 +52,7 @@ def value_text(value: Any, key: str = "") -> str:
     """A before/after value as plain text ('—' for empty)."""
     if value is None or value == "":
         return "—"
-    if key == "reviewed_at":
+    if key in ("reviewed_at", "archived_at"):
         return local_time(str(value))
     if key == "precision":
         return word(PRECISION, value)

@@ -47,7 +47,8 @@ def api_list(
     limit: int = Query(100, ge=1, le=5000),
     offset: Offset = 0,
 ) -> Any:
-    """A page of establishments with version, location and review flags."""
+    """A page of establishments with version, location and review flags (records archived
+    by an import are not listed)."""
     flags: list[str] = list(filter)
     with request.app.state.database.transaction() as conn:
         return list_establishments(conn, actor_of(request), district, flags, q, limit, offset)
@@ -55,7 +56,8 @@ def api_list(
 
 @router.get("/api/establishments/{establishment_id}")
 def api_get(request: Request, establishment_id: RecordId) -> JSONResponse:
-    """One establishment with its `version` (send it back as If-Match to edit)."""
+    """One establishment with its `version` (send it back as If-Match to edit) and
+    `archived_at`/`archived` (set when an import archived it: then it is not editable)."""
     with request.app.state.database.transaction() as conn:
         return _record_response(get_establishment(conn, establishment_id, actor_of(request)))
 
@@ -93,8 +95,8 @@ def api_revert(request: Request, audit_id: RecordId, body: RevertBody | None = N
     with request.app.state.database.transaction() as conn:
         result = revert_change(conn, actor, audit_id, (body.reason if body else None) or "")
         readers = {"establishment": lambda rid: get_establishment(conn, rid, actor),
-                   "craft_village": lambda rid: village_detail(conn, rid),
-                   "project": lambda rid: project_detail(conn, rid)}
+                   "craft_village": lambda rid: village_detail(conn, rid, actor),
+                   "project": lambda rid: project_detail(conn, rid, actor)}
         record = readers[result.entity](result.record_id)
     return _record_response(record, entity=result.entity, audit_id=result.audit_id)
 

@@ -28,15 +28,17 @@ def establishment(request: Request, establishment_id: int) -> HTMLResponse:
             include_in_schema=False)
 def village(request: Request, village_id: int) -> HTMLResponse:
     """One craft village."""
+    actor = actor_of(request)
     with request.app.state.database.transaction() as conn:
-        record = village_detail(conn, village_id)
-    return HTMLResponse(village_page(record, actor_of(request)))
+        record = village_detail(conn, village_id, actor)
+    return HTMLResponse(village_page(record, actor))
 
 
 @router.get("/records/projects/{project_id}", response_class=HTMLResponse,
             include_in_schema=False)
 def project(request: Request, project_id: int) -> HTMLResponse:
     """One khuyến công project."""
+    actor = actor_of(request)
     with request.app.state.database.transaction() as conn:
-        record = project_detail(conn, project_id)
-    return HTMLResponse(project_page(record, actor_of(request)))
+        record = project_detail(conn, project_id, actor)
+    return HTMLResponse(project_page(record, actor))

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from api.web.auth import actor_of
 from api.web.filter_query import Filters
 from api.web.responses import payload_response
 from geo.gazetteer.places import check_district
@@ -40,9 +41,10 @@ def api_projects(request: Request, q: Filters) -> Response:
 
 @router.get("/api/projects/{project_id}")
 def api_project(request: Request, project_id: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
-    """One project: budget, activity, source, beneficiary and its locations with shares."""
+    """One project: budget, activity, source, beneficiary, its locations with shares and
+    `archived_at`/`archived` (set when an import archived it)."""
     with request.app.state.database.transaction() as conn:
-        return project_detail(conn, project_id)
+        return project_detail(conn, project_id, actor_of(request))
 
 
 @router.get("/api/villages")
@@ -54,6 +56,7 @@ def api_villages(request: Request, district: str | None = DISTRICT) -> dict[str,
 
 @router.get("/api/villages/{village_id}")
 def api_village(request: Request, village_id: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
-    """One craft village with its location."""
+    """One craft village with its location and `archived_at`/`archived` (set when an
+    import archived it)."""
     with request.app.state.database.transaction() as conn:
-        return village_detail(conn, village_id)
+        return village_detail(conn, village_id, actor_of(request))

@@ -13,6 +13,7 @@ from api.web.bounds import RecordId
 from api.web.errors import status_of
 from geo.accounts.authz import Actor, can_review, check_review, require_actor
 from geo.core.errors import Conflict, KcmapError
+from geo.records.archived import ArchivedRecord
 from geo.records.audit import history
 from geo.records.edit import CONFIRM_REASON, OutsideDistrict, edit_establishment, revert_change
 from geo.records.establishment_read import district_info, get_establishment, list_establishments
@@ -156,6 +157,8 @@ async def review_save(request: Request, district_code: str, establishment_id: Re
             result = edit_establishment(conn, actor_of(request), establishment_id,
                                         int(version) if version.isdigit() and len(version) < 10
                                         else None, changes)
+    except ArchivedRecord as exc:
+        return _detail(request, district_code, establishment_id, status_of(exc), error=str(exc))
     except Conflict as exc:
         with request.app.state.database.transaction() as conn:
             current = get_establishment(conn, establishment_id, actor_of(request))
