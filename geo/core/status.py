@@ -7,7 +7,9 @@ from geo.core.migrate import applied
 
 
 def database_status(conn: Connection) -> dict[str, object]:
-    """Applied migrations and row counts of the main tables."""
+    """Applied migrations and row counts of the main tables; records archived by an import
+    (migration 0013) are counted apart (archived_records), not as establishments, villages
+    or projects."""
     versions = sorted(applied(conn))
     result: dict[str, object] = {"migrations": versions}
     if not versions:
@@ -19,13 +21,18 @@ def database_status(conn: Connection) -> dict[str, object]:
             " (SELECT count(*) FROM admin_unit WHERE edition='2025' AND level='commune'),"
             " (SELECT count(*) FROM boundary WHERE quality='official'),"
             " (SELECT count(*) FROM boundary WHERE quality='approximate'),"
-            " (SELECT count(*) FROM establishment), (SELECT count(*) FROM craft_village),"
-            " (SELECT count(*) FROM project)"
+            " (SELECT count(*) FROM establishment WHERE archived_at IS NULL),"
+            " (SELECT count(*) FROM craft_village WHERE archived_at IS NULL),"
+            " (SELECT count(*) FROM project WHERE archived_at IS NULL),"
+            " (SELECT count(*) FROM establishment WHERE archived_at IS NOT NULL)"
+            " + (SELECT count(*) FROM craft_village WHERE archived_at IS NOT NULL)"
+            " + (SELECT count(*) FROM project WHERE archived_at IS NOT NULL)"
         )
         row = cur.fetchone()
     assert row is not None
     keys = ["legacy_districts", "legacy_communes", "communes_2025", "official_boundaries",
-            "approximate_boundaries", "establishments", "craft_villages", "projects"]
+            "approximate_boundaries", "establishments", "craft_villages", "projects",
+            "archived_records"]
     result.update(zip(keys, row, strict=True))
     result.update(_freshness(conn))
     return result

@@ -10,7 +10,8 @@ MAX_CHOICES = 3000
 
 
 def district_establishments(conn: Connection, district: str) -> list[dict[str, Any]]:
-    """Establishments located in a legacy district (first location), by name."""
+    """Establishments located in a legacy district (first location), by name; not those an
+    import archived."""
     with dict_cursor(conn) as cur:
         cur.execute("""
             SELECT e.id, e.name, c.name AS commune_name
@@ -19,7 +20,7 @@ def district_establishments(conn: Connection, district: str) -> list[dict[str, A
                           ORDER BY id LIMIT 1) l ON true
             LEFT JOIN admin_unit c ON c.edition = 'legacy' AND c.level = 'commune'
                                    AND c.code = l.commune_code
-            WHERE l.precision IN ('exact', 'commune', 'district')
+            WHERE l.precision IN ('exact', 'commune', 'district') AND e.archived_at IS NULL
               AND COALESCE(c.parent_code, l.district_code) = %s
             ORDER BY e.name, e.id LIMIT %s""", (district, MAX_CHOICES))
         return [dict(r) for r in cur.fetchall()]

@@ -34,7 +34,8 @@ LEFT JOIN project_finance f ON f.project_id = p.id
 LEFT JOIN LATERAL (
     SELECT district_code AS d_code FROM record_place
     WHERE project_id = p.id ORDER BY location_id LIMIT 1) first_ ON true
-WHERE p.year = ANY(%(f_years)s::int[]) AND p.status = ANY(%(f_statuses)s::text[])
+WHERE p.archived_at IS NULL  -- archived by an import (0013): counts nowhere
+  AND p.year = ANY(%(f_years)s::int[]) AND p.status = ANY(%(f_statuses)s::text[])
   AND (cardinality(%(f_sources)s::text[]) = 0 OR p.funding_source = ANY(%(f_sources)s::text[]))
   AND (cardinality(%(f_activities)s::text[]) = 0
        OR p.activity_type = ANY(%(f_activities)s::text[]))

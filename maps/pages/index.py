@@ -19,6 +19,7 @@ _LABELS = {
     "establishments": "Cơ sở công nghiệp nông thôn",
     "craft_villages": "Làng nghề",
     "projects": "Đề án khuyến công",
+    "archived_records": "Bản ghi đã lưu trữ khi nhập tệp (không tính ở trên)",
 }
 
 
@@ -30,7 +31,8 @@ def render_index(status: dict[str, Any], user: str | None = None) -> str:
     return render("pages/index.html", user=user, data_date=date,
                   has_demo=bool(status.get("has_demo")),
                   rows=[(label, format_int(int(str(status.get(key) or 0))))
-                        for key, label in _LABELS.items()])
+                        for key, label in _LABELS.items()
+                        if key != "archived_records" or status.get(key)])
 
 
 def render_api_index() -> str:

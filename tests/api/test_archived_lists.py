@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from geo.accounts.authz import Actor
+from geo.analytics.filters import ProjectFilter
+from geo.cycle.choices import district_establishments
+from geo.cycle.progress import project_values
 from geo.intake.archive import archive_records, undo_archive
 from geo.intake.batches import create_batch
 from geo.records.kinds import RecordKind
@@ -134,7 +137,18 @@ def test_archived_village_and_project_leave_lists_json_marks_them(
         SELECT v.id, l.district_code FROM craft_village v
         JOIN record_place l ON l.village_id = v.id
         WHERE l.point IS NOT NULL ORDER BY v.id LIMIT 1""")[0]
-    project_id, year = rows(conn, "SELECT id, year FROM project ORDER BY id LIMIT 1")[0]
+    project_id, year, status = rows(conn, "SELECT id, year, status FROM project "
+                                          "ORDER BY id LIMIT 1")[0]
+    est_id, est_district = rows(conn, """
+        SELECT e.id, l.district_code FROM establishment e
+        JOIN record_place l ON l.establishment_id = e.id
+        WHERE l.precision = 'exact' ORDER BY e.id LIMIT 1""")[0]
+    flt = ProjectFilter(years=(year,), statuses=(status,))
+
+    def counted() -> list[int]:
+        """Projects the cycle progress counts; establishments the needs form offers."""
+        return [r["id"] for r in project_values(conn, flt)] + [
+            -int(r["id"]) for r in district_establishments(conn, est_district)]
 
     def villages() -> list[int]:
         r = client.get("/api/villages", params={"district": village_district})
@@ -149,19 +163,26 @@ def test_archived_village_and_project_leave_lists_json_marks_them(
     before = projects()
     kc = one(conn, "SELECT kc_vnd FROM project WHERE id = %s", (project_id,))
     assert project_id in [f["id"] for f in before["features"]]
+    assert project_id in counted() and -est_id in counted()
+    counted_before = counted()
     batches = {}
-    for kind, rid in ((RecordKind.CRAFT_VILLAGE, village_id), (RecordKind.PROJECT, project_id)):
+    for kind, rid in ((RecordKind.CRAFT_VILLAGE, village_id), (RecordKind.PROJECT, project_id),
+                      (RecordKind.ESTABLISHMENT, est_id)):
         batches[kind] = create_batch(conn, actor, kind.value, f"{kind.value}_2025.xlsx", None,
                                      archive_absent=True)
         assert archive_records(conn, actor, batches[kind], kind, [rid],
                                f"{kind.value}_2025.xlsx") == 1
 
     assert village_id not in villages()
+    assert counted() == [i for i in counted_before if i not in (project_id, -est_id)]
     after = projects()
     assert project_id not in [f["id"] for f in after["features"]]
     assert after["summary"]["total_vnd"] == before["summary"]["total_vnd"] - kc
     for url, kind in ((f"/api/villages/{village_id}", RecordKind.CRAFT_VILLAGE),
                       (f"/api/projects/{project_id}", RecordKind.PROJECT)):
+        page = client.get(url.replace("/api/", "/records/"), headers=planner)
+        assert page.status_code == 200 and "Bản ghi đã được lưu trữ" in page.text
+        assert f"«<span class=\"kc-archived-file\">{kind.value}_2025.xlsx</span>»" in page.text
         body = client.get(url, headers=planner).json()
         assert body["archived_at"] is not None, url
         assert body["archived"]["batch_id"] == batches[kind]
@@ -174,4 +195,4 @@ def test_archived_village_and_project_leave_lists_json_marks_them(
         assert r.status_code == 409 and f"{kind.value}_2025.xlsx" in r.json()["detail"], r.text
     for kind, batch_id in batches.items():
         assert undo_archive(conn, actor, batch_id, kind) == 1
-    assert village_id in villages() and projects() == before
+    assert village_id in villages() and projects() == before and counted() == counted_before

@@ -58,6 +58,12 @@ def _progress_total(page: str, district: str) -> int:
     return int(row.group(1).replace(".", ""))
 
 
+def _index_counts(page: str) -> dict[str, int]:
+    """The index page's counts of records, by label."""
+    return {k: int(v.replace(".", "")) for k, v in re.findall(
+        r'<th scope="row">([^<]+)</th><td class="kc-num">([\d.]+)</td>', page)}
+
+
 def test_archived_record_leaves_review_page_and_its_page_says_so(
         client: Any, conn: Any, bearer: Any, make_user: Any, places: dict[str, Any],
         tmp_path: Path) -> None:
@@ -71,6 +77,9 @@ def test_archived_record_leaves_review_page_and_its_page_says_so(
     page = officer.get(f"/review/{district}").text
     assert GONE in page and rid in _map_ids(page)
     total = _progress_total(overview.get("/review").text, district)
+    counts = _index_counts(client.get("/").text)
+    archived_row = "Bản ghi đã lưu trữ khi nhập tệp (không tính ở trên)"
+    assert archived_row not in counts
 
     write_sheet(path, places, without=GONE)
     batch = upload(client, planner, path)
@@ -82,6 +91,9 @@ def test_archived_record_leaves_review_page_and_its_page_says_so(
     for flag in ("unreviewed", "commune_only", "conflict"):
         assert f"est-{rid}\"" not in officer.get(f"/review/{district}?filter={flag}").text
     assert _progress_total(overview.get("/review").text, district) == total - 1
+    assert _index_counts(client.get("/").text) == {
+        **counts, "Cơ sở công nghiệp nông thôn": counts["Cơ sở công nghiệp nông thôn"] - 1,
+        archived_row: 1}
 
     # its review page opens: the notice, no form; a forged save is refused (409)
     detail = officer.get(f"/review/{district}/establishments/{rid}")
@@ -116,6 +128,7 @@ def test_archived_record_leaves_review_page_and_its_page_says_so(
     assert rid in _map_ids(officer.get(f"/review/{district}").text)
     assert NOTICE not in officer.get(f"/review/{district}/establishments/{rid}").text
     assert _progress_total(overview.get("/review").text, district) == total
+    assert _index_counts(client.get("/").text) == counts
 
 
 def test_hostile_file_name_stays_text_in_chromium(
