@@ -111,11 +111,28 @@ def _deny(scope: Scope, status: int, detail: str) -> Response:
     return HTMLResponse(error_page(status, detail, rid), status_code=status, headers=headers)
 
 
-def _login_redirect(scope: Scope) -> Response:
-    """303 to the login page, coming back to this path afterwards."""
-    target = scope["path"] + (("?" + scope["query_string"].decode("latin-1"))
-                              if scope.get("query_string") else "")
-    return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+def safe_next(target: str | None) -> str:
+    """A local path to return to after login ('' for anything else: no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target or any(ord(c) < 32 for c in target) or len(target) > 500:
+        return ""
+    return target
+
+
+def goes_to_login(scope: Scope) -> bool:
+    """Whether an anonymous caller refused here is sent to the login page (303) rather than
+    answered 401: a GET or HEAD of a page or file, not of the API (JSON 401). The gate and
+    the error map (api/web/errors.py) both decide with this."""
+    return scope["method"].upper() in SAFE_METHODS and not _is_api(scope["path"])
+
+
+def login_redirect(scope: Scope) -> Response:
+    """303 to the login page, coming back to this path (and query) afterwards; a path that
+    is not a safe local target (safe_next) is not carried."""
+    query = scope.get("query_string") or b""
+    target = safe_next(scope["path"] + ("?" + query.decode("latin-1") if query else ""))
+    return RedirectResponse("/login?next=" + quote(target, safe="") if target else "/login",
+                            status_code=303)
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:
@@ -232,7 +249,7 @@ class AuthMiddleware:
         safe = method in SAFE_METHODS
         if actor is None and not (is_public(path, self.settings.public_maps)
                                   and (safe or path == "/login")):
-            deny = _login_redirect(scope) if safe and not _is_api(path) else \
+            deny = login_redirect(scope) if goes_to_login(scope) else \
                 _deny(scope, 401, "Cần đăng nhập")
             await deny(scope, receive, send)
             return

@@ -1,9 +1,12 @@
 """The one place where domain errors become HTTP statuses (no stack traces, SQL or paths).
 
 Web pages get an HTML error page (Vietnamese, what to do next); the API, OGC, tiles,
-health and file downloads get JSON. A request FastAPI refuses (RequestValidationError, 422)
-keeps FastAPI's declared JSON shape there, `{"detail": [{"loc", "msg", "type"}]}`, with the
-`msg` in Vietnamese (api/web/validation_words.py).
+health and file downloads get JSON. An anonymous GET refused for want of a login
+(Unauthorized) outside the API is a 303 to the login page that comes back afterwards, by the
+same rule as the access gate (api/web/auth.py: goes_to_login, login_redirect). A request
+FastAPI refuses (RequestValidationError, 422) keeps FastAPI's declared JSON shape there,
+`{"detail": [{"loc", "msg", "type"}]}`, with the `msg` in Vietnamese
+(api/web/validation_words.py).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.web.auth import actor_of, goes_to_login, login_redirect
 from api.web.validation_words import LOCATION_WORDS, message_of
 from geo.core.db_errors import classify
 from geo.core.errors import (
@@ -38,6 +42,7 @@ from geo.core.errors import (
     Unauthorized,
     UnsupportedType,
 )
+from maps.pages.auth import message_page
 from maps.pages.error_page import error_page
 
 log = logging.getLogger("kcmap")
@@ -119,9 +124,26 @@ def accepts_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "").lower()
 
 
+def to_login(request: Request, exc: KcmapError) -> Response | None:
+    """The 303 to the login page (back here afterwards) when an anonymous caller is refused
+    for want of a login on a page (auth.goes_to_login: the gate's own rule); else None."""
+    if isinstance(exc, Unauthorized) and actor_of(request) is None \
+            and goes_to_login(request.scope):
+        return login_redirect(request.scope)
+    return None
+
+
+def page_refusal(request: Request, exc: KcmapError, back: str) -> Response:
+    """A page route's answer to a domain error it caught: the login redirect for an
+    anonymous caller, else a short Vietnamese page with a link back, with the error's status."""
+    return to_login(request, exc) or HTMLResponse(
+        message_page(str(exc), "Không thực hiện được", back), status_code=status_of(exc))
+
+
 async def domain_error(request: Request, exc: KcmapError) -> Response:
-    """The answer to a domain error."""
-    return error_response(request, status_of(exc), type(exc).__name__, str(exc))
+    """The answer to a domain error (an anonymous caller of a page goes to the login)."""
+    return to_login(request, exc) or \
+        error_response(request, status_of(exc), type(exc).__name__, str(exc))
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from geo.accounts.authz import Actor
 from geo.cycle.collaborators import communes_without_collaborator, create_collaborator
@@ -100,9 +101,12 @@ def test_cycle_page_links_and_who_may_see_it(boundaries: Any, make_user: Any) ->
                for css, name in LAYERS.items() if css != "kc-cycle-missing")
     _cycle_records(boundaries, make_user("planner"))
     anonymous = auth_client(boundaries, public_maps=True)
-    assert anonymous.get("/maps/cycle").status_code == 401
-    assert anonymous.get("/maps/coverage?indicator=unmet_requested_vnd").status_code == 401
-    assert anonymous.get("/maps/coverage.png?indicator=unmet_requested_vnd").status_code == 401
+    for path in ("/maps/cycle", "/maps/coverage?indicator=unmet_requested_vnd",
+                 "/maps/coverage.png?indicator=unmet_requested_vnd"):  # to the login, and back
+        refused = anonymous.get(path, follow_redirects=False)
+        assert refused.status_code == 303, path
+        assert refused.headers["location"] == "/login?next=" + quote(path, safe="")
+    assert anonymous.get("/api/needs/unmet").status_code == 401  # the API: 401 JSON
     page = anonymous.get("/maps/coverage?indicator=recognised_products")
     assert page.status_code == 200 and 'href="/maps/cycle"' in page.text
     assert anonymous.get("/maps/coverage?indicator=communes_without_collaborator"

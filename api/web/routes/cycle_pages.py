@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.web.auth import actor_of, csrf_token, read_form
-from api.web.errors import STATUS
+from api.web.errors import page_refusal, status_of
 from geo.accounts.authz import require_actor
 from geo.analytics.filters import activity_types
 from geo.core.errors import KcmapError, NotFound
@@ -22,7 +22,6 @@ from geo.cycle.plans import add_line, open_plan, plan_view
 from geo.cycle.words import NEED_STATUS_VI, PLAN_STATUS_VI, PRIORITY_VI, SOURCE_VI, NeedStatus
 from geo.gazetteer.places import check_district, district_choices
 from maps.core.assets import own_url
-from maps.pages.auth import message_page
 from maps.pages.layout import render_page
 
 router = APIRouter()
@@ -34,11 +33,6 @@ DONE = {"need": "Đã đăng ký nhu cầu.", "line": "Đã thêm dòng vào k�
         "opened": "Đã lập kế hoạch.", "approved": "Đã phê duyệt kế hoạch; các đề án đã được tạo.",
         "line_saved": "Đã sửa dòng kế hoạch; tổng so với trần đã tính lại.",
         "line_removed": "Đã xoá dòng khỏi kế hoạch; nhu cầu (nếu có) trở lại trạng thái trước."}
-
-
-def _error(exc: KcmapError, back: str) -> HTMLResponse:
-    status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-    return HTMLResponse(message_page(str(exc), "Không thực hiện được", back), status_code=status)
 
 
 def _next_year() -> int:
@@ -68,7 +62,7 @@ def _needs(request: Request, district: str, year: str, status: str, http: int = 
                               if form_district and can_write_need(who, form_district) else [])
             activities = activity_types(conn)
     except KcmapError as exc:
-        return _error(exc, "/needs")
+        return page_refusal(request, exc, "/needs")
     names = dict(districts)
     html = render_page(
         "cycle/needs.html", "Nhu cầu hỗ trợ", who, csrf_token(request), message=message,
@@ -94,8 +88,8 @@ async def needs_register(request: Request) -> Response:
         with request.app.state.database.transaction() as conn:
             create_need(conn, actor_of(request), data)
     except KcmapError as exc:
-        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-        return _needs(request, form.get("district", "")[:10], "", "", status, str(exc), form)
+        return _needs(request, form.get("district", "")[:10], "", "", status_of(exc), str(exc),
+                      form)
     return RedirectResponse("/needs?done=need", status_code=303)
 
 
@@ -116,7 +110,7 @@ def plan_page(request: Request, year: int, done: str = "") -> Response:
             communes = commune_choices(conn) if plan and can_plan(who) else []
             activities = activity_types(conn)
     except KcmapError as exc:
-        return _error(exc, "/needs")
+        return page_refusal(request, exc, "/needs")
     html = render_page(
         "cycle/plan.html", f"Kế hoạch khuyến công năm {year}", who, csrf_token(request),
         message=DONE.get(done, ""), error="", year=year, plan=plan,
@@ -137,7 +131,7 @@ async def plan_open(request: Request) -> Response:
             open_plan(conn, actor_of(request), {"year": year, "ceilings": {
                 "KCQG": form.get("KCQG", ""), "KCDP": form.get("KCDP", "")}})
     except KcmapError as exc:
-        return _error(exc, back)
+        return page_refusal(request, exc, back)
     return RedirectResponse(f"{back}?done=opened", status_code=303)
 
 
@@ -151,7 +145,7 @@ async def plan_add_line(request: Request, year: int) -> Response:
         with request.app.state.database.transaction() as conn:
             add_line(conn, actor_of(request), year, {k: form[k] for k in keys if k in form})
     except KcmapError as exc:
-        return _error(exc, f"/plans/{year}")
+        return page_refusal(request, exc, f"/plans/{year}")
     return RedirectResponse(f"/plans/{year}?done=line", status_code=303)
 
 
@@ -166,7 +160,7 @@ async def plan_approve(request: Request, year: int) -> Response:
         with request.app.state.database.transaction() as conn:
             approve_plan(conn, actor_of(request), year, data)
     except KcmapError as exc:
-        return _error(exc, f"/plans/{year}")
+        return page_refusal(request, exc, f"/plans/{year}")
     return RedirectResponse(f"/plans/{year}?done=approved", status_code=303)
 
 
@@ -185,7 +179,7 @@ async def plan_edit_line(request: Request, year: int, line_id: int) -> Response:
         with request.app.state.database.transaction() as conn:
             edit_line(conn, actor_of(request), year, line_id, data, _plan_version(form))
     except KcmapError as exc:
-        return _error(exc, f"/plans/{year}")
+        return page_refusal(request, exc, f"/plans/{year}")
     return RedirectResponse(f"/plans/{year}?done=line_saved#kc-plan-lines", status_code=303)
 
 
@@ -197,5 +191,5 @@ async def plan_remove_line(request: Request, year: int, line_id: int) -> Respons
         with request.app.state.database.transaction() as conn:
             remove_line(conn, actor_of(request), year, line_id, _plan_version(form))
     except KcmapError as exc:
-        return _error(exc, f"/plans/{year}")
+        return page_refusal(request, exc, f"/plans/{year}")
     return RedirectResponse(f"/plans/{year}?done=line_removed#kc-plan-lines", status_code=303)

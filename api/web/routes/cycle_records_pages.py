@@ -5,6 +5,8 @@ refused form comes back with what was typed and the reason, as an HTML page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,8 +14,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.web.auth import actor_of, csrf_token, read_form
-from api.web.errors import STATUS
-from geo.accounts.authz import can_see_personal, require_actor
+from api.web.errors import page_refusal, status_of
+from geo.accounts.authz import Actor, can_see_personal, require_actor
+from geo.core.db import Connection
 from geo.core.errors import KcmapError
 from geo.cycle.access import can_write_local
 from geo.cycle.choices import district_establishments
@@ -27,7 +30,6 @@ from geo.cycle.collaborators import (
 )
 from geo.cycle.products import create_product, get_product, list_products, update_product
 from geo.gazetteer.places import check_district, district_choices
-from maps.pages.auth import message_page
 from maps.pages.cycle_records import (
     collaborator_page,
     collaborators_page,
@@ -40,15 +42,6 @@ MAX_ID = 2**63 - 1
 DONE = {"created": "Đã lưu.", "saved": "Đã lưu thay đổi."}
 DISTRICT = Query("", max_length=10)
 DONE_QUERY = Query("", max_length=20)
-
-
-def _status(exc: KcmapError) -> int:
-    return next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-
-
-def _error(exc: KcmapError, back: str) -> HTMLResponse:
-    return HTMLResponse(message_page(str(exc), "Không thực hiện được", back),
-                        status_code=_status(exc))
 
 
 def _number(value: str | None) -> int | str | None:
@@ -99,26 +92,12 @@ def _products(request: Request, district: str, http: int = 200, error: str = "",
             choices = district_establishments(conn, form_district) if writer and \
                 form_district else []
     except KcmapError as exc:
-        return _error(exc, "/products")
+        return page_refusal(request, exc, "/products")
     rows = [dict(p, writable=can_write_local(who, p["district_code"])) for p in rows]
     html = products_page(who, csrf_token(request), rows, districts, code or "",
                          dict(districts).get(form_district or "", ""), choices,
                          who.role != "viewer", values or {}, message, error)
     return HTMLResponse(html, status_code=http)
-
-
-@router.post("/products")
-async def product_add(request: Request) -> Response:
-    """Add a product from the form."""
-    form = await read_form(request)
-    district = form.get("district", "")[:10]
-    try:
-        with request.app.state.database.transaction() as conn:
-            create_product(conn, actor_of(request), _product_values(form))
-    except KcmapError as exc:
-        return _products(request, district, _status(exc), str(exc), form)
-    return RedirectResponse("/products?" + urlencode({"district": district, "done": "created"}),
-                            status_code=303)
 
 
 @router.get("/products/{product_id}", response_class=HTMLResponse)
@@ -138,23 +117,10 @@ def _product(request: Request, product_id: int, http: int = 200, error: str = ""
             choices = district_establishments(conn, item["district_code"]) \
                 if writer and item["district_code"] else []
     except KcmapError as exc:
-        return _error(exc, "/products")
+        return page_refusal(request, exc, "/products")
     html = product_page(who, csrf_token(request), item, choices, writer,
                         values if values is not None else item, message, error)
     return HTMLResponse(html, status_code=http)
-
-
-@router.post("/products/{product_id}")
-async def product_save(request: Request, product_id: int = Path(ge=1, le=MAX_ID)) -> Response:
-    """Change a product from the form (the version it was read at guards the write)."""
-    form = await read_form(request)
-    try:
-        with request.app.state.database.transaction() as conn:
-            update_product(conn, actor_of(request), product_id, _product_values(form),
-                           _version(form))
-    except KcmapError as exc:
-        return _product(request, product_id, _status(exc), str(exc), form)
-    return RedirectResponse(f"/products/{product_id}?done=saved", status_code=303)
 
 
 @router.get("/collaborators", response_class=HTMLResponse)
@@ -178,28 +144,13 @@ def _collaborators(request: Request, district: str, http: int = 200, error: str 
             communes = district_communes(conn, form_district) if writer and form_district \
                 else []
     except KcmapError as exc:
-        return _error(exc, "/collaborators")
+        return page_refusal(request, exc, "/collaborators")
     rows = [dict(k, writable=can_write_local(who, k["district_code"])) for k in rows]
     html = collaborators_page(who, csrf_token(request), rows, missing, districts, code or "",
                               dict(districts).get(form_district or "", ""), communes,
                               who.role != "viewer", can_see_personal(who), values or {},
                               message, error)
     return HTMLResponse(html, status_code=http)
-
-
-@router.post("/collaborators")
-async def collaborator_add(request: Request) -> Response:
-    """Add a commune's collaborator from the form."""
-    form = await read_form(request)
-    district = form.get("district", "")[:10]
-    try:
-        with request.app.state.database.transaction() as conn:
-            create_collaborator(conn, actor_of(request), _collaborator_values(form, False))
-    except KcmapError as exc:
-        return _collaborators(request, district, _status(exc), str(exc), form)
-    return RedirectResponse("/collaborators?" + urlencode({"district": district,
-                                                           "done": "created"}),
-                            status_code=303)
 
 
 @router.get("/collaborators/{collaborator_id}", response_class=HTMLResponse)
@@ -218,7 +169,7 @@ def _collaborator(request: Request, collaborator_id: int, http: int = 200, error
             writer = can_write_local(who, person["district_code"])
             communes = district_communes(conn, person["district_code"]) if writer else []
     except KcmapError as exc:
-        return _error(exc, "/collaborators")
+        return page_refusal(request, exc, "/collaborators")
     form_values = values if values is not None else person
     if values is not None:
         form_values = dict(values, is_active="is_active" in values)
@@ -228,15 +179,70 @@ def _collaborator(request: Request, collaborator_id: int, http: int = 200, error
     return HTMLResponse(html, status_code=http)
 
 
+@dataclass(frozen=True)
+class RecordForms:
+    """What differs between the add and change forms of products and of collaborators."""
+
+    path: str  # the list page; a record's page is path/{id}
+    values: Callable[[dict[str, str], bool], dict[str, Any]]  # (form, editing) -> values
+    create: Callable[[Connection, Actor | None, dict[str, Any]], int]
+    update: Callable[[Connection, Actor | None, int, dict[str, Any], int | None], None]
+    listing: Callable[[Request, str, int, str, dict[str, Any]], Response]  # list page again
+    record: Callable[[Request, int, int, str, dict[str, Any]], Response]  # record page again
+
+
+PRODUCTS = RecordForms("/products", lambda form, _editing: _product_values(form),
+                       create_product, update_product, _products, _product)
+COLLABORATORS = RecordForms("/collaborators", _collaborator_values, create_collaborator,
+                            update_collaborator, _collaborators, _collaborator)
+
+
+async def _add(request: Request, forms: RecordForms) -> Response:
+    """Add a record from the list page's form: back to the list (its district kept), or the
+    list again with what was typed and the reason."""
+    form = await read_form(request)
+    district = form.get("district", "")[:10]
+    try:
+        with request.app.state.database.transaction() as conn:
+            forms.create(conn, actor_of(request), forms.values(form, False))
+    except KcmapError as exc:
+        return forms.listing(request, district, status_of(exc), str(exc), form)
+    return RedirectResponse(f"{forms.path}?" + urlencode({"district": district,
+                                                         "done": "created"}), status_code=303)
+
+
+async def _save(request: Request, forms: RecordForms, record_id: int) -> Response:
+    """Change a record from its page's form (the version it was read at guards the write)."""
+    form = await read_form(request)
+    try:
+        with request.app.state.database.transaction() as conn:
+            forms.update(conn, actor_of(request), record_id, forms.values(form, True),
+                         _version(form))
+    except KcmapError as exc:
+        return forms.record(request, record_id, status_of(exc), str(exc), form)
+    return RedirectResponse(f"{forms.path}/{record_id}?done=saved", status_code=303)
+
+
+@router.post("/products")
+async def product_add(request: Request) -> Response:
+    """Add a product from the form."""
+    return await _add(request, PRODUCTS)
+
+
+@router.post("/products/{product_id}")
+async def product_save(request: Request, product_id: int = Path(ge=1, le=MAX_ID)) -> Response:
+    """Change a product from the form."""
+    return await _save(request, PRODUCTS, product_id)
+
+
+@router.post("/collaborators")
+async def collaborator_add(request: Request) -> Response:
+    """Add a commune's collaborator from the form."""
+    return await _add(request, COLLABORATORS)
+
+
 @router.post("/collaborators/{collaborator_id}")
 async def collaborator_save(request: Request,
                             collaborator_id: int = Path(ge=1, le=MAX_ID)) -> Response:
     """Change a collaborator from the form."""
-    form = await read_form(request)
-    try:
-        with request.app.state.database.transaction() as conn:
-            update_collaborator(conn, actor_of(request), collaborator_id,
-                                _collaborator_values(form, True), _version(form))
-    except KcmapError as exc:
-        return _collaborator(request, collaborator_id, _status(exc), str(exc), form)
-    return RedirectResponse(f"/collaborators/{collaborator_id}?done=saved", status_code=303)
+    return await _save(request, COLLABORATORS, collaborator_id)

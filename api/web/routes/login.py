@@ -11,6 +11,7 @@ from api.web.auth import (
     actor_of,
     login_csrf_ok,
     read_form,
+    safe_next,
     secure_cookies,
     session_of,
 )
@@ -26,14 +27,6 @@ router = APIRouter()
 def _settings(request: Request) -> AuthSettings:
     settings: AuthSettings = request.app.state.auth_settings
     return settings
-
-
-def safe_next(target: str | None) -> str:
-    """A local path to return to after login ('' for anything else: no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target or any(ord(c) < 32 for c in target) or len(target) > 500:
-        return ""
-    return target
 
 
 def home_of(actor: Actor) -> str:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.web.auth import actor_of, csrf_token, read_form
-from api.web.errors import STATUS
+from api.web.errors import page_refusal
 from geo.analytics.filters import activity_types
 from geo.core.db import Connection
 from geo.core.errors import InvalidInput, KcmapError, NotFound
@@ -28,7 +28,6 @@ from geo.cycle.progress import progress_report
 from geo.cycle.targets import OUTPUT_INDICATORS, check_target, import_targets, save_target
 from geo.gazetteer.places import district_choices
 from geo.records.public_projects import project_detail
-from maps.pages.auth import message_page
 from maps.pages.progress import progress_page, project_page
 
 router = APIRouter(include_in_schema=False)
@@ -36,11 +35,6 @@ MAX_ID = 2**63 - 1
 DONE = {"target": "Đã lưu chỉ tiêu.", "import": "Đã nhập chỉ tiêu từ tệp CSV.",
         "outputs": "Đã lưu kết quả.", "money": "Đã lưu kinh phí.",
         "inspection": "Đã lưu lần kiểm tra."}
-
-
-def _error_page(exc: KcmapError, back: str) -> HTMLResponse:
-    status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-    return HTMLResponse(message_page(str(exc), "Không thực hiện được", back), status_code=status)
 
 
 def _writer(request: Request) -> bool:
@@ -61,7 +55,7 @@ def progress(request: Request, period: str = Query("2021-2025", max_length=20),
             districts = district_choices(conn)
             activities = activity_types(conn)
     except KcmapError as exc:
-        return _error_page(exc, "/progress")
+        return page_refusal(request, exc, "/progress")
     return HTMLResponse(progress_page(report, products, missing, districts, activities,
                                       actor_of(request), csrf_token(request), _writer(request),
                                       message=DONE.get(done, "")))
@@ -76,7 +70,7 @@ async def add_target(request: Request) -> Response:
             target = check_target(conn, form)
             save_target(conn, actor_of(request), target, "form")
     except KcmapError as exc:
-        return _error_page(exc, "/progress")
+        return page_refusal(request, exc, "/progress")
     return RedirectResponse("/progress?" + urlencode({"period": form.get("period", ""),
                                                       "done": "target"}), status_code=303)
 
@@ -89,7 +83,7 @@ async def import_csv(request: Request) -> Response:
         with request.app.state.database.transaction() as conn:
             import_targets(conn, actor_of(request), form.get("csv_text", ""), "csv:form")
     except KcmapError as exc:
-        return _error_page(exc, "/progress")
+        return page_refusal(request, exc, "/progress")
     return RedirectResponse("/progress?done=import", status_code=303)
 
 
@@ -102,9 +96,9 @@ def _project(request: Request, project_id: int, message: str = "", status: int =
             cycle = project_cycle(conn, project_id, actor)
             writer = can_write_project(conn, actor, project_id)
     except NotFound:
-        return _error_page(NotFound(f"Không có đề án {project_id}"), "/progress")
+        return page_refusal(request, NotFound(f"Không có đề án {project_id}"), "/progress")
     except KcmapError as exc:
-        return _error_page(exc, "/progress")
+        return page_refusal(request, exc, "/progress")
     return HTMLResponse(project_page(project, cycle, actor, csrf_token(request), writer,
                                      message, error), status_code=status)
 
@@ -127,7 +121,7 @@ async def _write(request: Request, project_id: int, done: str,
     except InvalidInput as exc:  # the page again, with what was wrong
         return _project(request, project_id, status=422, error=str(exc))
     except KcmapError as exc:
-        return _error_page(exc, f"/projects/{project_id}")
+        return page_refusal(request, exc, f"/projects/{project_id}")
     return RedirectResponse(f"/projects/{project_id}?done={done}", status_code=303)
 
 

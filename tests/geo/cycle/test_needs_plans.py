@@ -204,7 +204,9 @@ def test_gaps_map_with_a_plan_and_the_needs_layer(client: Any, conn: Any, bearer
     client.post("/api/plans", json={"year": 2026, "ceilings": {"KCDP": 10**9}}, headers=planner)
     client.post("/api/plans/2026/lines", json={"need_id": need["id"], "funding_source": "KCDP"},
                 headers=planner)
-    assert client.get("/maps/gaps?plan=2026").status_code == 401
+    anonymous = client.get("/maps/gaps?plan=2026", follow_redirects=False)
+    assert anonymous.status_code == 303  # the what-if needs a login: to it, and back
+    assert anonymous.headers["location"] == "/login?next=%2Fmaps%2Fgaps%3Fplan%3D2026"
     page = client.get("/maps/gaps?plan=2026", headers=planner)
     assert page.status_code == 200
     assert "Nếu kế hoạch năm 2026 được cấp vốn" in page.text
