@@ -9,6 +9,16 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.web.auth import actor_of
+from api.web.cycle_bodies import (
+    MAX_ID,
+    CollaboratorIn,
+    CollaboratorPatch,
+    InspectionIn,
+    MoneyIn,
+    OutputsIn,
+    ProductIn,
+    ProductPatch,
+)
 from api.web.routes.record_edits import parse_if_match
 from geo.cycle.collaborators import (
     communes_without_collaborator,
@@ -30,7 +40,6 @@ from geo.cycle.targets import check_target, delete_target, import_targets, save_
 from geo.gazetteer.places import check_district
 
 router = APIRouter(tags=["progress"])
-MAX_ID = 2**63 - 1
 
 DISTRICT = Query(None, max_length=10, description="legacy district code, e.g. 524")
 
@@ -45,24 +54,6 @@ class TargetIn(BaseModel):
     unit: str | None = Field(None, max_length=40)
     target: int | str
     district: str | None = Field(None, max_length=10)
-
-
-class MoneyIn(BaseModel):
-    """Money status of a project (đồng)."""
-
-    model_config = ConfigDict(extra="forbid")
-    planned_vnd: int | None = None
-    disbursed_vnd: int = 0
-    settled_vnd: int = 0
-
-
-class InspectionIn(BaseModel):
-    """An inspection visit."""
-
-    model_config = ConfigDict(extra="forbid")
-    visit_date: str = Field(max_length=10, description="YYYY-MM-DD")
-    inspector: str = Field(max_length=300)
-    finding: str = Field(max_length=4000)
 
 
 @router.get("/api/progress")
@@ -109,12 +100,12 @@ def api_project_cycle(request: Request, project_id: int = Path(ge=1, le=MAX_ID))
 
 
 @router.put("/api/projects/{project_id}/outputs")
-def api_project_outputs(request: Request, body: dict[str, int | str | None],
+def api_project_outputs(request: Request, body: OutputsIn,
                         project_id: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
     """Record outputs, e.g. {"trainees": 35, "machines": 2} (planners, admins)."""
     actor = actor_of(request)
     with request.app.state.database.transaction() as conn:
-        set_outputs(conn, actor, project_id, body)
+        set_outputs(conn, actor, project_id, body.given())
         return project_cycle(conn, project_id, actor)
 
 
@@ -156,19 +147,20 @@ def api_products_per_commune(request: Request) -> list[dict[str, Any]]:
 
 
 @router.post("/api/products", status_code=201)
-def api_add_product(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+def api_add_product(request: Request, body: ProductIn) -> dict[str, Any]:
     """Add a recognised product (planners, admins; district officers in their district)."""
     with request.app.state.database.transaction() as conn:
-        return get_product(conn, create_product(conn, actor_of(request), body))
+        return get_product(conn, create_product(conn, actor_of(request), body.given()))
 
 
 @router.patch("/api/products/{product_id:int}")
-def api_patch_product(request: Request, body: dict[str, Any],
+def api_patch_product(request: Request, body: ProductPatch,
                       product_id: int = Path(ge=1, le=MAX_ID),
                       if_match: str | None = Header(None)) -> dict[str, Any]:
     """Change a recognised product (If-Match: its version)."""
     with request.app.state.database.transaction() as conn:
-        update_product(conn, actor_of(request), product_id, body, parse_if_match(if_match))
+        update_product(conn, actor_of(request), product_id, body.given(),
+                       parse_if_match(if_match))
         return get_product(conn, product_id)
 
 
@@ -189,19 +181,20 @@ def api_collaborators_missing(request: Request, district: str | None = DISTRICT
 
 
 @router.post("/api/collaborators", status_code=201)
-def api_add_collaborator(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+def api_add_collaborator(request: Request, body: CollaboratorIn) -> dict[str, Any]:
     """Add a commune's collaborator (planners, admins; district officers in their district)."""
     actor = actor_of(request)
     with request.app.state.database.transaction() as conn:
-        return get_collaborator(conn, actor, create_collaborator(conn, actor, body))
+        return get_collaborator(conn, actor, create_collaborator(conn, actor, body.given()))
 
 
 @router.patch("/api/collaborators/{collaborator_id:int}")
-def api_patch_collaborator(request: Request, body: dict[str, Any],
+def api_patch_collaborator(request: Request, body: CollaboratorPatch,
                            collaborator_id: int = Path(ge=1, le=MAX_ID),
                            if_match: str | None = Header(None)) -> dict[str, Any]:
     """Change a collaborator (If-Match: its version)."""
     actor = actor_of(request)
     with request.app.state.database.transaction() as conn:
-        update_collaborator(conn, actor, collaborator_id, body, parse_if_match(if_match))
+        update_collaborator(conn, actor, collaborator_id, body.given(),
+                            parse_if_match(if_match))
         return get_collaborator(conn, actor, collaborator_id)

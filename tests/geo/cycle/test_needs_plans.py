@@ -251,6 +251,10 @@ def test_plan_input_is_checked(client: Any, conn: Any, bearer: Any) -> None:
     assert client.post("/api/plans/2027/lines", json={
         "title": "x", "activity_type": "training", "district_code": "524", "kc_vnd": 0,
         "funding_source": "KCDP"}, headers=planner).status_code == 422
-    assert client.post("/api/plans/2030/lines", json={}, headers=planner).status_code == 404
+    empty = client.post("/api/plans/2030/lines", json={}, headers=planner)  # body first
+    assert empty.status_code == 422
+    assert empty.json()["detail"][0]["loc"] == ["body", "funding_source"]
+    assert client.post("/api/plans/2030/lines", json={"need_id": 1, "funding_source": "KCDP"},
+                       headers=planner).status_code == 404
     assert client.get("/api/plans/2030", headers=planner).status_code == 404
     assert client.post("/api/plans/2027/approve", json={}, headers=planner).status_code == 422
