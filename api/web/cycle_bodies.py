@@ -5,9 +5,9 @@ them and FastAPI refuses a malformed body with a 422 whose messages are Vietname
 
 They check shapes, types and limits; what only the database knows (an establishment's
 district, an activity code, a commune, a plan's state and ceilings) is checked in geo/cycle,
-which the web forms call with plain mappings. Whole numbers are strict (a JSON number, not
-text), except amounts of money and output quantities, which may also be written as text the
-way people write them ("1.250.000.000 đ"); they reach geo/cycle as integers.
+which the web forms call with plain mappings. Whole numbers are JSON numbers (not text, not
+true/false), except amounts of money and output quantities, which may also be written as text
+the way people write them ("1.250.000.000 đ"); they reach geo/cycle as integers.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from geo.core.vocab import FundingSource, NeedPriority, NeedStatus
 from geo.cycle.targets import INDICATORS
 
 MAX_ID = 2**63 - 1
+MAX_JSON_ID = 2**53 - 1
 MAX_VND = 10**15
 MAX_QUANTITY = 10**9
 # At most 15 digits (< MAX_VND), plain or grouped by dots or spaces, optionally "đ" / "VND".
@@ -68,8 +69,20 @@ Quantity = Annotated[int, BeforeValidator(_whole(
                      WithJsonSchema({"anyOf": [
                          {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY},
                          {"type": "string", "pattern": QUANTITY_TEXT}]})]
-Year = Annotated[int, Field(strict=True, ge=2000, le=2100)]
-RecordId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+
+
+def _integer(value: object) -> object:
+    """A JSON integer (a whole float such as 2026.0 too), not text or true/false."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("cần một số nguyên")
+    return value
+
+
+Year = Annotated[int, Field(ge=2000, le=2100), BeforeValidator(_integer)]
+# A record id in a JSON body: at most 2^53 - 1, the largest integer every JSON reader keeps.
+RecordId = Annotated[int, Field(ge=1, le=MAX_JSON_ID), BeforeValidator(_integer)]
 Strict = Annotated[bool, Field(strict=True)]
 
 
@@ -85,7 +98,7 @@ ProductName = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Decision = Annotated[str, StringConstraints(max_length=200)]
 FullName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Position = Annotated[str, StringConstraints(max_length=200)]
-Stars = Annotated[int, Field(strict=True, ge=3, le=5)]
+Stars = Annotated[int, Field(ge=3, le=5), BeforeValidator(_integer)]
 Omitted = SkipJsonSchema[None]  # a PATCH field that may be left out, not sent as null
 ProductKind = Literal["ocop", "cnnt"]
 ProductLevel = Literal["provincial", "regional", "national"]
