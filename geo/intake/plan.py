@@ -161,7 +161,8 @@ def _renamed(conn: Connection, kind: RecordKind, records: list[RecordRow], lock:
     with dict_cursor(conn) as cur:
         cur.execute(_query(kind, "r.id IN (SELECT entity_id FROM import_state WHERE entity = "
                                  "%(entity)s AND place_key = ANY(%(places)s)) "
-                                 "AND NOT r.record_key = ANY(%(keys)s)", lock),
+                                 "AND NOT EXISTS (SELECT 1 FROM unnest(%(keys)s::text[]) "
+                                 "AS k(key) WHERE k.key = r.record_key)", lock),
                     {"entity": spec.entity, "keys": keys,
                      "places": sorted({r.place_key for r in missing})})
         candidates = [_stored(kind, row) for row in cur.fetchall()]
@@ -289,7 +290,7 @@ def absent_records(conn: Connection, kind: RecordKind, file_name: str, seen: set
         "SELECT r.id, r.{main} FROM {table} r JOIN import_state s ON s.entity = %(entity)s "
         "AND s.entity_id = r.id JOIN import_batch b ON b.id = s.batch_id "
         "WHERE b.file_name = %(file)s AND NOT r.is_demo AND r.archived_at IS NULL "
-        "AND NOT r.id = ANY(%(seen)s) "
+        "AND NOT EXISTS (SELECT 1 FROM unnest(%(seen)s::bigint[]) AS u(id) WHERE u.id = r.id) "
         "AND (%(district)s::text IS NULL OR EXISTS (SELECT 1 FROM location x "
         "WHERE x.{fk} = r.id AND x.district_code = %(district)s)) ORDER BY r.id").format(
         main=sql.Identifier(spec.attributes[0]), table=sql.Identifier(spec.table),
