@@ -63,6 +63,18 @@ def establishment_place(conn: Connection, establishment_id: int) -> tuple[str | 
     return (row[1], row[0]) if row else (None, None)
 
 
+def check_live(conn: Connection, establishment_id: int) -> None:
+    """Conflict when the establishment was archived by an import (no new needs for it)."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT archived_at IS NOT NULL FROM establishment WHERE id = %s",
+                    (establishment_id,))
+        row = cur.fetchone()
+    if row is not None and row[0]:
+        raise Conflict(f"Cơ sở số {establishment_id} đã được lưu trữ (không còn trong tệp "
+                       "danh sách đã nhập): không đăng ký nhu cầu mới; hoàn tác lô nhập trên "
+                       "trang Nhập dữ liệu để đưa cơ sở trở lại")
+
+
 def _row(r: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: r[k] for k in NEED_COLUMNS}
     out.update(establishment_name=r["establishment_name"], activity_name=r["activity_name"],
@@ -142,6 +154,7 @@ def create_need(conn: Connection, actor: Actor | None, data: Mapping[str, Any],
     est = v.record_id(data.get("establishment_id"), "establishment_id")
     district, commune = establishment_place(conn, est)
     who = check_need_write(actor, district)
+    check_live(conn, est)
     if district is None:
         raise InvalidInput("Cơ sở chưa có vị trí cấp huyện: hãy rà soát vị trí trước")
     fields = _checked(conn, data, partial=False)

@@ -47,6 +47,7 @@ class Est:
     commune_code: str | None
     commune: str  # folded commune name without its type word
     district: str
+    archived: bool = False  # archived by an import (0013): no new needs for it
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class NeedRow:
 
 
 _ESTABLISHMENTS = """
-SELECT e.id, e.record_key, e.name,
+SELECT e.id, e.record_key, e.name, e.archived_at IS NOT NULL AS archived,
        CASE WHEN l.precision IN ('exact', 'commune') THEN cu.code END AS commune_code,
        CASE WHEN l.precision IN ('exact', 'commune', 'district')
             THEN COALESCE(cu.parent_code, du.code) END AS district_code,
@@ -112,10 +113,12 @@ class Directory:
             cur.execute(_ESTABLISHMENTS)
             for r in cur.fetchall():
                 est = Est(int(r["id"]), str(r["name"]), r["district_code"], r["commune_code"],
-                          _place(r["commune_name"]), _place(r["district_name"]))
+                          _place(r["commune_name"]), _place(r["district_name"]),
+                          bool(r["archived"]))
                 self.by_id[est.id] = est
                 self.by_code[str(r["record_key"])] = est
-                self.by_name.setdefault(fold(est.name), []).append(est)
+                if not est.archived:  # a name finds live establishments only
+                    self.by_name.setdefault(fold(est.name), []).append(est)
 
     def find(self, ident: str, name: str, commune_typed: str, district_typed: str
              ) -> Est | str:
@@ -223,6 +226,10 @@ def _establishment(row: _Row, directory: Directory, actor: Actor) -> Est | None:
     name = "establishment_id" if row.text("establishment_id") else "establishment_name"
     if isinstance(found, str):
         row.issue(name, found)
+        return None
+    if found.archived:
+        row.issue(name, f"cơ sở '{found.name}' đã được lưu trữ (không còn trong danh sách cơ "
+                        "sở đã nhập): không đăng ký nhu cầu mới cho cơ sở này")
         return None
     if found.district_code is None:
         row.issue(name, f"cơ sở '{found.name}' chưa có vị trí cấp huyện: rà soát vị trí trước")
