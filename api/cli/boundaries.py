@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
+from api.cli import vi_typer
 from api.cli.common import in_transaction
 from geo.core.vocab import Edition, Level
 
-app = typer.Typer(help="Ranh giới đơn vị hành chính: nhập tệp, dựng ranh giới gần đúng",
+app = vi_typer.Typer(help="Ranh giới đơn vị hành chính: nhập tệp, dựng ranh giới gần đúng",
                   no_args_is_help=True)
 
 

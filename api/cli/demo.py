@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
+from api.cli import vi_typer
 from api.cli.common import in_transaction
 from geo.core.db import Connection
 from geo.intake.demo_store import DemoCounts
 
-app = typer.Typer(help="Dữ liệu mẫu (giả lập)", no_args_is_help=True)
+app = vi_typer.Typer(help="Dữ liệu mẫu (giả lập)", no_args_is_help=True)
 
 
 @app.command("load")

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli import vi_typer
 from api.cli.common import die as _fail
 from api.cli.progress_lines import ProgressLines, heartbeat
 from api.database import database_from_env
@@ -17,7 +18,7 @@ from geo.core.errors import KcmapError
 from geo.core.vocab import FundingSource
 from geo.intake.results import ImportAborted, ImportResult, Progress
 
-app = typer.Typer(help="Nhập bảng tính (.xlsx, .xls, .ods, .csv) cơ sở, làng nghề, đề án, "
+app = vi_typer.Typer(help="Nhập bảng tính (.xlsx, .xls, .ods, .csv) cơ sở, làng nghề, đề án, "
                        "nhu cầu hỗ trợ",
                   no_args_is_help=True)
 

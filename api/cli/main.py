@@ -16,15 +16,16 @@ from api.cli import priority as cli_priority
 from api.cli import report as cli_report
 from api.cli import targets as cli_targets
 from api.cli import users as cli_users
+from api.cli import vi_catalog, vi_typer
 from api.cli.common import fail, in_transaction, run_guarded
 from api.database import database_from_env
 from geo.core.db import Connection
 from geo.core.errors import KcmapError
 
-app = typer.Typer(help="kcmap: bản đồ khuyến công tỉnh Quảng Ngãi", no_args_is_help=True)
-db_app = typer.Typer(help="Cơ sở dữ liệu PostGIS: cụm cục bộ và cập nhật lược đồ",
+app = vi_typer.Typer(help="kcmap: bản đồ khuyến công tỉnh Quảng Ngãi", no_args_is_help=True)
+db_app = vi_typer.Typer(help="Cơ sở dữ liệu PostGIS: cụm cục bộ và cập nhật lược đồ",
                      no_args_is_help=True)
-gaz_app = typer.Typer(help="Danh mục đơn vị hành chính", no_args_is_help=True)
+gaz_app = vi_typer.Typer(help="Danh mục đơn vị hành chính", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(gaz_app, name="gazetteer")
 app.add_typer(cli_boundaries.app, name="boundaries")
@@ -162,7 +163,9 @@ def serve(
 
 
 def main() -> None:
-    """Entry point of the `kcmap` command."""
+    """Entry point of the `kcmap` command: Typer's own texts in Vietnamese (vi_catalog; before
+    any help or error is formatted), then the app."""
+    vi_catalog.install()
     sys.exit(run_guarded(app))
 
 

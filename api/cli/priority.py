@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 
+from api.cli import vi_typer
 from api.cli.common import fail, in_transaction
 from geo.core.db import Connection
 from geo.core.errors import KcmapError
 
-app = typer.Typer(help="Xã ưu tiên (miền núi, đặc biệt khó khăn) trong xếp hạng xã thiếu hỗ trợ",
+app = vi_typer.Typer(help="Xã ưu tiên (miền núi, đặc biệt khó khăn) trong xếp hạng xã thiếu hỗ trợ",
                   no_args_is_help=True)
 
 

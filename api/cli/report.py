@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 
+from api.cli import vi_typer
 from api.cli.common import in_transaction, os_error_message
 from geo.core.db import Connection
 from geo.core.vocab import Allocation
 
-app = typer.Typer(help="Báo cáo: bản tóm tắt PDF và báo cáo năm", no_args_is_help=True)
+app = vi_typer.Typer(help="Báo cáo: bản tóm tắt PDF và báo cáo năm", no_args_is_help=True)
 
 
 @app.command("briefing")

@@ -7,16 +7,17 @@ from typing import Annotated
 
 import typer
 
+from api.cli import vi_typer
 from api.cli.common import die, in_transaction, os_error_message
 from geo.core.db import Connection
 
-app = typer.Typer(help="Chỉ tiêu chương trình khuyến công", no_args_is_help=True)
+app = vi_typer.Typer(help="Chỉ tiêu chương trình khuyến công", no_args_is_help=True)
 
 
 @app.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(help="CSV: period, activity, indicator, unit, target, "
-                                              "district (optional)")],
+    file: Annotated[Path, typer.Argument(help="CSV có các cột period, activity, indicator, "
+                                              "unit, target và district (tùy chọn)")],
 ) -> None:
     """Nhập chỉ tiêu (mọi dòng hoặc không dòng nào); dòng trùng khóa thay chỉ tiêu đã lưu."""
     from geo.cycle.targets import import_targets

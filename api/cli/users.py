@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
+from api.cli import vi_typer
 from api.cli.common import fail, in_transaction
 from geo.accounts import users as accounts
 from geo.accounts.authz import ROLES
 from geo.core.errors import InvalidInput
 
-app = typer.Typer(help="Tài khoản người dùng và token API", no_args_is_help=True)
+app = vi_typer.Typer(help="Tài khoản người dùng và token API", no_args_is_help=True)
 
 
 def read_password() -> str:
