@@ -158,23 +158,30 @@ def _renamed(conn: Connection, kind: RecordKind, records: list[RecordRow], lock:
     missing = [r for r in records if r.record_key not in known and r.place_key]
     if not missing:
         return {}
+    carried = set(keys)
+    with conn.cursor() as cur:  # ids first (light rows); the file's own keys left out here
+        cur.execute(sql.SQL(
+            "SELECT r.id, r.record_key FROM {t} r JOIN import_state s ON s.entity = %s "
+            "AND s.entity_id = r.id WHERE s.place_key = ANY(%s)").format(
+            t=sql.Identifier(spec.table)),
+            (spec.entity, sorted({r.place_key for r in missing})))
+        ids = sorted(int(i) for i, key in cur.fetchall() if key not in carried)
+    by_place: dict[str | None, list[Stored]] = {}
     with dict_cursor(conn) as cur:
-        cur.execute(_query(kind, "r.id IN (SELECT entity_id FROM import_state WHERE entity = "
-                                 "%(entity)s AND place_key = ANY(%(places)s)) "
-                                 "AND NOT EXISTS (SELECT 1 FROM unnest(%(keys)s::text[]) "
-                                 "AS k(key) WHERE k.key = r.record_key)", lock),
-                    {"entity": spec.entity, "keys": keys,
-                     "places": sorted({r.place_key for r in missing})})
-        candidates = [_stored(kind, row) for row in cur.fetchall()]
+        cur.execute(_query(kind, "r.id = ANY(%(ids)s)", lock), {"entity": spec.entity,
+                                                               "ids": ids})
+        for row in cur.fetchall():
+            found = _stored(kind, row)
+            by_place.setdefault(found.place_key, []).append(found)
     out: dict[str, int] = {}
     for record in missing:
-        here = [c for c in candidates if c.place_key == record.place_key]
+        here = by_place.get(record.place_key, [])
         same = [c for c in here if c.source_row == record.row]
         if len(same) != 1:
             same = [c for c in here if _same_but_name(kind, record, c)]
         if len(same) == 1:
             out[record.record_key] = same[0].id
-            candidates.remove(same[0])
+            here.remove(same[0])
     return out
 
 
@@ -286,17 +293,17 @@ def absent_records(conn: Connection, kind: RecordKind, file_name: str, seen: set
     """Live (not archived) records last imported from a file of this name that this file
     no longer carries: (how many, the first `limit` of them as {id, name}; all: None)."""
     spec = SPECS[kind]
+    # the file's records are left out here, not in SQL: a list of 100,000 ids in the query
+    # made the planner compare every record with every id when the tables had no statistics
     query = sql.SQL(
         "SELECT r.id, r.{main} FROM {table} r JOIN import_state s ON s.entity = %(entity)s "
         "AND s.entity_id = r.id JOIN import_batch b ON b.id = s.batch_id "
         "WHERE b.file_name = %(file)s AND NOT r.is_demo AND r.archived_at IS NULL "
-        "AND NOT EXISTS (SELECT 1 FROM unnest(%(seen)s::bigint[]) AS u(id) WHERE u.id = r.id) "
         "AND (%(district)s::text IS NULL OR EXISTS (SELECT 1 FROM location x "
         "WHERE x.{fk} = r.id AND x.district_code = %(district)s)) ORDER BY r.id").format(
         main=sql.Identifier(spec.attributes[0]), table=sql.Identifier(spec.table),
         fk=sql.Identifier(spec.location_fk))
     with conn.cursor() as cur:
-        cur.execute(query, {"file": file_name, "seen": sorted(seen), "district": district,
-                            "entity": spec.entity})
-        rows = cur.fetchall()
-    return len(rows), [{"id": int(i), "name": n} for i, n in rows[:limit]]
+        cur.execute(query, {"file": file_name, "district": district, "entity": spec.entity})
+        rows = [(int(i), n) for i, n in cur.fetchall() if int(i) not in seen]
+    return len(rows), [{"id": i, "name": n} for i, n in rows[:limit]]
