@@ -19,8 +19,9 @@ from geo.cycle.products import list_products
 from geo.cycle.words import OPEN_STATUSES
 
 UNMET = OPEN_STATUSES  # neither funded nor declined
-NEED_KEYS = ("id", "establishment_name", "activity_name", "requested_vnd", "status",
-             "desired_year", "commune_name", "district_name", "lon", "lat")
+NEED_KEYS = ("id", "establishment_name", "establishment_archived", "activity_name",
+             "requested_vnd", "status", "desired_year", "commune_name", "district_name", "lon",
+             "lat")
 
 
 class CycleLayers(TypedDict):

@@ -30,6 +30,7 @@ SELECT n.id, n.establishment_id, n.activity_type, n.description, n.total_cost_vn
        n.requested_vnd, n.counterpart_vnd, n.desired_year, n.priority, n.status,
        n.decline_reason, n.project_id, n.district_code, n.commune_code, n.is_demo, n.version,
        n.created_at, n.updated_at, e.name AS establishment_name, a.name_vi AS activity_name,
+       e.archived_at IS NOT NULL AS establishment_archived,
        c.name AS commune_name, d.name AS district_name,
        ST_X(ST_PointOnSurface(l.geom)) AS lon, ST_Y(ST_PointOnSurface(l.geom)) AS lat
 FROM support_need n
@@ -78,6 +79,7 @@ def check_live(conn: Connection, establishment_id: int) -> None:
 def _row(r: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: r[k] for k in NEED_COLUMNS}
     out.update(establishment_name=r["establishment_name"], activity_name=r["activity_name"],
+               establishment_archived=bool(r["establishment_archived"]),
                commune_name=r["commune_name"], district_name=r["district_name"],
                lon=r["lon"], lat=r["lat"], created_at=r["created_at"].isoformat(),
                updated_at=r["updated_at"].isoformat())

@@ -1,7 +1,7 @@
 """No new support need for an establishment an import archived: the API refuses it (409,
 Vietnamese, saying how to bring the establishment back), the needs importer rejects a row
-that names it by id, and a name finds live establishments only. Undoing the archiving
-makes it possible again."""
+that names it by id, and a name finds live establishments only; a need registered before
+stays, marked on the API and the needs page. Undoing the archiving makes it possible again."""
 
 from __future__ import annotations
 
@@ -25,12 +25,22 @@ def test_no_new_need_for_an_archived_establishment(client: Any, conn: Any, beare
     rid = w["ids"]["B"]
     planner = bearer("planner")
     actor = make_user("planner")
+    earlier = client.post("/api/needs", headers=planner,
+                          json={"establishment_id": rid, **NEED, "desired_year": 2027})
+    assert earlier.status_code == 201 and earlier.json()["establishment_archived"] is False
     batch = create_batch(conn, actor, RecordKind.ESTABLISHMENT.value, "co_so_2025.xlsx", None,
                          archive_absent=True)
     assert archive_records(conn, actor, batch, RecordKind.ESTABLISHMENT, [rid],
                            "co_so_2025.xlsx") == 1
     needs_before = one(conn, "SELECT count(*) FROM support_need")
 
+    # a need registered before stays, marked: its establishment is archived
+    need = earlier.json()["id"]
+    assert client.get(f"/api/needs/{need}", headers=planner).json()["establishment_archived"]
+    page = client.get("/needs", headers=planner)
+    assert page.status_code == 200
+    row = page.text.split(f'id="kc-need-{need}"')[1].split("</tr>")[0]
+    assert "(cơ sở đã lưu trữ)" in row
     r = client.post("/api/needs", headers=planner, json={"establishment_id": rid, **NEED})
     assert r.status_code == 409, r.text
     assert "đã được lưu trữ" in r.json()["detail"] and "hoàn tác" in r.json()["detail"]
