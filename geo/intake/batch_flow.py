@@ -179,8 +179,7 @@ def commit_batch(conn: Connection, actor: Actor | None, batch_id: int, *,
     if undecided and not keep_undecided:  # edited since the preview: nothing stays written
         with conn.cursor() as cur:
             cur.execute("ROLLBACK TO SAVEPOINT kcmap_commit")
-        raise Conflict(f"Còn {undecided} dòng xung đột chưa quyết định: chọn giá trị của tệp "
-                       "hoặc giữ giá trị đã sửa cho từng dòng")
+        raise _undecided(undecided)
     absent: list[int] = []
     if archive_absent or batch["archive_absent"]:
         district = who.district_code if who.role == "district_officer" else None
@@ -216,8 +215,12 @@ def _check_decided(conn: Connection, batch_id: int) -> None:
                     "AND status = 'conflict'", (batch_id,))
         row = cur.fetchone()
     if row is not None and int(row[0]):
-        raise Conflict(f"Còn {int(row[0])} dòng xung đột chưa quyết định: chọn giá trị của "
-                       "tệp hoặc giữ giá trị đã sửa cho từng dòng")
+        raise _undecided(int(row[0]))
+
+
+def _undecided(count: int) -> Conflict:
+    return Conflict(f"Còn {count} dòng xung đột chưa quyết định: chọn giá trị của tệp hoặc "
+                    "giữ giá trị đã sửa cho từng dòng")
 
 
 def _stage_rows(conn: Connection, applied: Applied) -> None:

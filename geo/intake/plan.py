@@ -26,7 +26,7 @@ from typing import Any
 from psycopg2 import sql
 
 from geo.core.db import Connection, dict_cursor
-from geo.intake.store import LOCATION_COLUMNS, PROTECTED_METHODS, RecordRow
+from geo.intake.store import LOCATION_COLUMNS, PROTECTED_METHODS, RecordRow, first_location
 from geo.records.kinds import RecordKind
 from geo.records.spec import SPECS
 
@@ -100,20 +100,13 @@ SELECT r.id, r.record_key, {attrs}, {district} AS district,
        l.location, l.method, {reviewed} AS reviewed
 FROM {table} r
 LEFT JOIN import_state s ON s.entity = %(entity)s AND s.entity_id = r.id
-LEFT JOIN LATERAL (
-    SELECT jsonb_build_object(
-               'lon', CASE WHEN ST_GeometryType(x.geom) = 'ST_Point' THEN ST_X(x.geom) END,
-               'lat', CASE WHEN ST_GeometryType(x.geom) = 'ST_Point' THEN ST_Y(x.geom) END,
-               {loc}) AS location, x.method
-    FROM location x WHERE x.{fk} = r.id ORDER BY x.id LIMIT 1) l ON true
+{first_location}
 WHERE {where}
 """
 
 
 def _query(kind: RecordKind, where: str, lock: bool) -> sql.Composable:
     spec = SPECS[kind]
-    loc = sql.SQL(", ").join(sql.SQL("{}, x.{}").format(sql.Literal(c), sql.Identifier(c))
-                             for c in LOCATION_COLUMNS)
     district = sql.SQL("(SELECT COALESCE(u.parent_code, x.district_code) FROM location x "
                        "LEFT JOIN admin_unit u ON u.edition = 'legacy' AND u.code = "
                        "x.commune_code WHERE x.{fk} = r.id ORDER BY x.id LIMIT 1)").format(
@@ -122,7 +115,7 @@ def _query(kind: RecordKind, where: str, lock: bool) -> sql.Composable:
         attrs=sql.SQL(", ").join(sql.Identifier("r", a) for a in spec.attributes),
         district=district,
         reviewed=sql.SQL("r.reviewed_at IS NOT NULL" if spec.reviewable else "false"),
-        table=sql.Identifier(spec.table), loc=loc, fk=sql.Identifier(spec.location_fk),
+        table=sql.Identifier(spec.table), first_location=first_location(spec.location_fk),
         where=sql.SQL(where))
     return query + sql.SQL(" FOR UPDATE OF r") if lock else query
 

@@ -92,6 +92,19 @@ class WriteCounts:
         self.locations_kept.extend(other.locations_kept)
 
 
+def first_location(fk: str) -> sql.Composable:
+    """LEFT JOIN LATERAL giving `l.location` (the record r's first location as JSON: lon, lat
+    and LOCATION_COLUMNS; NULL without one) and `l.method`; fk: the location column."""
+    loc = sql.SQL(", ").join(sql.SQL("{}, x.{}").format(sql.Literal(c), sql.Identifier(c))
+                             for c in LOCATION_COLUMNS)
+    return sql.SQL(
+        "LEFT JOIN LATERAL (SELECT jsonb_build_object("
+        "'lon', CASE WHEN ST_GeometryType(x.geom) = 'ST_Point' THEN ST_X(x.geom) END, "
+        "'lat', CASE WHEN ST_GeometryType(x.geom) = 'ST_Point' THEN ST_Y(x.geom) END, "
+        "{loc}) AS location, x.method FROM location x WHERE x.{fk} = r.id "
+        "ORDER BY x.id LIMIT 1) l ON true").format(loc=loc, fk=sql.Identifier(fk))
+
+
 def replace_locations(cur: psycopg2.extensions.cursor, table: Table,
                       rows: list[tuple[int, LocationRow]]) -> None:
     """Give each record (id) exactly the one location given (written with COPY)."""

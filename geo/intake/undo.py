@@ -15,7 +15,13 @@ from geo.accounts.authz import Actor
 from geo.core.db import Connection, dict_cursor
 from geo.intake.apply import write_audit
 from geo.intake.plan import LOCATION
-from geo.intake.store import LOCATION_COLUMNS, TABLES, LocationRow, replace_locations
+from geo.intake.store import (
+    LOCATION_COLUMNS,
+    TABLES,
+    LocationRow,
+    first_location,
+    replace_locations,
+)
 from geo.records.kinds import RecordKind
 from geo.records.spec import SPECS
 
@@ -67,19 +73,14 @@ CHUNK = 5000  # records removed per statement
 
 
 def _removed_state(cur: Any, kind: RecordKind, ids: list[int]) -> list[dict[str, Any]]:
-    """Each record's version, attributes and first location (locked), as _current gives."""
+    """Each record's version, attributes and first location (locked), for the audit."""
     spec = SPECS[kind]
-    loc = sql.SQL(", ").join(sql.SQL("{}, x.{}").format(sql.Literal(c), sql.Identifier(c))
-                             for c in LOCATION_COLUMNS)
     cur.execute(sql.SQL(
-        "SELECT r.id, r.version, {cols}, l.location FROM {t} r LEFT JOIN LATERAL ("
-        "SELECT jsonb_build_object("
-        "'lon', CASE WHEN ST_GeometryType(x.geom) = 'ST_Point' THEN ST_X(x.geom) END, "
-        "'lat', CASE WHEN ST_GeometryType(x.geom) = 'ST_Point' THEN ST_Y(x.geom) END, "
-        "{loc}) AS location FROM location x WHERE x.{fk} = r.id ORDER BY x.id LIMIT 1) l "
-        "ON true WHERE r.id = ANY(%s) ORDER BY r.id FOR UPDATE OF r").format(
+        "SELECT r.id, r.version, {cols}, l.location AS {loc} FROM {t} r {first_location} "
+        "WHERE r.id = ANY(%s) ORDER BY r.id FOR UPDATE OF r").format(
         cols=sql.SQL(", ").join(sql.Identifier("r", a) for a in spec.attributes),
-        t=sql.Identifier(spec.table), loc=loc, fk=sql.Identifier(spec.location_fk)), (ids,))
+        loc=sql.Identifier(LOCATION), t=sql.Identifier(spec.table),
+        first_location=first_location(spec.location_fk)), (ids,))
     return [dict(r) for r in cur.fetchall()]
 
 
@@ -95,8 +96,7 @@ def _remove(cur: Any, actor: Actor, batch_id: int, kind: RecordKind,
         audit: list[tuple[Any, ...]] = []
         for now in rows:
             rid = int(now["id"])
-            state = {k: now[k] for k in spec.attributes}
-            state[LOCATION] = now["location"]
+            state = {k: now[k] for k in (*spec.attributes, LOCATION)}
             audit.append((spec.entity, rid, "import_undo", now["version"], now["version"],
                           json.dumps(state, ensure_ascii=False, default=str), "{}", reason,
                           part[rid]))
