@@ -72,14 +72,17 @@
       .catch(function (e) { $("kc-progress-box").hidden = true; say(e.message, true); });
   }
 
-  // The batch with the rows in view (filter, how many), or with none (progress only).
-  function detail(id, rows) {
-    var q = "?limit=" + (rows ? view.limit : 0);
-    if (rows && view.status) {
+  // The batch with `limit` of its rows from `offset`, of the statuses in view.
+  function rowsPage(id, offset, limit) {
+    var q = "?limit=" + limit + (offset ? "&offset=" + offset : "");
+    if (limit && view.status) {
       view.status.split(",").forEach(function (s) { q += "&status=" + encodeURIComponent(s); });
     }
     return api("GET", "/api/imports/" + encodeURIComponent(id) + q);
   }
+
+  // The batch with the rows in view (filter, how many), or with none (progress only).
+  function detail(id, rows) { return rowsPage(id, 0, rows ? view.limit : 0); }
 
   // Poll a batch (without its rows) while a background job reads, commits or undoes it;
   // then show it with the rows in view and hand it to `done` (if given).
@@ -250,11 +253,7 @@
   $("kc-more").addEventListener("click", function () {
     if (!current) { return; }
     var batch = current;
-    var q = "?offset=" + $("kc-rows").tBodies[0].rows.length + "&limit=" + PAGE;
-    if (view.status) {
-      view.status.split(",").forEach(function (s) { q += "&status=" + encodeURIComponent(s); });
-    }
-    api("GET", "/api/imports/" + encodeURIComponent(batch.id) + q).then(function (page) {
+    rowsPage(batch.id, $("kc-rows").tBodies[0].rows.length, PAGE).then(function (page) {
       if (current === batch) { appendRows(batch, page.rows || []); }
     }).catch(function (e) { say(e.message, true); });
   });
