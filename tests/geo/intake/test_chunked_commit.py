@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from geo.core.errors import Conflict
 from geo.intake import plan, undo
@@ -20,6 +19,7 @@ from geo.intake.importer import import_file, read_file
 from geo.intake.store import table_counts
 from geo.records.edit import edit_record
 from geo.records.kinds import RecordKind
+from tests.api.test_import_decisions import workbook as sheet
 from tests.geo.intake.test_importers import (
     MESSY_HEADER_LOWER,
     MESSY_HEADER_UPPER,
@@ -38,17 +38,10 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def workbook(path: Path, rows: list[list[Any]]) -> Path:
-    """The messy rows under a one-row header (same sheet layout as the CLI tests)."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "DS co so"
-    ws.append([h or "" for h in MESSY_HEADER_UPPER[:4]] + MESSY_HEADER_LOWER[4:9]
-              + MESSY_HEADER_UPPER[9:])
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+    """The messy rows under a one-row header (same sheet layout as the API tests)."""
+    return sheet(path, [h or "" for h in MESSY_HEADER_UPPER[:4]]
+                 + [str(h) for h in MESSY_HEADER_LOWER[4:9]]
+                 + [h or "" for h in MESSY_HEADER_UPPER[9:]], rows)
 
 
 def rename(rows: list[list[Any]], old: str, new: str) -> None:
