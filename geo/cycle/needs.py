@@ -16,8 +16,11 @@ from geo.core.errors import Conflict, InvalidInput, NotFound, PreconditionRequir
 from geo.cycle import values as v
 from geo.cycle.access import check_need_write, check_read
 from geo.cycle.words import PATCH_MOVES, NeedPriority, NeedStatus
+from geo.records.archived import archive_note
 from geo.records.audit import Change, record_change
 from geo.records.edit import mark_edited
+from geo.records.kinds import RecordKind
+from geo.records.spec import SPECS
 
 FIELDS = ("activity_type", "description", "total_cost_vnd", "requested_vnd",
           "counterpart_vnd", "desired_year", "priority")
@@ -66,11 +69,7 @@ def establishment_place(conn: Connection, establishment_id: int) -> tuple[str | 
 
 def check_live(conn: Connection, establishment_id: int) -> None:
     """Conflict when the establishment was archived by an import (no new needs for it)."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT archived_at IS NOT NULL FROM establishment WHERE id = %s",
-                    (establishment_id,))
-        row = cur.fetchone()
-    if row is not None and row[0]:
+    if archive_note(conn, SPECS[RecordKind.ESTABLISHMENT], establishment_id) is not None:
         raise Conflict(f"Cơ sở số {establishment_id} đã được lưu trữ (không còn trong tệp "
                        "danh sách đã nhập): không đăng ký nhu cầu mới; hoàn tác lô nhập trên "
                        "trang Nhập dữ liệu để đưa cơ sở trở lại")
